@@ -1,0 +1,1 @@
+"""The IO boundary: files, bytes and the database in, validated DataFrames out."""

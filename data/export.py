@@ -1,0 +1,49 @@
+"""Exports of stored data (CSV/XLSX), safe against formula injection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from data.frameworks import ALL_INDICATORS
+from data.provinces import provinces
+from data.store import Store
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with a quote."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
+
+
+def edition_table(store: Store, edition: int, unit_set: str) -> pd.DataFrame:
+    """Stored values of one edition, wide: province_code, province, then the canonical
+    indicator codes that the edition has (as stored, not recomputed)."""
+    vals = store.load_values()
+    part = vals[(vals["edition"] == edition) & (vals["unit_set"] == unit_set)]
+    if part.empty:
+        raise LookupError(f"no data for edition {edition} ({unit_set} provinces)")
+    wide = part.pivot(index="province_code", columns="indicator", values="value")
+    cols = [c for c in ALL_INDICATORS if c in wide.columns]
+    names = {p.code: p.name for p in provinces(unit_set)}
+    out = wide[cols].reset_index()
+    out.insert(1, "province", out["province_code"].map(names))
+    return out.sort_values("province_code").reset_index(drop=True)
+
+
+def export_edition(store: Store, edition: int, unit_set: str, fmt: str, path: Path) -> int:
+    table = neutralise(edition_table(store, edition, unit_set))
+    if fmt == "csv":
+        table.to_csv(path, index=False, encoding="utf-8")
+    else:
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            table.to_excel(xw, sheet_name=f"DTI {edition}", index=False)
+    return len(table)

@@ -1,0 +1,1 @@
+"""Pure maths on tidy DataFrames: no IO, no streamlit, no plotly."""

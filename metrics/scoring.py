@@ -1,0 +1,95 @@
+"""Scores: composites recomputed from an edition's inputs, and the published rounding.
+
+Pure pandas/numpy: no IO, no streamlit. Frameworks are passed in (see data.frameworks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # the type only; metrics never loads files
+    from data.frameworks import Framework
+
+KEY = ["edition", "unit_set", "province_code"]
+DECIMALS = 4
+_SCALE = 10**DECIMALS
+
+
+def round4(x: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | float:
+    """Round half up to the published 4 decimals.
+
+    A tiny guard absorbs binary error (0.63835 is stored as 0.638349999...). Missing stays
+    missing. Example: round4(0.716355) == 0.7164.
+    """
+    if isinstance(x, pd.Series):
+        return np.floor(x.astype(float) * _SCALE + 0.5 + 1e-7) / _SCALE
+    arr = np.floor(np.asarray(x, dtype=float) * _SCALE + 0.5 + 1e-7) / _SCALE
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) -> pd.DataFrame:
+    """Every indicator of every (edition, unit set, province), composites recomputed.
+
+    ``values`` is the tidy store shape (edition, unit_set, province_code, indicator, value).
+    Inputs are taken as stored. Each composite C is ``sum(points_i * v_i) / sum(points_i)``
+    over its members (pillar membership and points come from the edition's framework); a
+    composite with any missing member is missing. Stored composites (e.g. an uploaded
+    total) are ignored here; see ``reconcile`` for the published-vs-recomputed difference.
+
+    A composite that cannot be recomputed keeps a stored value if there is one (basis
+    "stored" instead of "recomputed").
+
+    Returns columns edition, unit_set, province_code, indicator, raw (unrounded), basis and
+    score (rounded to 4 decimals). Example: Quảng Ninh 2022's published indices give
+    dti raw 0.70236.. -> score 0.7024.
+    """
+    frames = []
+    for edition, part in values.groupby("edition", sort=True):
+        fw = frameworks[int(edition)]
+        wide = part.pivot(index=KEY, columns="indicator", values="value")
+        wide = wide.reindex(columns=list(fw.inputs))
+        out = pd.DataFrame(index=wide.index)
+        for code in fw.inputs:
+            out[code] = wide[code]
+        for comp in fw.composites:
+            w = pd.Series(fw.weights(comp))
+            sub = wide[list(w.index)]
+            total = sub.mul(w, axis=1).sum(axis=1, min_count=len(w))
+            out[comp] = total.where(sub.notna().all(axis=1)) / w.sum()
+        frames.append(out.reset_index().melt(id_vars=KEY, var_name="indicator",
+                                             value_name="raw"))
+    if not frames:
+        return pd.DataFrame(columns=[*KEY, "indicator", "raw", "basis", "score"])
+    long = pd.concat(frames, ignore_index=True)
+    long["raw"] = long["raw"].astype(float)
+    long["basis"] = np.where(long["raw"].notna(), "recomputed", None)
+    # A composite that cannot be recomputed (e.g. an upload of totals only) keeps its
+    # stored value, marked as such.
+    stored = values[[*KEY, "indicator", "value"]]
+    long = long.merge(stored, on=[*KEY, "indicator"], how="outer")
+    fill = long["raw"].isna() & long["value"].notna()
+    long.loc[fill, "raw"] = long.loc[fill, "value"].astype(float)
+    long.loc[fill, "basis"] = "stored"
+    long = long.drop(columns="value")
+    long["score"] = round4(long["raw"])
+    return long.sort_values([*KEY, "indicator"], kind="stable").reset_index(drop=True)
+
+
+def reconcile(values: pd.DataFrame, scores: pd.DataFrame, tolerance: float = 0.0001) -> pd.DataFrame:
+    """Stored composites against the recomputed ones.
+
+    Returns rows (key, indicator, stored, recomputed, diff, ok) for every stored value of
+    an indicator that ``scores`` also has; ``ok`` is |diff| <= tolerance (the publisher
+    rounds from unrounded indices, so 0.0001 is the honest tolerance).
+    """
+    merged = values.merge(scores, on=[*KEY, "indicator"], how="inner")
+    out = merged[[*KEY, "indicator"]].copy()
+    out["stored"] = merged["value"].astype(float)
+    out["recomputed"] = merged["score"].astype(float)
+    out["diff"] = (out["stored"] - out["recomputed"]).round(DECIMALS + 2)
+    out["ok"] = out["diff"].abs() <= tolerance + 1e-9
+    return out

@@ -1,0 +1,41 @@
+"""Wide tables for people: one row per province."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+RANKING_COLUMNS = [
+    "province", "province_code", "dti", "dti_rank", "gov_score", "gov_rank", "econ_score",
+    "econ_rank", "soc_score", "soc_rank", "region", "region_rank",
+]
+
+
+def rankings_table(ranked: pd.DataFrame, edition: int, unit_set: str,
+                   units: pd.DataFrame, measure: str = "dti") -> pd.DataFrame:
+    """One row per unit of (edition, unit set): DTI and pillar scores and ranks, region and
+    the rank within the region (of ``measure``), sorted by the measure's rank then code.
+
+    ``units`` has province_code, name, region (display name). Missing stays missing (None
+    in JSON). Example row: Hải Dương 2022 -> dti 0.6383, dti_rank 13.
+    """
+    part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)]
+    u = units.set_index("province_code")
+    out = pd.DataFrame({"province_code": list(u.index)})
+    out["province"] = out["province_code"].map(u["name"])
+    for ind, score_col in (("dti", "dti"), ("gov", "gov_score"), ("econ", "econ_score"),
+                           ("soc", "soc_score")):
+        s = part[part["indicator"] == ind].set_index("province_code")
+        out[score_col] = out["province_code"].map(s["score"])
+        out[f"{ind}_rank"] = out["province_code"].map(s["rank"]).astype("Int64")
+    m = part[part["indicator"] == measure].set_index("province_code")
+    if measure != "dti":
+        out[f"{measure}_score"] = out["province_code"].map(m["score"])
+        out[f"{measure}_rank"] = out["province_code"].map(m["rank"]).astype("Int64")
+    out["region"] = out["province_code"].map(u["region"])
+    out["region_rank"] = out["province_code"].map(m["region_rank"]).astype("Int64")
+    cols = list(RANKING_COLUMNS)
+    if measure != "dti" and f"{measure}_score" not in cols:
+        cols[2:2] = [f"{measure}_score", f"{measure}_rank"]
+    sort_rank = f"{measure}_rank" if measure != "dti" else "dti_rank"
+    out = out.sort_values([sort_rank, "province_code"], na_position="last", kind="stable")
+    return out[cols].reset_index(drop=True)

@@ -1,0 +1,309 @@
+"""Shared test fixtures: throwaway PostgreSQL, database URLs, Chromium, a running app.
+
+Fixtures that need something from the system (PostgreSQL server binaries, chromium)
+skip when it is missing on a developer machine, but fail under CI=true: there
+`.ci/run` has installed it, so a missing piece is a real breakage, not a reason to skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator, Mapping
+from glob import glob
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, NoReturn
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # we run as root in CI; the sandbox refuses root
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machine has no outside network: without these Chromium keeps retrying
+    # Google's services and slows every start.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+APP_START_TIMEOUT_S = 60.0
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def missing(reason: str) -> NoReturn:
+    """Skip locally, fail in CI (where .ci/run must have installed the dependency)."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: .ci/run should have installed it)", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    # The kernel hands out an unused port; the tiny race until the server binds is acceptable.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def _pg_bin_dir() -> Path | None:
+    """Highest-version server bin dir under /usr/lib/postgresql (Debian layout)."""
+
+    def version(initdb: str) -> tuple[int, ...]:
+        match = re.search(r"/postgresql/([\d.]+)/bin/", initdb)
+        return tuple(int(p) for p in match.group(1).split(".")) if match else (0,)
+
+    found = sorted(glob("/usr/lib/postgresql/*/bin/initdb"), key=version)
+    return Path(found[-1]).parent if found else None
+
+
+def _run(cmd: list[str]) -> None:
+    # Capture output so a failure shows what the PostgreSQL tool said.
+    # cwd=/tmp: the postgres user may not be allowed into the repo or root's home.
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd="/tmp")
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}"
+        )
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1; yields a SQLAlchemy URL to `dti_test`."""
+    bin_dir = _pg_bin_dir()
+    if bin_dir is None:
+        missing("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin")
+
+    # initdb/postgres refuse to run as root: as root, run them as the `postgres` user
+    # (created by Debian's postgresql-common) and give it the data dir.
+    as_user: list[str] = []
+    data_dir = Path(tempfile.mkdtemp(prefix="dti-pg-"))
+    if os.geteuid() == 0:
+        try:
+            pg_user = pwd.getpwnam("postgres")
+        except KeyError:
+            shutil.rmtree(data_dir, ignore_errors=True)
+            missing("running as root but there is no 'postgres' system user to run the server")
+        os.chown(data_dir, pg_user.pw_uid, pg_user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+
+    port = free_port()
+    log_file = data_dir / "server.log"
+    started = False
+    try:
+        # UTF8 explicitly: with no locale in the environment initdb would pick SQL_ASCII,
+        # which mangles Vietnamese names.
+        _run([
+            *as_user, str(bin_dir / "initdb"), "-D", str(data_dir), "-A", "trust",
+            "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-instructions",
+        ])  # fmt: skip
+        # Durability is pointless for a throwaway cluster; turning it off speeds up tests.
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k /tmp"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        try:
+            _run([
+                *as_user, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options,
+                "-l", str(log_file), "-w", "start",
+            ])  # fmt: skip
+        except RuntimeError as exc:
+            log = log_file.read_text(errors="replace") if log_file.exists() else ""
+            raise RuntimeError(f"{exc}\n--- server log ---\n{log}") from None
+        started = True
+        # TCP + trust auth: no need to switch user for client tools.
+        _run([
+            str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+            "dti_test",
+        ])  # fmt: skip
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/dti_test"
+    finally:
+        if started:
+            subprocess.run(
+                [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "stop"],
+                capture_output=True,
+                cwd="/tmp",
+                check=False,
+            )
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database per test: SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dti.db'}"
+        return
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    # Looked up lazily so that SQLite-only runs never start the cluster.
+    base = make_url(request.getfixturevalue("pg_url"))
+    name = f"dti_{uuid.uuid4().hex[:12]}"
+    admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        # FORCE (PG 13+) drops connections a test's engine pool may still hold.
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not CHROMIUM.exists():
+        missing(f"{CHROMIUM} not found (Debian package 'chromium')")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Browser]:
+    """Headless Debian chromium driven by Playwright; `playwright install` is never needed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    """<repo>/test-output/, for screenshots and other artefacts worth looking at."""
+    out = REPO / "test-output"
+    out.mkdir(exist_ok=True)
+    return out
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def _tail(f: IO[str], limit: int = 8000) -> str:
+    f.flush()
+    f.seek(0)
+    return f.read()[-limit:]
+
+
+def _wait_healthy(proc: subprocess.Popen[str], url: str, timeout_s: float) -> str | None:
+    """None once `url` answers "ok"; otherwise why it did not."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return f"server exited with code {proc.returncode}"
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200 and resp.read().strip() == b"ok":
+                    return None
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    return f"no 'ok' from {url} within {timeout_s:.0f} s"
+
+
+@contextlib.contextmanager
+def start_app(
+    db_url: str,
+    env_extra: Mapping[str, str] | None = None,
+    *,
+    script: Path = REPO / "dashboard.py",
+    init: bool = True,
+) -> Iterator[str]:
+    """Run `streamlit run <script>` on a free port against `db_url`; yield its base URL.
+
+    With `init`, `python -m data init` first creates and seeds the store with the same
+    environment. The server runs in its own process group so teardown also ends any
+    children it spawned (e.g. kaleido's chromium).
+    """
+    env = {**os.environ, "DTI_DB_URL": db_url, **(env_extra or {})}
+    if init:
+        proc = subprocess.run(
+            [sys.executable, "-m", "data", "init"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(
+                f"`python -m data init` failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+            )
+
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        # No file watching: saves a core's worth of polling on a 2-core machine.
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    # Files rather than pipes: a chatty server would block on a full pipe nobody reads.
+    with (
+        tempfile.TemporaryFile("w+") as out,
+        tempfile.TemporaryFile("w+") as err,
+    ):
+        # cwd=REPO so Streamlit picks up .streamlit/config.toml.
+        server = subprocess.Popen(
+            cmd, cwd=REPO, env=env, stdout=out, stderr=err, text=True, start_new_session=True
+        )
+        try:
+            problem = _wait_healthy(server, f"{base_url}/_stcore/health", APP_START_TIMEOUT_S)
+            if problem is not None:
+                raise RuntimeError(
+                    f"Streamlit did not start: {problem}\n"
+                    f"--- stdout ---\n{_tail(out)}\n--- stderr ---\n{_tail(err)}"
+                )
+            yield base_url
+        finally:
+            _stop_group(server)
+
+
+def _stop_group(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard, initialised on its own SQLite file, shared by the whole session."""
+    db_file = tmp_path_factory.mktemp("app") / "dti.db"
+    with start_app(f"sqlite:///{db_file}") as base_url:
+        yield base_url
