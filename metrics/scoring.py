@@ -40,11 +40,13 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     composite with any missing member is missing. Stored composites (e.g. an uploaded
     total) are ignored here; see ``reconcile`` for the published-vs-recomputed difference.
 
-    A composite that cannot be recomputed keeps a stored value if there is one (basis
-    "stored" instead of "recomputed").
+    Where a value is stored for an indicator (an input, or an official composite) that
+    value is the ``score`` (basis "stored"); otherwise the recomputed one (basis
+    "recomputed"). ``recomputed`` always holds the 4-decimal recomputation, so the
+    difference between an official total and the formula stays visible.
 
-    Returns columns edition, unit_set, province_code, indicator, raw (unrounded), basis and
-    score (rounded to 4 decimals). Example: Quảng Ninh 2022's published indices give
+    Returns columns edition, unit_set, province_code, indicator, raw (unrounded
+    recomputation), recomputed, score and basis. Example: Quảng Ninh 2022's published indices give
     dti raw 0.70236.. -> score 0.7024.
     """
     frames = []
@@ -66,16 +68,16 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
         return pd.DataFrame(columns=[*KEY, "indicator", "raw", "basis", "score"])
     long = pd.concat(frames, ignore_index=True)
     long["raw"] = long["raw"].astype(float)
-    long["basis"] = np.where(long["raw"].notna(), "recomputed", None)
-    # A composite that cannot be recomputed (e.g. an upload of totals only) keeps its
-    # stored value, marked as such.
+    # A stored composite is the official figure (the publisher rounds from unrounded
+    # indices, so it may differ from the recomputed one by 0.0001): it is the score shown
+    # and ranked. One that cannot be recomputed (an upload of totals only) is used as is.
     stored = values[[*KEY, "indicator", "value"]]
     long = long.merge(stored, on=[*KEY, "indicator"], how="outer")
-    fill = long["raw"].isna() & long["value"].notna()
-    long.loc[fill, "raw"] = long.loc[fill, "value"].astype(float)
-    long.loc[fill, "basis"] = "stored"
+    long["recomputed"] = round4(long["raw"])
+    has = long["value"].notna()
+    long["score"] = long["recomputed"].where(~has, long["value"].astype(float))
+    long["basis"] = np.where(has, "stored", np.where(long["raw"].notna(), "recomputed", None))
     long = long.drop(columns="value")
-    long["score"] = round4(long["raw"])
     return long.sort_values([*KEY, "indicator"], kind="stable").reset_index(drop=True)
 
 
@@ -89,7 +91,7 @@ def reconcile(values: pd.DataFrame, scores: pd.DataFrame, tolerance: float = 0.0
     merged = values.merge(scores, on=[*KEY, "indicator"], how="inner")
     out = merged[[*KEY, "indicator"]].copy()
     out["stored"] = merged["value"].astype(float)
-    out["recomputed"] = merged["score"].astype(float)
+    out["recomputed"] = merged["recomputed"].astype(float)
     out["diff"] = (out["stored"] - out["recomputed"]).round(DECIMALS + 2)
     out["ok"] = out["diff"].abs() <= tolerance + 1e-9
     return out
