@@ -1,0 +1,51 @@
+"""One plotly theme for the app, the deck and every export.
+
+Colours are the Okabe–Ito palette (distinguishable with the common colour-vision
+deficiencies); Hải Dương is always the same vermillion.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from i18n import t
+
+HOME = "#D55E00"  # vermillion: the highlighted province, everywhere
+OTHERS = "#9AA5B1"
+MEDIAN = "#0072B2"
+LEADER = "#009E73"
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+PILLAR_COLOURS = {"gov": "#0072B2", "econ": "#E69F00", "soc": "#009E73", "dti": HOME}
+FONT = "Inter, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
+
+_TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT, size=14, color="#1F2933"),
+        title=dict(font=dict(size=18), x=0, xanchor="left"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=PALETTE,
+        xaxis=dict(showgrid=False, linecolor="#CBD2D9", ticks="outside"),
+        yaxis=dict(gridcolor="#E4E7EB", zeroline=False),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        margin=dict(l=60, r=20, t=70, b=90),
+        hoverlabel=dict(font=dict(family=FONT)),
+    )
+)
+pio.templates["dti"] = _TEMPLATE
+
+
+def apply(fig: go.Figure, title: str, lang: str, source: str | None = None,
+          height: int = 420) -> go.Figure:
+    """Title, source line and theme, so exported images carry them too."""
+    src = t("chart.source", lang, source=source or t("chart.source_default", lang))
+    fig.update_layout(
+        template="dti",
+        title=dict(text=title),
+        height=height,
+        separators=",." if lang == "vi" else ".,",
+    )
+    fig.add_annotation(text=src, xref="paper", yref="paper", x=0, y=-0.32, showarrow=False,
+                       xanchor="left", yanchor="top", font=dict(size=11, color="#616E7C"))
+    return fig

@@ -1,0 +1,25 @@
+"""Entry point: page config, language, navigation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from i18n import t  # noqa: E402
+from pages._shared import language_switch  # noqa: E402
+
+st.set_page_config(page_title="DTI Hải Dương", page_icon="📊", layout="wide")
+lang = language_switch()
+
+pages = [
+    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="overview",
+            default=True),
+    st.Page("pages/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
+]
+nav = st.navigation({t("nav.group.view", lang): pages})
+st.sidebar.caption(t("app.title", lang))
+nav.run()

@@ -1,0 +1,1 @@
+"""One module per page: read state -> call data/metrics -> draw with charts/."""

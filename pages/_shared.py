@@ -1,0 +1,66 @@
+"""What every page needs: the language, the cached dataset, provenance, small widgets.
+
+Caching lives here (the pages' side of the house): the dataset is cached per data-version
+stamp read from the store, so an upload made through any app process is seen by all.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from data.dataset import Dataset, load_dataset
+from data.store import Store
+from i18n import LANGS, lang_or_default, t
+from metrics.provenance import provenance
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    s = Store()
+    s.seed_if_empty()
+    return s
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _dataset(version: str) -> Dataset:  # keyed on the store's data-version stamp
+    return load_dataset(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _provenance(version: str) -> pd.DataFrame:
+    ds = _dataset(version)
+    return provenance(ds.values, ds.scores, ds.frameworks)
+
+
+def dataset() -> Dataset:
+    return _dataset(store().data_version())
+
+
+def provenance_table() -> pd.DataFrame:
+    return _provenance(store().data_version())
+
+
+def current_lang() -> str:
+    """The language from the URL (?lang=en), else this session's choice, else Vietnamese."""
+    q = st.query_params.get("lang")
+    if q in LANGS:
+        return q
+    return lang_or_default(st.session_state.get("lang"))
+
+
+def language_switch() -> str:
+    """Sidebar switch; the choice lives in the URL so a copied link keeps it."""
+    current = current_lang()
+    labels = {"vi": "Tiếng Việt", "en": "English"}
+    choice = st.sidebar.radio(
+        t("lang.label", current), LANGS, index=LANGS.index(current), horizontal=True,
+        format_func=labels.__getitem__, key="lang_switch",
+    )
+    st.session_state["lang"] = choice
+    if st.query_params.get("lang") != choice:
+        # Page switches drop the query string; put the language back so links keep it.
+        st.query_params["lang"] = choice
+    if choice != current:
+        st.rerun()
+    return current
