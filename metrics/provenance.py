@@ -40,30 +40,31 @@ def provenance(values: pd.DataFrame, scores: pd.DataFrame,
     stored["kind"] = stored["source"].map(kind_of)
     out = scores[[*KEY, "indicator"]].merge(stored, on=[*KEY, "indicator"], how="left")
     missing = out["kind"].isna()
-    if missing.any():
-        order = {k: i for i, k in enumerate(KINDS)}
-        by_key = {k: g for k, g in stored.groupby(KEY)}
-        kinds, sources = [], []
-        for row in out[missing].itertuples(index=False):
-            fw = frameworks[int(row.edition)]
-            members = fw.weights(row.indicator) if row.indicator in fw.composites else {}
-            g = by_key.get((row.edition, row.unit_set, row.province_code))
-            if g is None or not members:
-                kinds.append(None)
-                sources.append(None)
-                continue
-            ins = g[g["indicator"].isin(list(members))]
-            if ins.empty:
-                kinds.append(None)
-                sources.append(None)
-                continue
-            worst = max(ins["kind"].dropna(), key=lambda k: order[k], default=None)
-            kinds.append(worst)
-            srcs = sorted(set(ins["source"].dropna()))
-            sources.append(" | ".join(srcs) if worst == "published" else worst)
-        out.loc[missing, "kind"] = kinds
-        out.loc[missing, "source"] = sources
-    return out
+    if not missing.any():
+        return out
+    # composite -> member inputs, per edition (from the frameworks, never from code)
+    members = pd.DataFrame(
+        [(e, comp, m) for e, fw in frameworks.items() for comp in fw.composites
+         for m in fw.weights(comp)],
+        columns=["edition", "indicator", "member"],
+    )
+    todo = out.loc[missing, [*KEY, "indicator"]].merge(members, on=["edition", "indicator"])
+    ins = stored.rename(columns={"indicator": "member"})
+    todo = todo.merge(ins, on=[*KEY, "member"], how="inner").dropna(subset=["kind"])
+    rank = {k: i for i, k in enumerate(KINDS)}
+    todo["order"] = todo["kind"].map(rank)
+    agg = todo.groupby([*KEY, "indicator"], sort=False).agg(
+        order=("order", "max"),
+        sources=("source", lambda s: " | ".join(sorted(set(s)))),
+    ).reset_index()
+    agg["kind_new"] = agg["order"].map(dict(enumerate(KINDS)))
+    agg["source_new"] = agg["sources"].where(agg["kind_new"] == "published", agg["kind_new"])
+    out = out.merge(agg[[*KEY, "indicator", "kind_new", "source_new"]],
+                    on=[*KEY, "indicator"], how="left")
+    fill = out["kind"].isna()
+    out.loc[fill, "kind"] = out.loc[fill, "kind_new"]
+    out.loc[fill, "source"] = out.loc[fill, "source_new"]
+    return out.drop(columns=["kind_new", "source_new"])
 
 
 def illustrative_share(values: pd.DataFrame) -> tuple[int, int]:

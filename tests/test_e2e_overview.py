@@ -1,0 +1,30 @@
+"""The dashboard in a real browser (Playwright + Debian chromium)."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+
+
+def test_overview_in_browser_and_language_switch(app_server, browser, output_dir):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{app_server}/overview")
+    page.wait_for_selector(CHART, timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Hải Dương trong bảng xếp hạng DTI").count() == 1
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text().endswith("/63")
+    # the charts are drawn with data: the home line has its 5 editions labelled
+    assert page.locator(CHART).count() >= 2
+    page.screenshot(path=str(output_dir / "overview_vi.png"))
+    # switching language keeps the page and the URL carries the choice
+    page.locator("[data-testid=\"stSidebar\"] label").filter(has_text="English").click()
+    page.wait_for_selector("text=Hải Dương in the DTI ranking", timeout=30_000)
+    page.wait_for_selector(CHART, timeout=30_000)
+    assert "/overview" in page.url and "lang=en" in page.url
+    page.screenshot(path=str(output_dir / "overview_en.png"))
+    # a copied link reopens the same view in English
+    other = browser.new_page()
+    other.goto(page.url)
+    other.wait_for_selector("text=Hải Dương in the DTI ranking", timeout=60_000)
+    other.close()
+    page.close()

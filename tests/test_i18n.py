@@ -1,0 +1,72 @@
+"""Every string through the table, in both languages; every number through one formatter."""
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from i18n import LANGS, MissingTranslation, fmt_int, fmt_num, fmt_pct, fmt_rank, \
+    fmt_rank_change, t, table
+
+REPO = Path(__file__).resolve().parents[1]
+KEY_USE = re.compile(r"""\bt\(\s*f?["']([a-z0-9_.]+)["']""")
+
+
+def test_table_rows_are_well_formed_and_complete():
+    with open(REPO / "i18n" / "strings.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["key", "vi", "en"]
+    for row in rows[1:]:
+        assert len(row) == 3, row  # an unquoted comma would split a field
+        assert row[1].strip() and row[2].strip(), row
+    assert len(table()) == len(rows) - 1
+
+
+def test_every_key_used_in_code_exists():
+    used = set()
+    for folder in ("pages", "charts", "metrics", "data", "."):
+        for path in (REPO / folder).glob("*.py"):
+            used |= set(KEY_USE.findall(path.read_text(encoding="utf-8")))
+    missing = {k for k in used if k not in table() and not k.endswith(".")}
+    assert not missing
+
+
+def test_placeholders_match_between_languages():
+    ph = re.compile(r"{(\w+)}")
+    for key, texts in table().items():
+        assert set(ph.findall(texts["vi"])) == set(ph.findall(texts["en"])), key
+
+
+def test_lookup_and_fallback():
+    assert t("nav.overview", "vi") == "Tổng quan"
+    assert t("nav.overview", "en") == "Overview"
+    assert t("nav.overview", "fr") == "Tổng quan"  # unknown language -> Vietnamese
+    with pytest.raises(MissingTranslation):
+        t("no.such.key")
+    assert set(LANGS) == {"vi", "en"}
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "kw", "out"),
+    [
+        (0.6383, "vi", {}, "0,6383"),
+        (0.6383, "en", {}, "0.6383"),
+        (1234.5, "vi", {"decimals": 1}, "1.234,5"),
+        (1234.5, "en", {"decimals": 1}, "1,234.5"),
+        (-0.012, "vi", {"signed": True}, "−0,0120"),
+        (0.0198, "en", {"signed": True}, "+0.0198"),
+        (None, "vi", {}, "–"),
+        (float("nan"), "en", {}, "–"),
+    ],
+)
+def test_fmt_num(value, lang, kw, out):
+    assert fmt_num(value, lang, **kw) == out
+
+
+def test_other_formatters():
+    assert fmt_int(2512, "vi") == "2.512"
+    assert fmt_pct(0.957, "vi") == "95,7 %"
+    assert fmt_pct(0.957, "en") == "95.7%"
+    assert fmt_rank(13, 63) == "13/63"
+    assert fmt_rank_change(2) == "▲ 2" and fmt_rank_change(-3) == "▼ 3"
