@@ -10,6 +10,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from i18n import t  # noqa: E402
+from pages._auth import admin_pages, auth_sidebar  # noqa: E402
 from pages._shared import language_switch  # noqa: E402
 
 st.set_page_config(page_title="DTI Hải Dương", page_icon="📊", layout="wide")
@@ -18,8 +19,12 @@ lang = language_switch()
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="overview",
             default=True),
+    st.Page("pages/rankings.py", title=t("nav.rankings", lang), url_path="rankings"),
     st.Page("pages/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
 ]
-nav = st.navigation({t("nav.group.view", lang): pages})
+# Upload pages: visible only with the uploader role; their URLs always hit their gate.
+nav = st.navigation({t("nav.group.view", lang): pages,
+                     t("nav.group.admin", lang): admin_pages(lang)})
+auth_sidebar(lang)
 st.sidebar.caption(t("app.title", lang))
 nav.run()

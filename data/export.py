@@ -47,3 +47,17 @@ def export_edition(store: Store, edition: int, unit_set: str, fmt: str, path: Pa
         with pd.ExcelWriter(path, engine="openpyxl") as xw:
             table.to_excel(xw, sheet_name=f"DTI {edition}", index=False)
     return len(table)
+
+
+def table_bytes(df: pd.DataFrame, fmt: str, sheet: str = "DTI") -> bytes:
+    """A table as CSV (UTF-8 with BOM, so Excel shows Vietnamese) or XLSX bytes, with
+    formula-like text neutralised."""
+    import io
+
+    safe = neutralise(df)
+    if fmt == "csv":
+        return safe.to_csv(index=False).encode("utf-8-sig")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        safe.to_excel(xw, sheet_name=sheet[:31], index=False)
+    return buf.getvalue()

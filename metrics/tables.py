@@ -39,3 +39,48 @@ def rankings_table(ranked: pd.DataFrame, edition: int, unit_set: str,
     sort_rank = f"{measure}_rank" if measure != "dti" else "dti_rank"
     out = out.sort_values([sort_rank, "province_code"], na_position="last", kind="stable")
     return out[cols].reset_index(drop=True)
+
+
+def rankings_view(ranked: pd.DataFrame, prov: pd.DataFrame, edition: int, unit_set: str,
+                  measure: str, units: pd.DataFrame) -> pd.DataFrame:
+    """All units of (edition, unit set) for one measure, best first: province_code,
+    province, region_code, region, score, rank, n, tier (1..4 quartile), region_rank,
+    kind (published/uploaded/illustrative/None), plus dti/gov/econ/soc scores for context.
+
+    Missing scores sort last and keep no rank or tier. ``units`` has province_code, name,
+    region_code, region. Example: 2022, dti -> first row Đà Nẵng 0.8002 rank 1 tier 1.
+    """
+    from metrics.ranking import tier_of
+
+    part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)]
+    m = part[part["indicator"] == measure].set_index("province_code")
+    kinds = prov[(prov["edition"] == edition) & (prov["unit_set"] == unit_set)
+                 & (prov["indicator"] == measure)].set_index("province_code")["kind"]
+    out = units[["province_code", "name", "region_code", "region"]].rename(
+        columns={"name": "province"}).copy()
+    out["score"] = out["province_code"].map(m["score"]).astype(float)
+    out["rank"] = out["province_code"].map(m["rank"]).astype("Int64")
+    out["n"] = out["province_code"].map(m["n"]).astype("Int64")
+    out["tier"] = tier_of(out["rank"], out["n"])
+    out["region_rank"] = out["province_code"].map(m["region_rank"]).astype("Int64")
+    out["kind"] = out["province_code"].map(kinds)
+    for ind in ("dti", "gov", "econ", "soc"):
+        s = part[part["indicator"] == ind].set_index("province_code")["score"]
+        out[f"{ind}_score"] = out["province_code"].map(s).astype(float)
+    out = out.sort_values(["rank", "province_code"], na_position="last", kind="stable")
+    return out.reset_index(drop=True)
+
+
+def filter_view(view: pd.DataFrame, regions: list[str] | None = None, query: str = "",
+                key=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Rows whose region is in ``regions`` (all when empty) and whose province name
+    contains ``query`` after folding both with ``key`` (e.g. the province-name normaliser,
+    so "hai duong" finds "Hải Dương"). Ranks are kept: a filter never re-ranks."""
+    out = view
+    if regions:
+        out = out[out["region_code"].isin(regions)]
+    if query.strip():
+        fold = key or (lambda s: s.casefold())
+        q = fold(query)
+        out = out[out["province"].map(lambda n: q in fold(n))]
+    return out.reset_index(drop=True)

@@ -64,3 +64,19 @@ def language_switch() -> str:
     if choice != current:
         st.rerun()
     return current
+
+
+def query_choice(name: str, options: list, container, label: str, cast=str,  # type: ignore[no-untyped-def]
+                 fmt=str) -> object:
+    """A selectbox whose value lives in the URL (?name=value), so links reopen the view."""
+    raw = st.query_params.get(name)
+    try:
+        current = cast(raw) if raw is not None else options[0]
+    except (TypeError, ValueError):
+        current = options[0]
+    if current not in options:
+        current = options[0]
+    choice = container.selectbox(label, options, index=options.index(current),
+                                 format_func=fmt, key=f"q_{name}")
+    st.query_params[name] = str(choice)
+    return choice

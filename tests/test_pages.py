@@ -10,7 +10,7 @@ from data.dataset import build_dataset
 from data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = ["overview", "methodology"]
+PAGES = ["overview", "rankings", "methodology"]
 
 
 @pytest.fixture
@@ -59,3 +59,49 @@ def test_overview_in_english(app_env):
     labels = [m.label for m in at.metric]
     assert "DTI rank 2024" in labels
     assert at.title[0].value == "Hải Dương in the DTI ranking of the 63 provinces"
+
+
+def test_rankings_page_values_and_url_state(app_env):
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"lang": "vi", "edition": "2022", "measure": "dti",
+                            "view": "table", "region": "DBSH"})
+    at.switch_page(str(REPO / "pages" / "rankings.py"))
+    at.run()
+    assert not at.exception
+    df = at.dataframe[0].value
+    df = getattr(df, "data", df)  # a Styler -> its frame
+    # Red River Delta only, national ranks kept: Quảng Ninh 3, Hải Dương 13
+    ranks = dict(zip(df["Tỉnh, thành phố"], df["Hạng"], strict=True))
+    assert ranks["Quảng Ninh"] == 3 and ranks["Hải Dương"] == 13
+    assert set(df["Vùng"]) == {"Đồng bằng sông Hồng"}
+    assert df.set_index("Tỉnh, thành phố").loc["Hải Dương", "Chỉ số DTI cấp tỉnh"] == "0,6383"
+    # widgets -> URL
+    at.selectbox(key="q_edition").set_value(2020).run()
+    assert at.query_params["edition"] == "2020"
+    df = at.dataframe[0].value
+    df = getattr(df, "data", df)
+    assert dict(zip(df["Tỉnh, thành phố"], df["Hạng"], strict=True))["Hải Dương"] == 14
+    at.text_input(key="q").set_value("hai duong").run()
+    df = getattr(at.dataframe[0].value, "data", at.dataframe[0].value)
+    assert list(df["Tỉnh, thành phố"]) == ["Hải Dương"]
+    assert at.query_params["q"] == "hai duong"
+
+
+def test_rankings_views_pure():
+    from metrics.provenance import provenance
+    from metrics.tables import filter_view, rankings_view
+
+    from data.provinces import normalise
+    from data.store import load_bundle
+
+    ds = build_dataset(load_bundle())
+    prov = provenance(ds.values, ds.scores, ds.frameworks)
+    v = rankings_view(ds.ranked, prov, 2022, "63", "dti", ds.units_of("63"))
+    assert len(v) == 63 and v["rank"].iloc[0] == 1 and v["province"].iloc[0] == "Đà Nẵng"
+    assert v["rank"].is_monotonic_increasing
+    hd = v[v["province_code"] == "30"].iloc[0]
+    assert (hd["score"], hd["rank"], hd["tier"], hd["kind"]) == (0.6383, 13, 1, "published")
+    assert v[v["province_code"] == "01"]["kind"].iloc[0] == "illustrative"
+    f = filter_view(v, ["DBSH"], "ha", key=normalise)
+    assert set(f["province"]) == {"Hà Nội", "Hải Dương", "Hải Phòng", "Hà Nam", "Thái Bình"}
+    assert f["rank"].tolist() == sorted(f["rank"].tolist())
