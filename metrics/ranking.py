@@ -32,19 +32,75 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     indicator) on the 4-decimal ``score``; ``n`` counts ranked units; ``percentile`` is the
     share of ranked units with a lower score (1.0 = best, 0.0 = worst; missing -> NaN).
     ``region_rank``/``region_n`` do the same within the unit's socio-economic region.
-    Returns a new frame; the input is not modified.
+    ``tier`` (1..4), ``tier_vi`` and ``tier_en`` are the quartile of the rank (see ``tier_of``).
+    Returns a new frame; the input is not modified. Example: scores [0.9, 0.8, 0.8, 0.7] ->
+    rank [1, 2, 2, 4], percentile [1.0, 1/3, 1/3, 0.0].
     """
     out = scores.merge(units[["unit_set", "province_code", "region_code"]], how="left",
                        on=["unit_set", "province_code"])
-    grp = out.groupby(GROUP, sort=False)["score"]
-    out["rank"] = grp.transform(competition_rank).astype("Int64")
-    out["n"] = grp.transform("count").astype("Int64")
-    below = out["n"] - grp.transform(lambda s: s.rank(method="max", ascending=False))
-    out["percentile"] = (below / (out["n"] - 1).where(out["n"] > 1)).astype(float)
-    out.loc[out["score"].isna(), "percentile"] = np.nan
-    rgrp = out.groupby([*GROUP, "region_code"], sort=False)["score"]
-    out["region_rank"] = rgrp.transform(competition_rank).astype("Int64")
-    out["region_n"] = rgrp.transform("count").astype("Int64")
+    # Cython groupby ranks on one integer group id (not transform(lambda) on three string
+    # keys): same "min" semantics, two orders of magnitude faster on large frames.
+    gid = out.groupby(GROUP, sort=False).ngroup().to_numpy()
+    score = out["score"].astype(float)
+    grp = score.groupby(gid, sort=False)
+    n = grp.transform("count").to_numpy()
+    rank = grp.rank(method="min", ascending=False).to_numpy()
+    rank_max = grp.rank(method="max", ascending=False).to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = np.where(n > 1, (n - rank_max) / (n - 1), np.nan)
+    pct[np.isnan(score.to_numpy())] = np.nan
+    out["rank"] = pd.array(rank, dtype="Float64").astype("Int64")
+    out["n"] = pd.array(n, dtype="Int64")
+    out["percentile"] = pct
+    reg, _ = pd.factorize(out["region_code"], use_na_sentinel=False)
+    rid = gid.astype(np.int64) * (int(reg.max(initial=0)) + 1) + reg
+    rgrp = score.groupby(rid, sort=False)
+    out["region_rank"] = pd.array(rgrp.rank(method="min", ascending=False).to_numpy(),
+                                  dtype="Float64").astype("Int64")
+    out["region_n"] = pd.array(rgrp.transform("count").to_numpy(), dtype="Int64")
+    return add_tiers(out, copy=False)
+
+
+TIER_LABELS: dict[int, dict[str, str]] = {
+    1: {"vi": "Nhóm 1 (cao nhất)", "en": "Top quartile"},
+    2: {"vi": "Nhóm 2", "en": "Second quartile"},
+    3: {"vi": "Nhóm 3", "en": "Third quartile"},
+    4: {"vi": "Nhóm 4 (thấp nhất)", "en": "Bottom quartile"},
+}
+
+
+def tier_of(rank: pd.Series, n: pd.Series) -> pd.Series:
+    """Quartile tier of a competition rank among ``n`` ranked units: 1 = top quartile.
+
+    tier = floor(4 * (rank - 1) / n) + 1, so with n = 63 ranks 1-16 are tier 1, 17-32 tier 2,
+    33-48 tier 3, 49-63 tier 4. Tied units share the best rank, hence the same tier.
+    Missing rank -> <NA>. Example: tier_of(pd.Series([1, 16, 17, 63]), 63) -> [1, 1, 2, 4].
+    """
+    r = pd.to_numeric(rank, errors="coerce").astype(float)
+    nn = pd.to_numeric(n, errors="coerce").astype(float) if isinstance(n, pd.Series) else float(n)
+    t = np.floor(4 * (r - 1) / nn) + 1
+    return pd.Series(t, index=rank.index).astype("Int64")
+
+
+def tier_label(tier: int, lang: str = "vi") -> str:
+    """The vi/en label of a tier. Example: tier_label(1, "en") == "Top quartile"."""
+    return TIER_LABELS[int(tier)]["en" if lang == "en" else "vi"]
+
+
+def add_tiers(ranked: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
+    """``ranked`` plus ``tier`` (1..4) and its labels ``tier_vi``/``tier_en``; new frame.
+
+    Uses the ``rank`` and ``n`` columns (see ``tier_of``); an unranked row has no tier.
+    ``copy=False`` adds the columns in place (for callers that own the frame).
+    """
+    out = ranked.copy() if copy else ranked
+    out["tier"] = tier_of(out["rank"], out["n"])
+    t = out["tier"].to_numpy(dtype=float, na_value=np.nan)
+    ok = ~np.isnan(t)
+    idx = np.where(ok, t, 1).astype(int) - 1
+    for lang in ("vi", "en"):
+        labels = np.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype=object)
+        out[f"tier_{lang}"] = np.where(ok, labels[idx], None)
     return out
 
 
@@ -66,8 +122,7 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     out = base.merge(prev, on=[*KEY, "indicator"], how="left")
     out["score_change"] = (out["score"] - out["prev_score"]).round(4)
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
-    out["comparable"] = [
-        e in prev_of and frameworks[int(e)].comparable_with(frameworks[int(prev_of[e])])
-        for e in out["edition"]
-    ]
+    comparable = {e: e in prev_of and frameworks[int(e)].comparable_with(
+        frameworks[int(prev_of[e])]) for e in editions}  # per edition, not per row
+    out["comparable"] = out["edition"].map(comparable).astype(bool)
     return out

@@ -1,0 +1,168 @@
+"""Change over editions: multi-year trend, and the contribution of each input to a DTI change.
+
+The year-on-year table itself is ``metrics.ranking.year_on_year``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from metrics.scoring import DECIMALS
+
+if TYPE_CHECKING:
+    from data.frameworks import Framework
+
+ROUNDING = "rounding"
+
+TREND_COLUMNS = [
+    "unit_set", "province_code", "indicator", "first_edition", "last_edition", "first_score",
+    "last_score", "change", "cagr", "n_editions", "break_in_series", "best_rank",
+    "best_rank_edition", "worst_rank", "worst_rank_edition",
+]
+
+
+def previous_edition(editions: list[int] | np.ndarray, edition: int) -> int | None:
+    """The latest edition before ``edition`` in ``editions`` (None for the first)."""
+    earlier = [int(e) for e in editions if int(e) < int(edition)]
+    return max(earlier) if earlier else None
+
+
+def trend(ranked: pd.DataFrame, frameworks: Mapping[int, Framework],
+          indicator: str = "dti") -> pd.DataFrame:
+    """Multi-year trend of one indicator per (unit set, province).
+
+    The score span runs from the first edition comparable with the unit's last edition
+    (same inputs and points, ``Framework.comparable_with``) to the last one, so a change
+    never crosses a framework break (2020 -> 2021); ``break_in_series`` says an earlier,
+    non-comparable edition exists and was left out of the span.
+
+    - ``change = last_score - first_score`` (4 decimals);
+    - ``cagr = (last_score / first_score) ** (1 / (last_edition - first_edition)) - 1``;
+      missing when the span is a single edition or first_score <= 0;
+    - ``best_rank``/``worst_rank`` over *all* editions (ranks are within-edition, so they
+      stay meaningful across frameworks), with the (latest) edition they were reached in.
+
+    Editions where the unit's score is missing are skipped. Example: 0.4773 (2021) ->
+    0.7223 (2023) gives change 0.2450, cagr (0.7223/0.4773)**0.5 - 1 = 0.2302.
+    """
+    d = ranked.loc[(ranked["indicator"] == indicator) & ranked["score"].notna(),
+                   ["edition", "unit_set", "province_code", "score", "rank"]]
+    d = d.sort_values(["unit_set", "province_code", "edition"], kind="stable")
+    d = d.reset_index(drop=True)
+    # Series id per edition: +1 at every framework break, so rows sharing the last row's
+    # id are exactly the contiguous comparable span back from the last edition.
+    eds = sorted(int(e) for e in d["edition"].unique())
+    sid, series = 0, {}
+    for i, e in enumerate(eds):
+        if i and not frameworks[e].comparable_with(frameworks[eds[i - 1]]):
+            sid += 1
+        series[e] = sid
+    d["_series"] = d["edition"].map(series)
+    g = d.groupby(["unit_set", "province_code"], sort=True)
+    last_series = g["_series"].transform("last")
+    span = d[d["_series"] == last_series].groupby(["unit_set", "province_code"], sort=True)
+    out = pd.DataFrame({
+        "first_edition": span["edition"].first(), "last_edition": g["edition"].last(),
+        "first_score": span["score"].first(), "last_score": g["score"].last(),
+        "n_editions": g["edition"].count(), "_first_any": g["edition"].first(),
+        "best_rank": g["rank"].min(), "worst_rank": g["rank"].max(),
+    })
+    best = d[d["rank"] == g["rank"].transform("min")]
+    worst = d[d["rank"] == g["rank"].transform("max")]
+    out["best_rank_edition"] = best.groupby(["unit_set", "province_code"])["edition"].max()
+    out["worst_rank_edition"] = worst.groupby(["unit_set", "province_code"])["edition"].max()
+    out = out.reset_index()
+    out["indicator"] = indicator
+    out["change"] = (out["last_score"] - out["first_score"]).round(DECIMALS)
+    years = (out["last_edition"] - out["first_edition"]).astype(float)
+    ok = (years > 0) & (out["first_score"] > 0)
+    ratio = (out["last_score"] / out["first_score"].where(ok)).astype(float)
+    out["cagr"] = np.where(ok, ratio ** (1 / years.where(ok)) - 1, np.nan)
+    out["break_in_series"] = out["first_edition"] > out["_first_any"]
+    for c in ("first_edition", "last_edition", "n_editions"):
+        out[c] = out[c].astype(int)
+    for c in ("best_rank", "best_rank_edition", "worst_rank", "worst_rank_edition"):
+        out[c] = out[c].astype("Int64")
+    return out[TREND_COLUMNS]
+
+
+def contributions(scores: pd.DataFrame, frameworks: Mapping[int, Framework], edition: int,
+                  unit_set: str, prev_edition: int | None = None) -> pd.DataFrame:
+    """Contribution of each input to the DTI change from ``prev_edition`` to ``edition``.
+
+    For each input i (main index; the pillars in 2020) with points p_i of total P:
+
+        contribution_i = p_i / P * (v_i[edition] - v_i[prev])
+
+    on the input values as stored (unrounded arithmetic, no intermediate rounding). Because
+    the DTI is linear in the inputs, sum_i contribution_i == raw_dti[edition] - raw_dti[prev]
+    exactly (up to float addition, < 1e-12). The published DTI is rounded to 4 decimals (and
+    an official total may differ from the recomputation by 0.0001, e.g. TP. Hồ Chí Minh 2022),
+    so one extra row ``indicator == "rounding"`` carries
+
+        rounding = (score[edition] - score[prev]) - sum_i contribution_i
+
+    where ``score`` is the shown/published 4-decimal DTI. Inputs + rounding therefore close
+    exactly on the published change (``dti_change``), which is what a waterfall needs.
+
+    Missing: a unit missing in either edition, or with any input missing, gets NaN
+    contributions. Where the two frameworks differ (``comparable_with`` is False, e.g.
+    2020 -> 2021) nothing is computed: one row per unit with ``comparable`` False and NaN.
+    ``prev_edition`` defaults to the latest earlier edition of the same unit set.
+
+    Returns rows (edition, prev_edition, unit_set, province_code, indicator, points,
+    value, prev_value, contribution, dti_change, comparable). Example: awareness 0.8528 ->
+    0.8461 with 100 of 1000 points contributes 0.1 * -0.0067 = -0.00067.
+    """
+    s = scores[scores["unit_set"] == unit_set]
+    if prev_edition is None:
+        prev_edition = previous_edition(sorted(s["edition"].unique()), edition)
+    cols = ["edition", "prev_edition", "unit_set", "province_code", "indicator", "points",
+            "value", "prev_value", "contribution", "dti_change", "comparable"]
+    if prev_edition is None:
+        return pd.DataFrame(columns=cols)
+    fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
+    inputs = list(fw.inputs)
+    sub = s[s["edition"].isin([edition, prev_edition])
+            & s["indicator"].isin([*inputs, "dti"])]
+    wide = sub.pivot(index="province_code", columns=["edition", "indicator"], values="score")
+    codes = list(wide.index)
+    n = len(codes)
+
+    def grab(ed: int, inds: list[str]) -> np.ndarray:
+        cols_ = pd.MultiIndex.from_product([[ed], inds])
+        return wide.reindex(columns=cols_).to_numpy(dtype=float)
+
+    dti_change = np.round(grab(edition, ["dti"])[:, 0] - grab(prev_edition, ["dti"])[:, 0],
+                          DECIMALS)
+    if not fw.comparable_with(pfw):
+        return pd.DataFrame({
+            "edition": edition, "prev_edition": prev_edition, "unit_set": unit_set,
+            "province_code": codes, "indicator": "dti", "points": np.nan, "value": np.nan,
+            "prev_value": np.nan, "contribution": np.nan, "dti_change": np.nan,
+            "comparable": False,
+        }, columns=cols)
+    pts = np.array([fw.points[i] for i in inputs], dtype=float)
+    v, pv = grab(edition, inputs), grab(prev_edition, inputs)
+    contrib = (v - pv) * (pts / pts.sum())[None, :]  # NaN where either value is missing
+    complete = ~np.isnan(contrib).any(axis=1)
+    contrib[~complete] = np.nan
+    # Residual against the shown 4-decimal DTI change: closes the waterfall exactly.
+    rounding = dti_change - contrib.sum(axis=1)
+    k = len(inputs) + 1
+    nan_col = np.full((n, 1), np.nan)
+    return pd.DataFrame({
+        "edition": edition, "prev_edition": prev_edition, "unit_set": unit_set,
+        "province_code": np.repeat(np.array(codes, dtype=object), k),
+        "indicator": np.tile(np.array([*inputs, ROUNDING], dtype=object), n),
+        "points": np.tile(np.append(pts, np.nan), n),
+        "value": np.hstack([v, nan_col]).ravel(),
+        "prev_value": np.hstack([pv, nan_col]).ravel(),
+        "contribution": np.hstack([contrib, rounding[:, None]]).ravel(),
+        "dti_change": np.repeat(dti_change, k),
+        "comparable": True,
+    }, columns=cols)
