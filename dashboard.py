@@ -20,6 +20,9 @@ pages = [
     st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="overview",
             default=True),
     st.Page("pages/rankings.py", title=t("nav.rankings", lang), url_path="rankings"),
+    st.Page("pages/profile.py", title=t("nav.profile", lang), url_path="profile"),
+    st.Page("pages/compare.py", title=t("nav.compare", lang), url_path="compare"),
+    st.Page("pages/map.py", title=t("nav.map", lang), url_path="map"),
     st.Page("pages/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
 ]
 # Upload pages: visible only with the uploader role; their URLs always hit their gate.

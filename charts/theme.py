@@ -28,8 +28,8 @@ _TEMPLATE = go.layout.Template(
         colorway=PALETTE,
         xaxis=dict(showgrid=False, linecolor="#CBD2D9", ticks="outside"),
         yaxis=dict(gridcolor="#E4E7EB", zeroline=False),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
-        margin=dict(l=60, r=20, t=70, b=90),
+        legend=dict(orientation="h", yanchor="top", y=-0.26, x=0),
+        margin=dict(l=60, r=20, t=90, b=110),
         hoverlabel=dict(font=dict(family=FONT)),
     )
 )
@@ -40,12 +40,13 @@ def apply(fig: go.Figure, title: str, lang: str, source: str | None = None,
           height: int = 420) -> go.Figure:
     """Title, source line and theme, so exported images carry them too."""
     src = t("chart.source", lang, source=source or t("chart.source_default", lang))
+    # The source rides in the title's subtitle: it stays with the figure in every export
+    # and never collides with a legend below the plot.
     fig.update_layout(
         template="dti",
-        title=dict(text=title),
+        title=dict(text=title, subtitle=dict(text=src, font=dict(size=11, color="#616E7C"))),
         height=height,
         separators=",." if lang == "vi" else ".,",
+        margin=dict(t=90),
     )
-    fig.add_annotation(text=src, xref="paper", yref="paper", x=0, y=-0.32, showarrow=False,
-                       xanchor="left", yanchor="top", font=dict(size=11, color="#616E7C"))
     return fig

@@ -10,7 +10,7 @@ from data.dataset import build_dataset
 from data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = ["overview", "rankings", "methodology"]
+PAGES = ["overview", "rankings", "profile", "methodology"]
 
 
 @pytest.fixture

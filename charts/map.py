@@ -1,0 +1,211 @@
+"""The tile-grid map of Vietnam: one rectangle per unit, coloured by score, rank or tier.
+
+Tiles are layout shapes (so illustrative values can be hatched and the home province
+outlined); an invisible marker at each tile's centre carries the label, the hover text
+and the unit code for click-to-open. Colours are cividis (readable with the common
+colour-vision deficiencies, and in greyscale); light = better, dark = worse.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.colors as pcolors
+import plotly.graph_objects as go
+
+from charts.theme import HOME, apply
+from i18n import fmt_int, fmt_num, t
+from metrics.ranking import tier_label
+
+SCALE = "cividis"
+MISSING = "#E4E7EB"
+SEA = "#EAF4FB"
+TIER_POS = {1: 1.0, 2: 2 / 3, 3: 1 / 3, 4: 0.0}
+HALF_W, HALF_H = 0.46, 0.44  # tile half-size in grid cells (a small gap between tiles)
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(float(v)) for v in rgb[rgb.index("(") + 1 : -1].split(","))
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def _positions(tiles: pd.DataFrame, measure: str) -> list[float | None]:
+    """Where each tile sits on the colour scale, 0 (worst) .. 1 (best); None = no data."""
+    if measure == "tier":
+        return [None if pd.isna(v) else TIER_POS[int(v)] for v in tiles["tier"]]
+    if measure == "rank":
+        return [None if pd.isna(r) else (1.0 if n <= 1 else 1 - (r - 1) / (n - 1))
+                for r, n in zip(tiles["rank"], tiles["n"], strict=True)]
+    lo, hi = tiles["score"].min(), tiles["score"].max()
+    span = (hi - lo) or 1.0
+    return [None if pd.isna(s) else (s - lo) / span for s in tiles["score"]]
+
+
+def _wrap(text: str) -> str:
+    """Two balanced lines, split at the space nearest the middle."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return f"{text[:cut]}<br>{text[cut + 1:]}"
+
+
+def _hover(row: pd.Series, indicator_label: str, lang: str) -> str:
+    lines = [f"<b>{html.escape(str(row['name']))}</b>"]
+    if pd.isna(row["score"]):
+        lines.append(t("map.no_data", lang))
+    else:
+        lines.append(t("map.hover_score", lang, indicator=indicator_label,
+                       score=fmt_num(row["score"], lang)))
+        lines.append(t("map.hover_rank", lang, rank=int(row["rank"]), n=int(row["n"]),
+                       tier=tier_label(int(row["tier"]), lang)))
+        kind = row["kind"] if isinstance(row["kind"], str) else None
+        lines.append(t("map.hover_kind", lang,
+                       kind=t(f"prov.{kind}", lang) if kind else "–"))
+        if kind in ("published", "uploaded"):
+            # Sources may name an uploaded file: escaped, never markup.
+            src = html.escape(str(row["source"]))
+            lines.append(src if len(src) <= 60 else src[:57] + "…")
+    lines.append(f"<i>{t('map.hover_click', lang)}</i>")
+    return "<br>".join(lines)
+
+
+def _tile_text(row: pd.Series, measure: str, lang: str) -> str:
+    if pd.isna(row["score"]):
+        value = "–"
+    elif measure == "score":
+        value = fmt_num(row["score"], lang, 3)
+    else:
+        value = f"#{int(row['rank'])}"
+    return f"{row['short']}<br>{value}"
+
+
+def _hatch(x: float, y: float, colour: str) -> dict:
+    """Three diagonal strokes across a tile: the mark of an illustrative value."""
+    x0, x1, y0, y1 = x - HALF_W, x + HALF_W, y - HALF_H, y + HALF_H
+    w = x1 - x0
+    path = " ".join(
+        f"M {x0 + f * w:.3f} {y0:.3f} L {x0 + (f + 0.25) * w:.3f} {y1:.3f}"
+        for f in (0.1, 0.42, 0.74)
+    )
+    return dict(type="path", path=path, line=dict(color=colour, width=1.2), layer="above")
+
+
+def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code: str,
+             indicator_label: str, title: str, lang: str, height: int = 720) -> go.Figure:
+    """The map. ``tiles`` from ``metrics.geo.map_tiles``; ``islands`` from
+    ``data.tilegrid.island_tiles``; ``measure`` is score, rank or tier.
+
+    Each point's ``customdata`` is the unit code (read back on click)."""
+    fig = go.Figure()
+    pos = _positions(tiles, measure)
+    colours = [MISSING if p is None else pcolors.sample_colorscale(SCALE, [p])[0] for p in pos]
+    shapes: list[dict] = []
+    text_colours = []
+    for (_, row), colour in zip(tiles.iterrows(), colours, strict=True):
+        x, y = float(row["col"]), -float(row["row"])
+        dark = colour != MISSING and _luminance(colour) < 0.5
+        text_colours.append("white" if dark else "#1F2933")
+        home = row["code"] == home_code
+        shapes.append(dict(
+            type="rect", x0=x - HALF_W, x1=x + HALF_W, y0=y - HALF_H, y1=y + HALF_H,
+            fillcolor=colour, line=dict(color=HOME if home else "white", width=4 if home else 1),
+            layer="below",
+        ))
+        if row["kind"] == "illustrative":
+            shapes.append(_hatch(x, y, "rgba(255,255,255,0.55)" if dark
+                                 else "rgba(31,41,51,0.35)"))
+    # Home outline drawn again on top so the neighbours' borders do not cover it.
+    home_rows = tiles[tiles["code"] == home_code]
+    for _, row in home_rows.iterrows():
+        x, y = float(row["col"]), -float(row["row"])
+        shapes.append(dict(type="rect", x0=x - HALF_W, x1=x + HALF_W, y0=y - HALF_H,
+                           y1=y + HALF_H, line=dict(color=HOME, width=4), layer="above"))
+
+    fig.add_trace(go.Scatter(
+        x=tiles["col"].astype(float), y=-tiles["row"].astype(float), mode="markers+text",
+        text=[_tile_text(r, measure, lang) for _, r in tiles.iterrows()],
+        textfont=dict(size=10, color=text_colours), textposition="middle center",
+        marker=dict(symbol="square", size=30, color="rgba(0,0,0,0)"),
+        customdata=tiles["code"].tolist(),
+        hovertext=[_hover(r, indicator_label, lang) for _, r in tiles.iterrows()],
+        hoverinfo="text", showlegend=False, name="",
+        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
+    ))
+
+    # The archipelagos: part of Vietnam, drawn in the sea, carrying no data.
+    for _, isl in islands.iterrows():
+        x, y = float(isl["col"]), -float(isl["row"])
+        shapes.append(dict(type="rect", x0=x - 0.95, x1=x + 0.95, y0=y - 0.55, y1=y + 0.55,
+                           fillcolor=SEA, line=dict(color="#56B4E9", width=1, dash="dot"),
+                           layer="below"))
+        fig.add_annotation(x=x, y=y, text=_wrap(t(f"map.{isl['key']}", lang)),
+                           showarrow=False, font=dict(size=10, color="#1F4E79"))
+
+    _legend(fig, tiles, measure, home_code, lang)
+    lo_x = min(float(tiles["col"].min()), float(islands["col"].min())) - 0.6
+    hi_x = max(float(tiles["col"].max()), float(islands["col"].max()) + 0.5) + 0.6
+    rows = float(tiles["row"].max())
+    fig.update_xaxes(visible=False, range=[lo_x, hi_x], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-rows - 0.6, 0.6], fixedrange=True)
+    fig.update_layout(shapes=shapes, dragmode=False, hovermode="closest", clickmode="event")
+    fig = apply(fig, title, lang, source=t("map.source", lang), height=height)
+    # Tall figure: the theme's source line would fall off the bottom; pin it just below.
+    fig.layout.annotations[-1].update(y=0, yshift=-8)
+    fig.update_layout(margin=dict(l=10, r=10, t=60, b=36),
+                      legend=dict(orientation="v", x=0, y=0.78, xanchor="left",
+                                  yanchor="top", bgcolor="rgba(255,255,255,0.85)",
+                                  font=dict(size=12)))
+    return fig
+
+
+def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str,
+            lang: str) -> None:
+    """Colour key (bar or tier squares), the home outline and the illustrative hatch."""
+    if measure == "tier":
+        for tier, p in TIER_POS.items():
+            fig.add_trace(go.Scatter(
+                x=[None], y=[None], mode="markers", name=tier_label(tier, lang),
+                marker=dict(symbol="square", size=14,
+                            color=pcolors.sample_colorscale(SCALE, [p])[0]),
+            ))
+    else:
+        valid = tiles.dropna(subset=["score"])
+        if measure == "rank":
+            n = int(valid["n"].max()) if len(valid) else 1
+            ticks = sorted({1, *range(10, n, 10), n})
+            cbar = dict(cmin=-n, cmax=-1, tickvals=[-k for k in ticks],
+                        ticktext=[fmt_int(k, lang) for k in ticks],
+                        title=t("map.measure.rank", lang))
+        else:
+            lo = float(valid["score"].min()) if len(valid) else 0.0
+            hi = float(valid["score"].max()) if len(valid) else 1.0
+            cbar = dict(cmin=lo, cmax=hi, tickvals=None, ticktext=None,
+                        title=t("map.measure.score", lang))
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+            marker=dict(colorscale=SCALE, cmin=cbar["cmin"], cmax=cbar["cmax"], color=[0],
+                        showscale=True,
+                        colorbar=dict(title=dict(text=cbar["title"], side="top"),
+                                      x=0.01, xanchor="left", y=0.42, yanchor="top",
+                                      len=0.34, thickness=14, tickvals=cbar["tickvals"],
+                                      ticktext=cbar["ticktext"], tickformat=".2f"
+                                      if measure == "score" else None)),
+        ))
+    home = tiles.loc[tiles["code"] == home_code, "name"]
+    if len(home):
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=str(home.iloc[0]),
+            marker=dict(symbol="square-open", size=14, color=HOME, line=dict(width=3)),
+        ))
+    if (tiles["kind"] == "illustrative").any():
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=t("map.legend_illustrative", lang),
+            marker=dict(symbol="line-ne", size=14, color="#52606D", line=dict(width=2)),
+        ))
+    if tiles["score"].isna().any():
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=t("map.no_data", lang),
+            marker=dict(symbol="square", size=14, color=MISSING),
+        ))
