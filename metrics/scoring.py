@@ -54,14 +54,16 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
         fw = frameworks[int(edition)]
         wide = part.pivot(index=KEY, columns="indicator", values="value")
         wide = wide.reindex(columns=list(fw.inputs))
-        out = pd.DataFrame(index=wide.index)
-        for code in fw.inputs:
-            out[code] = wide[code]
+        x = wide.to_numpy(dtype=float)
+        cols: dict[str, np.ndarray] = {code: x[:, j] for j, code in enumerate(fw.inputs)}
         for comp in fw.composites:
-            w = pd.Series(fw.weights(comp))
-            sub = wide[list(w.index)]
-            total = sub.mul(w, axis=1).sum(axis=1, min_count=len(w))
-            out[comp] = total.where(sub.notna().all(axis=1)) / w.sum()
+            w = fw.weights(comp)
+            idx = [fw.inputs.index(c) for c in w]
+            sub = x[:, idx]
+            pts = np.array(list(w.values()), dtype=float)
+            total = np.nan_to_num(sub) @ pts / pts.sum()
+            cols[comp] = np.where(np.isnan(sub).any(axis=1), np.nan, total)
+        out = pd.DataFrame(cols, index=wide.index)
         frames.append(out.reset_index().melt(id_vars=KEY, var_name="indicator",
                                              value_name="raw"))
     if not frames:
