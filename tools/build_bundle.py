@@ -491,7 +491,7 @@ def _solve_edition(edition: int, spec: Spec, strength: dict[str, float],
             tie_groups[r].append(c)
         tot = sum(dti_w.values())
 
-        def target(c: str, m: str) -> int | None:
+        def target(c: str, m: str, scores: dict = scores) -> int | None:
             return round(scores[(c, m)] * SCALE) if (c, m) in scores else None
 
         for a, b in zip(order, order[1:], strict=False) if chain else ():
@@ -499,7 +499,7 @@ def _solve_edition(edition: int, spec: Spec, strength: dict[str, float],
                 continue
             relate(prog, ">", _expr(xs, a, dti_w), target(a, "dti"), _expr(xs, b, dti_w),
                    target(b, "dti"), tot)
-        for r, group in tie_groups.items():
+        for group in tie_groups.values():
             if len(group) > 1:
                 m = prog.var(0, SCALE)
                 lo, hi = rounding_interval(0, tot)
@@ -516,7 +516,7 @@ def _solve_edition(edition: int, spec: Spec, strength: dict[str, float],
             for c, r in mr.items():
                 if (unit_set, m, c) in skip:
                     continue
-                names = exact_rank(prog, c, r, mr, codes, lambda q, w=w: _expr(xs, q, w),
+                names = exact_rank(prog, c, r, mr, codes, lambda q, w=w, xs=xs: _expr(xs, q, w),
                                    lambda q, m=m: target(q, m), sum(w.values()),
                                    above.get((unit_set, m, c)))
                 chosen[(unit_set, m, c)] = names
