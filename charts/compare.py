@@ -25,6 +25,21 @@ def colours(codes: Sequence[str], home_code: str) -> dict[str, str]:
     return out
 
 
+def spread(values: Sequence[float], gap: float) -> list[float]:
+    """Label positions at least ``gap`` apart, as close as possible to ``values``
+    (a forward pass upwards, then the block re-centred on the original mean)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    out = [0.0] * len(values)
+    prev = None
+    for i in order:
+        y = float(values[i]) if prev is None else max(float(values[i]), prev + gap)
+        out[i] = prev = y
+    if values:
+        shift = (sum(out) - sum(float(v) for v in values)) / len(values)
+        out = [y - shift for y in out]
+    return out
+
+
 def _symbols(kinds: pd.Series) -> list[str]:
     return ["circle-open" if k == "illustrative" else "circle" for k in kinds]
 
@@ -43,8 +58,9 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str,
             name=names[code], line=dict(color=cols[code], width=5 if home else 2.5),
             marker=dict(color=cols[code], size=12 if home else 9, symbol=_symbols(p["kind"]),
                         line=dict(width=2, color=cols[code])),
-            text=[str(int(r)) for r in p["rank"]], textposition="top center",
-            textfont=dict(color=cols[code], size=12),
+            text=[str(int(r)) if home else "" for r in p["rank"]],
+            textposition="top center", textfont=dict(color=cols[code], size=13),
+            showlegend=False,
             customdata=[t("chart.rank_hover", lang, year=e, rank=int(r), n=int(n))
                         for e, r, n in zip(p["edition"], p["rank"], p["n"], strict=True)],
             hovertemplate="%{customdata}<extra>" + names[code] + "</extra>",
@@ -55,12 +71,24 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str,
                                              line=dict(width=2, color="#52606D"))))
     n = int(paths["n"].max()) if len(paths) else 63
     worst = int(paths["rank"].max()) if len(paths) else n
-    fig.update_yaxes(title=t("chart.rank", lang), autorange=False,
-                     range=[min(n, worst + 3) + 0.5, 0], zeroline=False)
+    lo = min(n, worst + 2) + 0.5
+    # Names at the right end of each line, pushed apart so they never overlap.
+    ends = paths.sort_values("edition").groupby("province_code", sort=False).tail(1)
+    ys = spread([-float(r) for r in ends["rank"]], gap=lo / 14)
+    for (_, r), y in zip(ends.iterrows(), ys, strict=True):
+        code = r["province_code"]
+        fig.add_annotation(x=r["edition"], y=-y, text=f"{names[code]} ({int(r['rank'])})",
+                           xanchor="left", xshift=10, showarrow=False,
+                           font=dict(color=cols[code], size=12))
     editions = sorted(paths["edition"].unique())
+    fig.update_yaxes(title=t("chart.rank", lang), autorange=False, range=[lo, 0.5],
+                     zeroline=False, tickvals=sorted({1, *range(10, int(lo), 10)}))
     fig.update_xaxes(title=t("chart.edition", lang), tickmode="array", tickvals=editions,
-                     ticktext=[str(e) for e in editions])
-    return apply(fig, t("compare.bump_title", lang), lang, height=460)
+                     ticktext=[str(e) for e in editions],
+                     range=[editions[0] - 0.3, editions[-1] + 0.3] if editions else None)
+    fig = apply(fig, t("compare.bump_title", lang), lang, height=460)
+    fig.update_layout(margin=dict(r=170))  # room for the province names at the right end
+    return fig
 
 
 def slope_chart(sl: pd.DataFrame, names: Mapping[str, str], home_code: str, first: int,
@@ -70,6 +98,7 @@ def slope_chart(sl: pd.DataFrame, names: Mapping[str, str], home_code: str, firs
     fig = go.Figure()
     cols = colours(sl["province_code"].tolist(), home_code)
     x = [str(first), str(last)]
+    ends: tuple[list, list] = ([], [])
     for _, r in sl.iterrows():
         code = r["province_code"]
         home = code == home_code
@@ -86,16 +115,26 @@ def slope_chart(sl: pd.DataFrame, names: Mapping[str, str], home_code: str, firs
             marker=dict(color=cols[code], size=11,
                         symbol=_symbols(pd.Series([r["kind_from"], r["kind_to"]])),
                         line=dict(width=2, color=cols[code])),
-            text=labels, textposition=["middle left", "middle right"],
-            textfont=dict(color=cols[code], size=12), showlegend=False,
-            hovertemplate="%{x}: %{text}<extra>" + names[code] + "</extra>",
+            customdata=labels, showlegend=False,
+            hovertemplate="%{x}: %{customdata}<extra>" + names[code] + "</extra>",
         ))
+        ends[0].append((y[0], labels[0], cols[code]))
+        ends[1].append((y[1], labels[1], cols[code]))
+    vals = [v for side in ends for v, _, _ in side if not pd.isna(v)]
+    gap = (max(vals) - min(vals) + 0.05) / 16 if vals else 0.01
+    # On a category axis an annotation's x is the category's index.
+    for side, (xpos, anchor, shift) in enumerate(((0, "right", -10), (1, "left", 10))):
+        kept = [e for e in ends[side] if not pd.isna(e[0])]
+        for (_, text, colour), yy in zip(kept, spread([e[0] for e in kept], gap), strict=True):
+            fig.add_annotation(x=xpos, y=yy, text=text, xanchor=anchor, xshift=shift,
+                               showarrow=False, font=dict(color=colour, size=12))
     fig.update_xaxes(type="category", title=t("chart.edition", lang))
     fig.update_yaxes(title=t("chart.score", lang))
     # Room for the end labels on both sides.
-    fig.update_layout(xaxis=dict(range=[-0.9, 1.9]))
-    return apply(fig, t("compare.slope_title", lang, first=first, last=last), lang,
-                 height=460)
+    fig.update_layout(xaxis=dict(range=[-0.75, 1.1]))
+    fig = apply(fig, t("compare.slope_title", lang, first=first, last=last), lang, height=460)
+    fig.update_layout(margin=dict(r=190))  # the right-end labels live in the margin
+    return fig
 
 
 def side_table(sbs: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str],

@@ -1,7 +1,7 @@
 """The tile-grid map of Vietnam: one rectangle per unit, coloured by score, rank or tier.
 
-Tiles are layout shapes (so illustrative values can be hatched and the home province
-outlined); an invisible marker at each tile's centre carries the label, the hover text
+Tiles are layout shapes (so illustrative values can carry a corner mark and the home
+province an outline); an invisible marker at each tile's centre carries the label, the hover text
 and the unit code for click-to-open. Colours are cividis (readable with the common
 colour-vision deficiencies, and in greyscale); light = better, dark = worse.
 """
@@ -81,15 +81,12 @@ def _tile_text(row: pd.Series, measure: str, lang: str) -> str:
     return f"{row['short']}<br>{value}"
 
 
-def _hatch(x: float, y: float, colour: str) -> dict:
-    """Three diagonal strokes across a tile: the mark of an illustrative value."""
-    x0, x1, y0, y1 = x - HALF_W, x + HALF_W, y - HALF_H, y + HALF_H
-    w = x1 - x0
-    path = " ".join(
-        f"M {x0 + f * w:.3f} {y0:.3f} L {x0 + (f + 0.25) * w:.3f} {y1:.3f}"
-        for f in (0.1, 0.42, 0.74)
-    )
-    return dict(type="path", path=path, line=dict(color=colour, width=1.2), layer="above")
+def _corner(x: float, y: float, colour: str) -> dict:
+    """A folded top-right corner: the mark of an illustrative value (kept off the text,
+    so the label stays readable even when every tile is illustrative)."""
+    x1, y1 = x + HALF_W, y + HALF_H
+    path = f"M {x1 - 0.2:.3f} {y1:.3f} L {x1:.3f} {y1:.3f} L {x1:.3f} {y1 - 0.28:.3f} Z"
+    return dict(type="path", path=path, fillcolor=colour, line=dict(width=0), layer="below")
 
 
 def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code: str,
@@ -114,8 +111,8 @@ def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code
             layer="below",
         ))
         if row["kind"] == "illustrative":
-            shapes.append(_hatch(x, y, "rgba(255,255,255,0.55)" if dark
-                                 else "rgba(31,41,51,0.35)"))
+            shapes.append(_corner(x, y, "rgba(255,255,255,0.85)" if dark
+                                  else "rgba(31,41,51,0.55)"))
     # Home outline drawn again on top so the neighbours' borders do not cover it.
     home_rows = tiles[tiles["code"] == home_code]
     for _, row in home_rows.iterrows():
@@ -151,9 +148,7 @@ def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code
     fig.update_yaxes(visible=False, range=[-rows - 0.6, 0.6], fixedrange=True)
     fig.update_layout(shapes=shapes, dragmode=False, hovermode="closest", clickmode="event")
     fig = apply(fig, title, lang, source=t("map.source", lang), height=height)
-    # Tall figure: the theme's source line would fall off the bottom; pin it just below.
-    fig.layout.annotations[-1].update(y=0, yshift=-8)
-    fig.update_layout(margin=dict(l=10, r=10, t=60, b=36),
+    fig.update_layout(margin=dict(l=10, r=10, t=90, b=10),
                       legend=dict(orientation="v", x=0, y=0.78, xanchor="left",
                                   yanchor="top", bgcolor="rgba(255,255,255,0.85)",
                                   font=dict(size=12)))
@@ -162,7 +157,7 @@ def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code
 
 def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str,
             lang: str) -> None:
-    """Colour key (bar or tier squares), the home outline and the illustrative hatch."""
+    """Colour key (bar or tier squares), the home outline and the illustrative corner mark."""
     if measure == "tier":
         for tier, p in TIER_POS.items():
             fig.add_trace(go.Scatter(
@@ -188,8 +183,8 @@ def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str,
             marker=dict(colorscale=SCALE, cmin=cbar["cmin"], cmax=cbar["cmax"], color=[0],
                         showscale=True,
                         colorbar=dict(title=dict(text=cbar["title"], side="top"),
-                                      x=0.01, xanchor="left", y=0.42, yanchor="top",
-                                      len=0.34, thickness=14, tickvals=cbar["tickvals"],
+                                      x=0.01, xanchor="left", y=0.64, yanchor="top",
+                                      len=0.26, thickness=14, tickvals=cbar["tickvals"],
                                       ticktext=cbar["ticktext"], tickformat=".2f"
                                       if measure == "score" else None)),
         ))
@@ -202,7 +197,7 @@ def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str,
     if (tiles["kind"] == "illustrative").any():
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", name=t("map.legend_illustrative", lang),
-            marker=dict(symbol="line-ne", size=14, color="#52606D", line=dict(width=2)),
+            marker=dict(symbol="triangle-ne", size=12, color="#52606D"),
         ))
     if tiles["score"].isna().any():
         fig.add_trace(go.Scatter(

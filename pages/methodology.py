@@ -1,9 +1,76 @@
-"""Phương pháp / Methodology: frameworks per edition and sources (first cut)."""
+"""Phương pháp / Methodology: frameworks per edition, formulas, the merger, sources and
+how much of what is shown is published, uploaded or illustrative.
+
+Data strings (URLs, framework notes) go through st.dataframe / st.text, never markdown
+or HTML.
+"""
 
 import streamlit as st
 
+from charts.method import (
+    framework_display,
+    merger_display,
+    provenance_bars,
+    shares_display,
+    sources_display,
+)
+from data.frameworks import ALL_INDICATORS
+from data.store import load_published
 from i18n import t
-from pages._shared import current_lang
+from metrics.method import framework_rows, merger_rows, provenance_shares, sources
+from pages._shared import current_lang, dataset, provenance_table
 
+
+@st.cache_data(show_spinner=False)
+def _published():  # noqa: ANN202 - bundled file, fixed for the process's life
+    return load_published()
+
+
+# Inputs
 lang = current_lang()
+ds = dataset()
+prov = provenance_table()
+published = _published()
+
+# Compute
+shares = provenance_shares(prov)
+src = sources(published)
+merger = merger_rows(ds.units)
+labels = {c: ds.frameworks[max(ds.frameworks)].get(c).label(lang) for c in ALL_INDICATORS}
+
+# Draw
 st.title(t("method.title", lang))
+st.caption(t("method.caption", lang))
+
+st.subheader(t("method.frameworks", lang))
+latest_first = sorted(ds.frameworks.items(), reverse=True)
+tabs = st.tabs([str(e) + (" ⚠" if fw.assumed else "") for e, fw in latest_first])
+for tab, (edition, fw) in zip(tabs, latest_first, strict=True):
+    with tab:
+        if fw.assumed:
+            st.warning(t("method.assumed", lang, year=edition), icon="⚠️")
+        st.dataframe(framework_display(framework_rows(fw),
+                                       {i.code: i.label(lang) for i in fw.indicators}, lang),
+                     hide_index=True, width="stretch")
+        st.caption(t("method.basis_label", lang))
+        st.text(fw.basis)
+
+st.subheader(t("method.formulas", lang))
+st.markdown(t("method.formula_text", lang))
+
+st.subheader(t("method.merger", lang))
+st.markdown(t("method.merger_text", lang))
+st.dataframe(merger_display(merger, lang), hide_index=True, width="stretch")
+
+st.subheader(t("method.provenance", lang))
+st.markdown(t("method.provenance_text", lang))
+st.plotly_chart(provenance_bars(shares, lang), width="stretch", key="method_shares")
+st.dataframe(shares_display(shares, lang), hide_index=True, width="stretch")
+
+st.subheader(t("method.sources", lang))
+st.caption(t("method.sources_caption", lang, n=len(src)))
+st.dataframe(
+    sources_display(src, labels, lang), hide_index=True, width="stretch",
+    column_config={"url": st.column_config.LinkColumn(t("method.col.source", lang),
+                                                      width="large")},
+)

@@ -1,0 +1,110 @@
+"""The methodology page's tables: frameworks, sources, provenance shares, the merger map."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from metrics.provenance import KINDS
+
+if TYPE_CHECKING:
+    from data.frameworks import Framework
+
+
+def framework_rows(fw: Framework) -> pd.DataFrame:
+    """One row per indicator of an edition's framework.
+
+    Columns: indicator, group, points (NaN for computed measures), share = points /
+    total points (the weight in the DTI), pillars (tuple of pillar codes the indicator
+    counts towards), members (for pillars and the total: the scored inputs they
+    average), label_vi, label_en. Example (2022): awareness, foundation, 100, 0.1,
+    ("gov", "econ", "soc"); dti members are the 8 main indices.
+    """
+    total = fw.total_points
+    rows = []
+    for ind in fw.indicators:
+        members: tuple[str, ...] = ()
+        if ind.code in fw.composites:
+            members = tuple(fw.weights(ind.code))
+        rows.append({
+            "indicator": ind.code, "group": ind.group,
+            "points": float(ind.points) if ind.points else float("nan"),
+            "share": float(ind.points) / total if ind.points else float("nan"),
+            "pillars": ind.pillars if ind.points else (), "members": members,
+            "label_vi": ind.label_vi, "label_en": ind.label_en,
+        })
+    return pd.DataFrame(rows)
+
+
+def _host(url: str) -> str:
+    """"https://www.b.vn/y?q" -> "b.vn" (string work only: metrics touch no network
+    modules, not even urllib)."""
+    m = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/?#:]+)", url)
+    return m.group(1).lower().removeprefix("www.") if m else url
+
+
+def sources(published: pd.DataFrame) -> pd.DataFrame:
+    """Published figures grouped by source URL: source, site (host name), n (figures),
+    editions (sorted list), indicators (sorted list). Most-cited first, then by URL.
+
+    A figure whose source lists several URLs ("url1 | url2") counts once for each.
+    Example: 63 rank rows from one dti.gov.vn page -> one row with n = 63.
+    """
+    if published.empty:
+        return pd.DataFrame(columns=["source", "site", "n", "editions", "indicators"])
+    split = published.assign(source=published["source"].astype(str).str.split(" | ",
+                                                                              regex=False))
+    g = split.explode("source").groupby("source", sort=False)
+    out = pd.DataFrame({
+        "n": g.size(),
+        "editions": g["edition"].agg(lambda s: sorted({int(e) for e in s})),
+        "indicators": g["indicator"].agg(lambda s: sorted(set(s))),
+    }).reset_index()
+    out["site"] = [_host(str(u)) for u in out["source"]]
+    out = out.sort_values(["n", "source"], ascending=[False, True]).reset_index(drop=True)
+    return out[["source", "site", "n", "editions", "indicators"]]
+
+
+def provenance_shares(prov: pd.DataFrame) -> pd.DataFrame:
+    """Per (edition, unit_set): how many scores are published, uploaded, illustrative.
+
+    ``prov`` is ``metrics.provenance.provenance`` output (one row per score shown).
+    Columns: edition, unit_set, n, then per kind the count and ``share_<kind>`` (count /
+    n). Rows without a kind (no value) count in n only. Example: 4 scores of which 1
+    published and 3 illustrative -> share_published 0.25, share_illustrative 0.75.
+    """
+    counts = (prov.assign(kind=prov["kind"].fillna("none"))
+              .pivot_table(index=["edition", "unit_set"], columns="kind",
+                           values="province_code", aggfunc="count", fill_value=0))
+    out = counts.reindex(columns=[*KINDS, "none"], fill_value=0)
+    out["n"] = out.sum(axis=1)
+    for k in KINDS:
+        out[f"share_{k}"] = out[k] / out["n"]
+    out = out.drop(columns="none").reset_index()
+    out.columns.name = None
+    cols = ["edition", "unit_set", "n", *KINDS, *(f"share_{k}" for k in KINDS)]
+    return out[cols].sort_values(["edition", "unit_set"], ascending=[True, False]) \
+        .reset_index(drop=True)
+
+
+def merger_rows(units: pd.DataFrame) -> pd.DataFrame:
+    """The 63 -> 34 map (Resolution 202/2025/QH15): one row per 34-set unit.
+
+    ``units`` is ``Dataset.units`` (unit_set, province_code, name, successor_code).
+    Columns: code, name, predecessors (63-set codes), predecessor_names, merged (True
+    when more than one province became this unit). Example: 31 Hải Phòng <- 30 Hải
+    Dương + 31 Hải Phòng.
+    """
+    u63 = units[units["unit_set"] == "63"]
+    u34 = units[units["unit_set"] == "34"]
+    rows = []
+    for code, name in zip(u34["province_code"], u34["name"], strict=True):
+        pre = u63[u63["successor_code"] == code].sort_values("province_code")
+        rows.append({"code": code, "name": name,
+                     "predecessors": pre["province_code"].tolist(),
+                     "predecessor_names": pre["name"].tolist(),
+                     "merged": len(pre) > 1})
+    return pd.DataFrame(rows, columns=["code", "name", "predecessors", "predecessor_names",
+                                       "merged"])

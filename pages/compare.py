@@ -1,0 +1,76 @@
+"""So sánh / Compare: up to six provinces across editions (63-province set)."""
+
+import streamlit as st
+
+from charts.compare import bump, side_table, slope_chart
+from data.frameworks import ALL_INDICATORS
+from data.provinces import HOME_CODE
+from i18n import t
+from metrics.compare import (
+    MAX_COMPARED,
+    nearest,
+    parse_codes,
+    rank_paths,
+    region_peers,
+    side_by_side,
+    slope,
+)
+from metrics.geo import available_editions
+from pages._shared import current_lang, dataset, provenance_table, query_choice
+
+UNIT_SET = "63"
+TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [i for i in ALL_INDICATORS
+                                              if i not in ("dti", "gov", "econ", "soc")]
+
+# Inputs
+lang = current_lang()
+ds = dataset()
+prov = provenance_table()
+units = ds.units_of(UNIT_SET, lang)
+names = dict(zip(units["province_code"], units["name"], strict=True))
+editions = available_editions(ds.ranked, UNIT_SET)
+latest = editions[-1]
+st.title(t("compare.title", lang))
+st.caption(t("compare.caption", lang, n=MAX_COMPARED))
+
+nearest_default = [HOME_CODE, *nearest(ds.ranked, HOME_CODE, latest, UNIT_SET)]
+if "cmp_p" not in st.session_state:
+    st.session_state["cmp_p"] = parse_codes(st.query_params.get("p"), names) or nearest_default
+b1, b2, _ = st.columns([1, 1, 2])
+if b1.button(t("compare.preset_dbsh", lang), help=t("compare.preset_dbsh_help", lang,
+                                                    year=latest)):
+    st.session_state["cmp_p"] = region_peers(ds.ranked, ds.units, HOME_CODE, "DBSH", latest,
+                                             UNIT_SET)
+if b2.button(t("compare.preset_nearest", lang), help=t("compare.preset_nearest_help", lang,
+                                                       year=latest)):
+    st.session_state["cmp_p"] = nearest_default
+chosen = st.multiselect(t("compare.provinces", lang), list(names), key="cmp_p",
+                        max_selections=MAX_COMPARED, format_func=names.get)
+st.query_params["p"] = ",".join(chosen)
+e1, e2, _ = st.columns([1, 1, 2])
+first = query_choice("from", editions, e1, t("compare.from", lang), cast=int)
+last = query_choice("to", editions[::-1], e2, t("compare.to", lang), cast=int)
+
+if not chosen:
+    st.info(t("compare.empty", lang))
+    st.stop()
+
+# Compute
+paths = rank_paths(ds.ranked, prov, chosen, UNIT_SET)
+sl = slope(ds.ranked, prov, chosen, first, last, UNIT_SET)
+fw = ds.frameworks[last]
+indicators = [i for i in TABLE_ORDER if i in fw.codes]
+sbs = side_by_side(ds.ranked, prov, chosen, last, indicators, UNIT_SET)
+comparable = fw.comparable_with(ds.frameworks[first])
+
+# Draw
+left, right = st.columns(2)
+left.plotly_chart(bump(paths, names, HOME_CODE, lang), width="stretch", key="cmp_bump")
+right.plotly_chart(slope_chart(sl, names, HOME_CODE, first, last, lang), width="stretch",
+                   key="cmp_slope")
+if not comparable:
+    st.warning(t("compare.not_comparable", lang, first=first, last=last), icon="⚠️")
+st.subheader(t("compare.table_title", lang, year=last))
+st.dataframe(side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+             hide_index=True, width="stretch")
+st.caption(t("compare.table_note", lang))
