@@ -1,0 +1,241 @@
+"""Trình chiếu / Presentation: the DT Day slides full-screen, with the deck and downloads."""
+
+import time
+
+import streamlit as st
+
+from charts.briefing import briefing_docx
+from charts.deck import projector, slides
+from charts.export import deck_bytes, figure_image, slide_images
+from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
+from i18n import LANGS, t
+from metrics.profile import build_profile
+from pages._shared import current_lang, dataset, provenance_table, query_choice
+
+# Static style only: no user or data text is ever put into these blocks.
+STYLE = """<style>
+.block-container {padding-top: 1.4rem; padding-bottom: 0.5rem; max-width: 100%;}
+.st-key-slide h1 {font-size: 2.6rem; line-height: 1.15; padding: 0 0 0.3rem 0;}
+.st-key-numbers li, .st-key-numbers p {font-size: 1.5rem; line-height: 1.35;}
+.st-key-numbers li {margin-bottom: 0.45rem;}
+.st-key-counter p {font-size: 1.3rem; text-align: center; margin-top: 0.3rem;}
+.st-key-kb_pgup, .st-key-kb_pgdn {display: none;}
+</style>"""
+FULLSCREEN = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none;}
+</style>"""
+LABELS = {"vi": "Tiếng Việt", "en": "English"}
+
+# Inputs
+lang = current_lang()
+ds = dataset()
+prov = provenance_table()
+full = st.query_params.get("full", "1") != "0"
+
+
+def _slide_no(n: int) -> int:
+    try:
+        return min(max(int(st.query_params.get("slide", 1)), 1), n)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _go(step: int, n: int) -> None:
+    st.query_params["slide"] = str(min(max(_slide_no(n) + step, 1), n))
+    st.session_state["present_last"] = time.monotonic()
+
+
+def _set_lang() -> None:
+    new = st.session_state["present_lang"]
+    st.query_params["lang"] = new
+    st.session_state["lang"] = new
+    st.session_state["lang_switch"] = new  # keep the (hidden) sidebar switch in step
+
+
+def _set_full() -> None:
+    st.query_params["full"] = "1" if st.session_state["present_full"] else "0"
+
+
+st.html(STYLE)
+if full:
+    st.html(FULLSCREEN)
+
+settings = st.expander(t("present.settings", lang), expanded=False)
+c1, c2, c3, c4 = settings.columns([2, 1, 1, 1])
+unit_set = query_choice(
+    "unit", ["63", "34"], c2, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
+)
+units = ds.units_of(unit_set, lang)
+names = dict(zip(units["province_code"], units["name"], strict=True))
+home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
+codes = sorted(names, key=lambda c: (c != home, names[c]))
+code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
+editions = sorted(
+    {
+        int(e)
+        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
+        if u == unit_set
+    },
+    reverse=True,
+)
+edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
+try:
+    target_default = int(st.query_params.get("target", 10))
+except ValueError:
+    target_default = 10
+target = int(
+    c4.number_input(
+        t("profile.target", lang),
+        min_value=1,
+        max_value=len(names),
+        value=min(max(target_default, 1), len(names)),
+        key="target",
+    )
+)
+st.query_params["target"] = str(target)
+s1, s2, s3, s4 = settings.columns([1, 1, 1, 1])
+s1.radio(
+    t("present.language", lang),
+    LANGS,
+    index=LANGS.index(lang),
+    horizontal=True,
+    format_func=LABELS.__getitem__,
+    key="present_lang",
+    on_change=_set_lang,
+)
+s2.toggle(t("present.fullscreen", lang), value=full, key="present_full", on_change=_set_full)
+auto = s3.toggle(t("present.auto", lang), value=False, key="present_auto")
+seconds = int(
+    s4.number_input(
+        t("present.seconds", lang),
+        min_value=5,
+        max_value=300,
+        value=20,
+        step=5,
+        key="present_seconds",
+    )
+)
+settings.caption(t("present.keys", lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _slides(version: str, code: str, edition: int, unit_set: str, target: int, lang: str):  # noqa: ANN202
+    p = build_profile(ds, code, edition, unit_set, target_rank=target, lang=lang, names=names)
+    return slides(ds, prov, code, edition, lang, target, unit_set, profile=p)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _images(version: str, code: str, edition: int, unit_set: str, target: int, lang: str):  # noqa: ANN202
+    return slide_images(_slides(version, code, edition, unit_set, target, lang))
+
+
+# Compute
+key = (ds.data_version, code, edition, unit_set, target, lang)
+try:
+    deck = _slides(*key)
+except KeyError:
+    st.warning(t("present.no_data", lang))
+    st.stop()
+n = len(deck)
+i = _slide_no(n)
+if str(i) != st.query_params.get("slide"):
+    st.query_params["slide"] = str(i)
+slide = deck[i - 1]
+# Auto-advance counts from the last full run (a click or the previous advance).
+st.session_state["present_last"] = time.monotonic()
+
+# Draw
+with st.container(key="slide"):
+    st.title(slide.title, anchor=False)
+    left, right = st.columns([3, 2], gap="large")
+    # theme=None: our own theme (and its large projector type), not Streamlit's.
+    left.plotly_chart(
+        projector(slide.figure, 500),
+        width="stretch",
+        key=f"fig_{slide.key}",
+        theme=None,
+        config={"displayModeBar": False},
+    )
+    with right.container(key="numbers"):
+        st.markdown("\n".join(f"- {line}" for line in slide.numbers))
+    st.caption(slide.source)
+
+b1, b2, b3 = st.columns([1, 1, 1])
+b1.button(
+    t("present.prev", lang),
+    key="prev",
+    on_click=_go,
+    args=(-1, n),
+    shortcut="Left",
+    disabled=i == 1,
+    width="stretch",
+)
+with b2.container(key="counter"):
+    st.markdown(t("deck.slide_of", lang, i=i, n=n))
+b3.button(
+    t("present.next", lang),
+    key="next",
+    on_click=_go,
+    args=(1, n),
+    shortcut="Right",
+    disabled=i == n,
+    width="stretch",
+)
+# A clicker sends PageUp/PageDown: hidden buttons carry those shortcuts.
+st.button("PageUp", key="kb_pgup", on_click=_go, args=(-1, n), shortcut="PageUp")
+st.button("PageDown", key="kb_pgdn", on_click=_go, args=(1, n), shortcut="PageDown")
+
+with st.expander(t("present.downloads", lang)):
+    base = f"dti_{edition}_{code}_{lang}"
+    d1, d2, d3, d4, d5 = st.columns(5)
+    d1.download_button(
+        t("present.pptx", lang),
+        lambda: deck_bytes(_slides(*key), lang, _images(*key)),
+        file_name=f"{base}.pptx",
+        on_click="ignore",
+        key="dl_pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    )
+    d2.download_button(
+        t("present.briefing", lang),
+        lambda: briefing_docx(_slides(*key), lang, _images(*key)[0]),
+        file_name=f"{base}_briefing.docx",
+        on_click="ignore",
+        key="dl_docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    d3.download_button(
+        t("present.png", lang),
+        lambda: figure_image(slide.figure, "png", scale=2),
+        file_name=f"{base}_{i}_{slide.key}.png",
+        mime="image/png",
+        on_click="ignore",
+        key="dl_png",
+    )
+    d4.download_button(
+        t("present.svg", lang),
+        lambda: figure_image(slide.figure, "svg"),
+        file_name=f"{base}_{i}_{slide.key}.svg",
+        mime="image/svg+xml",
+        on_click="ignore",
+        key="dl_svg",
+    )
+    d5.download_button(
+        t("present.csv", lang),
+        slide.data.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{base}_{i}_{slide.key}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_csv",
+    )
+
+if auto and i < n:
+
+    @st.fragment(run_every=seconds)
+    def _tick() -> None:
+        if time.monotonic() - st.session_state["present_last"] >= seconds - 0.5:
+            _go(1, n)
+            st.rerun()
+
+    _tick()
