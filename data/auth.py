@@ -51,8 +51,16 @@ class ScryptHash:
 
     def encode(self) -> str:
         b64 = base64.b64encode
-        return "$".join([SCHEME, str(self.n), str(self.r), str(self.p),
-                         b64(self.salt).decode("ascii"), b64(self.key).decode("ascii")])
+        return "$".join(
+            [
+                SCHEME,
+                str(self.n),
+                str(self.r),
+                str(self.p),
+                b64(self.salt).decode("ascii"),
+                b64(self.key).decode("ascii"),
+            ]
+        )
 
 
 def _maxmem(n: int, r: int, p: int) -> int:
@@ -61,12 +69,14 @@ def _maxmem(n: int, r: int, p: int) -> int:
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
-                          maxmem=_maxmem(n, r, p), dklen=dklen)
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_maxmem(n, r, p), dklen=dklen
+    )
 
 
-def hash_password(password: str, *, n: int = DEFAULT_N, r: int = DEFAULT_R,
-                  p: int = DEFAULT_P) -> str:
+def hash_password(
+    password: str, *, n: int = DEFAULT_N, r: int = DEFAULT_R, p: int = DEFAULT_P
+) -> str:
     """A new salted scrypt hash of ``password`` in the self-describing string form.
 
     Example: hash_password("s3cret").startswith("scrypt$32768$8$1$")."""

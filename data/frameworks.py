@@ -93,7 +93,7 @@ class Framework:
             return self.points
         return {c: self.points[c] for c in self.members[composite]}
 
-    def comparable_with(self, other: "Framework") -> bool:
+    def comparable_with(self, other: Framework) -> bool:
         """Two editions' DTI changes are comparable only under the same inputs and points."""
         return self.points == other.points
 

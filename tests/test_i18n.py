@@ -6,8 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from i18n import LANGS, MissingTranslation, fmt_int, fmt_num, fmt_pct, fmt_rank, \
-    fmt_rank_change, t, table
+from i18n import (
+    LANGS,
+    MissingTranslation,
+    fmt_int,
+    fmt_num,
+    fmt_pct,
+    fmt_rank,
+    fmt_rank_change,
+    t,
+    table,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 KEY_USE = re.compile(r"""\bt\(\s*f?["']([a-z0-9_.]+)["']""")

@@ -88,11 +88,10 @@ def test_rankings_page_values_and_url_state(app_env):
 
 
 def test_rankings_views_pure():
-    from metrics.provenance import provenance
-    from metrics.tables import filter_view, rankings_view
-
     from data.provinces import normalise
     from data.store import load_bundle
+    from metrics.provenance import provenance
+    from metrics.tables import filter_view, rankings_view
 
     ds = build_dataset(load_bundle())
     prov = provenance(ds.values, ds.scores, ds.frameworks)

@@ -1,0 +1,219 @@
+"""The uploader role: password gate, optional OIDC (st.login), navigation, logout.
+
+The role lives server-side in ``st.session_state`` (password gate) or comes from the
+identity cookie that ``st.login`` sets (OIDC, checked against an e-mail allowlist on every
+run). Pages that change data call ``require_uploader`` first: without the role they draw
+the login form and stop, whatever route led there.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from data.auth import (
+    email_allowed,
+    is_valid_hash,
+    lockout_seconds,
+    parse_allowlist,
+    verify_password,
+)
+from i18n import t
+
+HASH_SETTING = "DTI_UPLOAD_PASSWORD_HASH"
+EMAILS_SETTING = "DTI_UPLOADER_EMAILS"
+ROLE_KEY = "dti_role"
+USER_KEY = "dti_user"
+FAILS_KEY = "dti_auth_failures"
+LOCKED_KEY = "dti_auth_locked_until"
+UPLOADER = "uploader"
+MAX_NAME = 64
+
+
+def _secret(name: str) -> Any:
+    """A top-level secret, or None when there is no secrets file or no such key."""
+    try:
+        return st.secrets.get(name)
+    except Exception:  # no secrets.toml at all raises; treat as unset
+        return None
+
+
+def _setting(name: str) -> Any:
+    return os.environ.get(name) or _secret(name)
+
+
+def configured_hash() -> str | None:
+    value = _setting(HASH_SETTING)
+    return str(value).strip() if value else None
+
+
+def _auth_section() -> Mapping[str, Any] | None:
+    section = _secret("auth")
+    return section if isinstance(section, Mapping) and section else None
+
+
+def oidc_configured() -> bool:
+    return _auth_section() is not None
+
+
+def _oidc_provider() -> str | None:
+    """None for a flat [auth] section; the name of the single [auth.<name>] otherwise."""
+    section = _auth_section() or {}
+    if "client_id" in section:
+        return None
+    named = [k for k, v in section.items() if isinstance(v, Mapping)]
+    return named[0] if len(named) == 1 else None
+
+
+def allowlist() -> frozenset[str]:
+    return parse_allowlist(_setting(EMAILS_SETTING))
+
+
+def _oidc_email() -> str | None:
+    try:
+        if not st.user.is_logged_in:
+            return None
+        if st.user.get("email_verified") is False:
+            return None
+        email = st.user.get("email")
+    except Exception:  # st.user is unavailable outside a real session on some versions
+        return None
+    return str(email) if email else None
+
+
+def is_uploader() -> bool:
+    if st.session_state.get(ROLE_KEY) == UPLOADER:
+        return True
+    return oidc_configured() and email_allowed(_oidc_email(), allowlist())
+
+
+def current_user() -> str:
+    """Who is acting, for the audit log: the OIDC e-mail or the name given at login."""
+    email = _oidc_email()
+    if email and email_allowed(email, allowlist()):
+        return email[:128]
+    return str(st.session_state.get(USER_KEY) or UPLOADER)[:128]
+
+
+def _try_password(password: str, name: str, lang: str) -> None:
+    now = time.time()
+    locked_until = float(st.session_state.get(LOCKED_KEY, 0.0))
+    if now < locked_until:
+        # Refused without checking: guessing during the wait is pointless.
+        st.error(t("auth.locked", lang, seconds=int(locked_until - now) + 1))
+        return
+    stored = configured_hash() or ""
+    if verify_password(password, stored):
+        st.session_state[ROLE_KEY] = UPLOADER
+        st.session_state[USER_KEY] = f"password:{name.strip()[:MAX_NAME] or UPLOADER}"
+        st.session_state[FAILS_KEY] = 0
+        st.session_state[LOCKED_KEY] = 0.0
+        st.rerun()
+    failures = int(st.session_state.get(FAILS_KEY, 0)) + 1
+    st.session_state[FAILS_KEY] = failures
+    delay = lockout_seconds(failures)
+    st.session_state[LOCKED_KEY] = now + delay
+    if delay:
+        st.error(t("auth.wrong_locked", lang, seconds=int(delay)))
+    else:
+        st.error(t("auth.wrong", lang))
+
+
+def login_form(lang: str) -> None:
+    """The sign-in choices that this deployment offers."""
+    st.title(t("auth.title", lang))
+    st.write(t("auth.intro", lang))
+    stored = configured_hash()
+    oidc = oidc_configured()
+    if oidc:
+        email = _oidc_email()
+        if email:
+            # Logged in at the identity provider but not on the allowlist.
+            st.warning(t("auth.not_allowed", lang))
+            st.text(email)  # identity-provider text: plain, never markdown
+            if st.button(t("auth.logout", lang), key="oidc_logout"):
+                st.logout()
+        elif st.button(t("auth.oidc_button", lang), type="primary", key="oidc_login"):
+            provider = _oidc_provider()
+            st.login(provider) if provider else st.login()
+    if stored and is_valid_hash(stored):
+        with st.form("password_login", clear_on_submit=True):
+            name = st.text_input(t("auth.name", lang), max_chars=MAX_NAME, key="login_name")
+            password = st.text_input(
+                t("auth.password", lang), type="password", key="login_password"
+            )
+            submitted = st.form_submit_button(t("auth.submit", lang), type="primary")
+        if submitted:
+            _try_password(password or "", name or "", lang)
+    elif stored:
+        st.error(t("auth.bad_hash", lang))
+    elif not oidc:
+        st.info(t("auth.disabled", lang))
+
+
+def require_uploader(lang: str) -> str:
+    """Return the acting user, or draw the login form and stop the page."""
+    if not is_uploader():
+        login_form(lang)
+        st.stop()
+    return current_user()
+
+
+def logout() -> None:
+    for key in (ROLE_KEY, USER_KEY):
+        st.session_state.pop(key, None)
+    if _oidc_email():
+        st.logout()
+    else:
+        st.rerun()
+
+
+def auth_sidebar(lang: str) -> None:
+    """Who is signed in, and the logout button (only for the uploader role)."""
+    if not is_uploader():
+        return
+    st.sidebar.caption(t("auth.signed_in_as", lang))
+    st.sidebar.text(current_user())  # a typed name or an e-mail: plain, never markdown
+    if st.sidebar.button(t("auth.logout", lang), key="logout"):
+        logout()
+
+
+def login_page() -> None:
+    from pages._shared import current_lang
+
+    lang = current_lang()
+    if is_uploader():
+        st.title(t("auth.title", lang))
+        st.success(t("auth.signed_in_as", lang))
+        st.text(current_user())
+        st.page_link("pages/upload.py", label=t("nav.upload", lang))
+        return
+    login_form(lang)
+
+
+def admin_pages(lang: str) -> list[st.Page]:
+    """Pages of the administration group. Without the role only the sign-in page shows;
+    the upload and versions URLs still resolve (hidden) so that opening them directly
+    lands on their own gate, which draws the login form."""
+    gated = "visible" if is_uploader() else "hidden"
+    return [
+        st.Page(
+            "pages/login.py",
+            title=t("nav.login", lang),
+            url_path="login",
+            visibility="hidden" if is_uploader() else "visible",
+        ),
+        st.Page(
+            "pages/upload.py", title=t("nav.upload", lang), url_path="upload", visibility=gated
+        ),
+        st.Page(
+            "pages/versions.py",
+            title=t("nav.versions", lang),
+            url_path="versions",
+            visibility=gated,
+        ),
+    ]

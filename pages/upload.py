@@ -1,0 +1,251 @@
+"""Tải lên / Upload: new data for an edition, validated, previewed and confirmed.
+
+Upload -> located problems (the CLI's messages) -> header mapping -> diff and rank changes
+-> confirm -> a new version in the store (audited) -> every app process sees it on its
+next rerun through the store's data-version stamp. User-supplied text (file names, header
+and province names, cell contents) is only ever shown inside tables, never as markup.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from data.export import neutralise
+from data.frameworks import ALL_INDICATORS, editions
+from data.ingest import (
+    SUPPORTED_EXTENSIONS,
+    check_schema,
+    diff_current,
+    import_result,
+    name_of,
+    parse,
+    save_mappings,
+)
+from data.preview import rank_changes
+from i18n import fmt_int, fmt_num, fmt_rank_change, t
+from pages._auth import require_uploader
+from pages._shared import current_lang, store
+
+# Inputs (the gate comes first: nothing below runs without the uploader role)
+lang = current_lang()
+user = require_uploader(lang)
+s = store()
+st.title(t("upload.title", lang))
+st.caption(t("upload.caption", lang))
+
+flash = st.session_state.pop("upload_flash", None)
+if flash:
+    for edition, unit_set, number, created in flash:
+        key = "upload.stored" if created else "upload.identical"
+        st.success(t(key, lang, edition=edition, n=unit_set, number=number))
+
+nonce = st.session_state.setdefault("upload_nonce", 0)
+files = st.file_uploader(
+    t("upload.files", lang),
+    type=list(SUPPORTED_EXTENSIONS),
+    accept_multiple_files=True,
+    key=f"upload_files_{nonce}",
+)
+with st.expander(t("upload.options", lang)):
+    year = st.selectbox(
+        t("upload.year", lang),
+        [None, *sorted(editions(), reverse=True)],
+        format_func=lambda y: t("upload.auto", lang) if y is None else str(y),
+        key="upload_year",
+    )
+    scale = st.selectbox(
+        t("upload.scale", lang),
+        [None, "1", "100", "1000"],
+        format_func=lambda v: t("upload.auto", lang) if v is None else t(f"upload.scale_{v}", lang),
+        key="upload_scale",
+    )
+mapping: dict[str, str] = st.session_state.setdefault("upload_mapping", {})
+
+if not files:
+    st.info(t("upload.empty", lang))
+    st.stop()
+
+# Compute (calls only)
+blobs = {f.name: f.getvalue() for f in files}
+results = {
+    name: parse(data, name, year=year, scale=scale, mapping=mapping) for name, data in blobs.items()
+}
+problems = {name: r.problems + (check_schema(r) if r.ok else []) for name, r in results.items()}
+valid = {
+    name: r
+    for name, r in results.items()
+    if not [p for p in problems[name] if p.severity == "error"]
+}
+targets = [(r.edition, r.unit_set) for r in valid.values()]
+clash = len(targets) != len(set(targets))
+diffs = {name: diff_current(s, r) for name, r in valid.items()}
+moves = (
+    rank_changes(s.load_values(), [r.values for r in valid.values()])
+    if valid and not clash
+    else None
+)
+unmapped = sorted(
+    {p.column for ps in problems.values() for p in ps if p.code == "UNMAPPED_HEADER" and p.column}
+)
+
+# Draw
+st.subheader(t("upload.summary", lang))
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("upload.col.file", lang): list(results),
+            t("upload.col.edition", lang): [r.edition or "–" for r in results.values()],
+            t("upload.col.unit_set", lang): [r.unit_set or "–" for r in results.values()],
+            t("upload.col.rows", lang): [fmt_int(len(r.rows), lang) for r in results.values()],
+            t("upload.col.errors", lang): [
+                sum(p.severity == "error" for p in problems[n]) for n in results
+            ],
+            t("upload.col.warnings", lang): [
+                sum(p.severity == "warning" for p in problems[n]) for n in results
+            ],
+            t("upload.col.status", lang): [
+                t("upload.status.ok" if n in valid else "upload.status.bad", lang) for n in results
+            ],
+        }
+    ).pipe(neutralise),
+    hide_index=True,
+    width="stretch",
+    key="upload_summary",
+)
+
+report = [(n, p) for n, ps in problems.items() for p in ps]
+if report:
+    st.subheader(t("upload.problems", lang))
+    if len(valid) < len(results):
+        st.error(t("upload.has_errors", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("upload.col.file", lang): [n for n, _ in report],
+                t("upload.col.sheet", lang): [p.sheet or "" for _, p in report],
+                t("upload.col.cell", lang): [p.cell or "" for _, p in report],
+                t("upload.col.column", lang): [p.column or "" for _, p in report],
+                t("upload.col.severity", lang): [
+                    t(f"upload.severity.{p.severity}", lang) for _, p in report
+                ],
+                t("upload.col.message", lang): [p.message(lang) for _, p in report],
+            }
+        ).pipe(neutralise),
+        hide_index=True,
+        width="stretch",
+        key="upload_problems",
+    )
+
+if unmapped:
+    st.subheader(t("upload.mapping", lang))
+    st.caption(t("upload.mapping_help", lang))
+    choices = ["", "ignore", "province", *ALL_INDICATORS, *[f"{c}:rank" for c in ALL_INDICATORS]]
+    with st.form("upload_mapping_form"):
+        picked = {
+            h: st.selectbox(
+                t("upload.mapping_for", lang, n=i + 1),
+                choices,
+                help=t("upload.mapping_header_help", lang),
+                format_func=lambda c: t("upload.mapping_none", lang) if c == "" else c,
+                key=f"map_{i}",
+            )
+            for i, h in enumerate(unmapped)
+        }
+        # The header text itself goes in a table (text, never markup).
+        st.dataframe(
+            pd.DataFrame(
+                {"#": range(1, len(unmapped) + 1), t("upload.col.column", lang): unmapped}
+            ).pipe(neutralise),
+            hide_index=True,
+        )
+        if st.form_submit_button(t("upload.mapping_apply", lang)):
+            mapping.update({h: c for h, c in picked.items() if c})
+            st.rerun()
+
+if clash:
+    st.error(t("upload.clash", lang))
+if len(valid) < len(results) or clash:  # all or nothing: fix the file, upload again
+    st.warning(t("upload.nothing_stored", lang))
+    st.stop()
+
+st.subheader(t("upload.preview", lang))
+for name, r in valid.items():
+    diff = diffs[name]
+    st.markdown(f"**{t('upload.preview_for', lang, edition=r.edition, n=r.unit_set)}**")
+    if diff.empty:
+        st.info(t("upload.no_change", lang))
+        continue
+    shown = diff.assign(
+        old=[fmt_num(v, lang) for v in diff["old"]],
+        new=[fmt_num(v, lang) for v in diff["new"]],
+        delta=[fmt_num(v, lang, signed=True) for v in diff["delta"]],
+        change=[t(f"upload.change.{c}", lang) for c in diff["change"]],
+    ).rename(
+        columns={
+            "province_code": t("upload.col.code", lang),
+            "province": t("upload.col.province", lang),
+            "indicator": t("upload.col.indicator", lang),
+            "old": t("upload.col.old", lang),
+            "new": t("upload.col.new", lang),
+            "delta": t("upload.col.delta", lang),
+            "change": t("upload.col.change", lang),
+        }
+    )
+    new_col = t("upload.col.new", lang)
+    st.caption(t("upload.changed_n", lang, n=fmt_int(len(diff), lang)))
+    st.dataframe(
+        shown.style.map(lambda _: "background-color: #fff3bf; font-weight: 600", subset=[new_col]),
+        hide_index=True,
+        width="stretch",
+        key=f"diff_{name}",
+    )
+
+if moves is not None and not moves.empty:
+    total = moves[moves["indicator"] == "dti"]
+    if not total.empty:
+        st.subheader(t("upload.rank_moves", lang))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("upload.col.edition", lang): total["edition"].astype(str),
+                    t("upload.col.province", lang): [
+                        name_of(c, u)
+                        for c, u in zip(total["province_code"], total["unit_set"], strict=True)
+                    ],
+                    t("upload.col.old_rank", lang): [fmt_int(v, lang) for v in total["old_rank"]],
+                    t("upload.col.new_rank", lang): [fmt_int(v, lang) for v in total["new_rank"]],
+                    t("upload.col.rank_change", lang): [
+                        fmt_rank_change(v, lang) for v in total["rank_change"]
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            key="rank_moves",
+        )
+
+st.subheader(t("upload.confirm_title", lang))
+sure = st.checkbox(t("upload.confirm_check", lang, n=len(valid)), key=f"upload_ok_{nonce}")
+if st.button(
+    t("upload.confirm", lang), type="primary", disabled=not sure, key=f"upload_go_{nonce}"
+):
+    done = []
+    for name, r in valid.items():
+        out = import_result(s, r, blobs[name], user=user, replace=True)
+        if out.version is None:  # refused at the store boundary: show why, store nothing more
+            st.error(t("upload.refused", lang))
+            st.dataframe(
+                pd.DataFrame(
+                    {t("upload.col.message", lang): [p.message(lang) for p in out.problems]}
+                ),
+                hide_index=True,
+            )
+            st.stop()
+        if not out.version.current:  # an earlier file uploaded again: make it current
+            s.rollback(r.edition, r.unit_set, out.version.number, user)
+        done.append((r.edition, r.unit_set, out.version.number, out.status == "created"))
+    if mapping:
+        save_mappings(mapping)  # reused for later files (the CLI reads the same file)
+    st.session_state["upload_flash"] = done
+    st.session_state["upload_nonce"] = nonce + 1
+    st.session_state["upload_mapping"] = {}
+    st.rerun()
