@@ -10,8 +10,8 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from i18n import t  # noqa: E402
-from pages._auth import admin_pages, auth_sidebar  # noqa: E402
-from pages._shared import language_switch  # noqa: E402
+from views._auth import admin_pages, auth_sidebar  # noqa: E402
+from views._shared import language_switch  # noqa: E402
 
 st.set_page_config(page_title="DTI Hải Dương", page_icon="📊", layout="wide")
 lang = language_switch()
@@ -19,15 +19,15 @@ lang = language_switch()
 pages = [
     # The default page is always served at "/" (its url_path is ignored), so a hidden
     # default alias keeps /overview a real address for bookmarks and language switches.
-    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="home",
+    st.Page("views/overview.py", title=t("nav.overview", lang), url_path="home",
             default=True, visibility="hidden"),
-    st.Page("pages/overview.py", title=t("nav.overview", lang), url_path="overview"),
-    st.Page("pages/rankings.py", title=t("nav.rankings", lang), url_path="rankings"),
-    st.Page("pages/profile.py", title=t("nav.profile", lang), url_path="profile"),
-    st.Page("pages/compare.py", title=t("nav.compare", lang), url_path="compare"),
-    st.Page("pages/map.py", title=t("nav.map", lang), url_path="map"),
-    st.Page("pages/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
-    st.Page("pages/present.py", title=t("nav.present", lang), url_path="present"),
+    st.Page("views/overview.py", title=t("nav.overview", lang), url_path="overview"),
+    st.Page("views/rankings.py", title=t("nav.rankings", lang), url_path="rankings"),
+    st.Page("views/profile.py", title=t("nav.profile", lang), url_path="profile"),
+    st.Page("views/compare.py", title=t("nav.compare", lang), url_path="compare"),
+    st.Page("views/map.py", title=t("nav.map", lang), url_path="map"),
+    st.Page("views/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
+    st.Page("views/present.py", title=t("nav.present", lang), url_path="present"),
 ]
 # Upload pages: visible only with the uploader role; their URLs always hit their gate.
 nav = st.navigation({t("nav.group.view", lang): pages,

@@ -111,10 +111,9 @@ NAV_CALLS: list[dict[str, bool]] = []
 def app_env(tmp_path, monkeypatch):
     """A fresh store, no auth settings, and the server's steady state for navigation.
 
-    Streamlit runs the very first script run of a process in "pages/ directory" mode (each
-    pages/*.py runnable on its own) until some run calls st.navigation; AppTest resets that
-    flag before every run, so without the patch every switched-to page would run without
-    dashboard.py. ``test_first_run_page_directory_mode_is_gated`` covers that mode.
+    Pages live in views/ (not pages/), so Streamlit's legacy pages-directory mode never
+    applies; the patch pins that state for AppTest, which resets it before every run.
+    ``test_first_run_page_directory_mode_is_gated`` runs the upload page on its own.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
@@ -153,7 +152,7 @@ def open_page(page: str | None = None, lang: str = "en") -> AppTest:
     at.query_params["lang"] = lang
     at.run()
     if page:
-        at.switch_page(str(REPO / "pages" / f"{page}.py")).run()
+        at.switch_page(str(REPO / "views" / f"{page}.py")).run()
     return at
 
 
@@ -202,7 +201,7 @@ def test_hash_from_secrets(app_env, pw_hash):
     at.secrets["DTI_UPLOAD_PASSWORD_HASH"] = pw_hash
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page(str(REPO / "pages" / "upload.py")).run()
+    at.switch_page(str(REPO / "views" / "upload.py")).run()
     sign_in(at, PASSWORD)
     assert at.session_state["dti_role"] == "uploader"
 
@@ -261,7 +260,7 @@ def test_navigation_is_role_gated_and_logout(app_env, pw_hash):
     urls = nav_urls(at)
     assert urls["login"] is True
     assert urls["upload"] is False and urls["versions"] is False  # resolvable, not listed
-    at.switch_page(str(REPO / "pages" / "upload.py")).run()
+    at.switch_page(str(REPO / "views" / "upload.py")).run()
     sign_in(at, PASSWORD)
     urls = nav_urls(at)
     assert urls["upload"] is True and urls["versions"] is True and urls["login"] is False
@@ -272,13 +271,13 @@ def test_navigation_is_role_gated_and_logout(app_env, pw_hash):
 
 
 def test_first_run_page_directory_mode_is_gated(tmp_path, monkeypatch, pw_hash):
-    """The first run of a fresh server process may execute pages/upload.py on its own
-    (Streamlit's pages/ directory mode): the page's own gate still shows only the form."""
+    """Run on its own (outside dashboard.py's navigation), the upload page's own gate
+    still shows only the form: defence in depth behind the role-gated navigation."""
     monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
     monkeypatch.setenv("DTI_UPLOAD_PASSWORD_HASH", pw_hash)
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(REPO / "pages" / "upload.py"), default_timeout=30)
+    at = AppTest.from_file(str(REPO / "views" / "upload.py"), default_timeout=30)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, at.exception

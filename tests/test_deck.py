@@ -232,7 +232,7 @@ def app_env(tmp_path, monkeypatch):
 def run_present(lang: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=120)
     at.query_params.update({"lang": lang, **params})
-    at.switch_page(str(REPO / "pages" / "present.py"))
+    at.switch_page(str(REPO / "views" / "present.py"))
     return at.run()
 
 

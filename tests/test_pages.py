@@ -26,7 +26,7 @@ def app_env(tmp_path, monkeypatch):
 def run_page(page: str, lang: str = "vi") -> AppTest:
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
     at.query_params["lang"] = lang
-    at.switch_page(str(REPO / "pages" / f"{page}.py"))
+    at.switch_page(str(REPO / "views" / f"{page}.py"))
     return at.run()
 
 
@@ -65,7 +65,7 @@ def test_rankings_page_values_and_url_state(app_env):
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
     at.query_params.update({"lang": "vi", "edition": "2022", "measure": "dti",
                             "view": "table", "region": "DBSH"})
-    at.switch_page(str(REPO / "pages" / "rankings.py"))
+    at.switch_page(str(REPO / "views" / "rankings.py"))
     at.run()
     assert not at.exception
     df = at.dataframe[0].value

@@ -44,7 +44,7 @@ def run_page(page: str, lang: str = "vi", **params: str) -> AppTest:
     at.query_params["lang"] = lang
     for k, v in params.items():
         at.query_params[k] = v
-    at.switch_page(str(REPO / "pages" / f"{page}.py"))
+    at.switch_page(str(REPO / "views" / f"{page}.py"))
     return at.run()
 
 

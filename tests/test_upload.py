@@ -85,7 +85,7 @@ def logged_in(page: str = "upload", name: str = "Anh Minh") -> AppTest:
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    at.switch_page(str(REPO / "pages" / f"{page}.py")).run()
+    at.switch_page(str(REPO / "views" / f"{page}.py")).run()
     sign_in(at, PASSWORD, name)
     assert at.session_state["dti_role"] == "uploader"
     return at
@@ -181,7 +181,7 @@ def test_valid_upload_preview_confirm_and_audit(uploader, db_url):
     last = audit.iloc[0]
     assert (last["action"], last["user"], last["edition"]) == ("import", "password:Anh Minh", 2024)
     # The dashboard (cache keyed on the data-version stamp) shows the new rank.
-    at.switch_page(str(REPO / "pages" / "overview.py")).run()
+    at.switch_page(str(REPO / "views" / "overview.py")).run()
     assert {m.label: m.value for m in at.metric}["DTI rank 2024"] == "1/63"
 
 
@@ -270,7 +270,7 @@ def test_rollback_from_versions_page(uploader, db_url):
 
 def test_app_never_changes_audit_rows():
     """Append-only from the app: no code outside the store's own insert touches audit."""
-    for path in [*REPO.glob("pages/*.py"), REPO / "dashboard.py", *REPO.glob("data/*.py")]:
+    for path in [*REPO.glob("views/*.py"), REPO / "dashboard.py", *REPO.glob("data/*.py")]:
         text = path.read_text(encoding="utf-8")
         for verb in ("audit.update", "audit.delete", "DELETE FROM audit", "UPDATE audit"):
             assert verb not in text, (path, verb)
@@ -292,5 +292,5 @@ def test_production_config_hardening():
     assert 0 < cfg["server"]["maxUploadSize"] <= 50
     assert cfg["client"]["showErrorDetails"] == "none"
     assert not (REPO / ".streamlit" / "secrets.toml").exists()  # no secret in the repo
-    for path in [*REPO.glob("pages/*.py"), REPO / "dashboard.py"]:
+    for path in [*REPO.glob("views/*.py"), REPO / "dashboard.py"]:
         assert "unsafe_allow_html" not in path.read_text("utf-8"), path

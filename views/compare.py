@@ -16,7 +16,7 @@ from metrics.compare import (
     slope,
 )
 from metrics.geo import available_editions
-from pages._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import current_lang, dataset, provenance_table, query_choice
 
 UNIT_SET = "63"
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [i for i in ALL_INDICATORS

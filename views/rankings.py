@@ -10,7 +10,7 @@ from data.provinces import HOME_CODE, REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
-from pages._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import current_lang, dataset, provenance_table, query_choice
 
 # Inputs
 lang = current_lang()

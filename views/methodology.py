@@ -18,7 +18,7 @@ from data.frameworks import ALL_INDICATORS
 from data.store import load_published
 from i18n import t
 from metrics.method import framework_rows, merger_rows, provenance_shares, sources
-from pages._shared import current_lang, dataset, provenance_table
+from views._shared import current_lang, dataset, provenance_table
 
 
 @st.cache_data(show_spinner=False)

@@ -11,7 +11,7 @@ from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
-from pages._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import current_lang, dataset, provenance_table, query_choice
 
 # Inputs
 lang = current_lang()

@@ -10,7 +10,7 @@ from charts.export import deck_bytes, figure_image, slide_images
 from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from i18n import LANGS, t
 from metrics.profile import build_profile
-from pages._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import current_lang, dataset, provenance_table, query_choice
 
 # Static style only: no user or data text is ever put into these blocks.
 STYLE = """<style>

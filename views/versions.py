@@ -7,8 +7,8 @@ from data.export import neutralise
 from data.frameworks import edition_unit_sets
 from data.store import StoreError
 from i18n import fmt_int, t
-from pages._auth import require_uploader
-from pages._shared import current_lang, store
+from views._auth import require_uploader
+from views._shared import current_lang, store
 
 # Inputs (the gate comes first: nothing below runs without the uploader role)
 lang = current_lang()

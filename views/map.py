@@ -7,7 +7,7 @@ from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
-from pages._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import current_lang, dataset, provenance_table, query_choice
 
 INDICATORS = ["dti", "gov", "econ", "soc"]
 
@@ -70,5 +70,5 @@ if points:
     picked = points[0].get("customdata")
     code = picked[0] if isinstance(picked, list) else picked
     if code in set(tiles["code"]):
-        st.switch_page("pages/profile.py",
+        st.switch_page("views/profile.py",
                        query_params={"province": code, "unit": unit_set, "lang": lang})

@@ -22,8 +22,8 @@ from data.ingest import (
 )
 from data.preview import rank_changes
 from i18n import fmt_int, fmt_num, fmt_rank_change, t
-from pages._auth import require_uploader
-from pages._shared import current_lang, store
+from views._auth import require_uploader
+from views._shared import current_lang, store
 
 # Inputs (the gate comes first: nothing below runs without the uploader role)
 lang = current_lang()

@@ -8,7 +8,7 @@ from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
 from metrics.overview import headline
 from metrics.provenance import illustrative_share
 from metrics.trajectory import field_scores, trajectory
-from pages._shared import current_lang, dataset, provenance_table
+from views._shared import current_lang, dataset, provenance_table
 
 # Inputs
 lang = current_lang()

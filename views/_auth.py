@@ -183,14 +183,14 @@ def auth_sidebar(lang: str) -> None:
 
 
 def login_page() -> None:
-    from pages._shared import current_lang
+    from views._shared import current_lang
 
     lang = current_lang()
     if is_uploader():
         st.title(t("auth.title", lang))
         st.success(t("auth.signed_in_as", lang))
         st.text(current_user())
-        st.page_link("pages/upload.py", label=t("nav.upload", lang))
+        st.page_link("views/upload.py", label=t("nav.upload", lang))
         return
     login_form(lang)
 
@@ -202,16 +202,16 @@ def admin_pages(lang: str) -> list[st.Page]:
     gated = "visible" if is_uploader() else "hidden"
     return [
         st.Page(
-            "pages/login.py",
+            "views/login.py",
             title=t("nav.login", lang),
             url_path="login",
             visibility="hidden" if is_uploader() else "visible",
         ),
         st.Page(
-            "pages/upload.py", title=t("nav.upload", lang), url_path="upload", visibility=gated
+            "views/upload.py", title=t("nav.upload", lang), url_path="upload", visibility=gated
         ),
         st.Page(
-            "pages/versions.py",
+            "views/versions.py",
             title=t("nav.versions", lang),
             url_path="versions",
             visibility=gated,
