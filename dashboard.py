@@ -19,8 +19,13 @@ lang = language_switch()
 pages = [
     # The default page is always served at "/" (its url_path is ignored), so a hidden
     # default alias keeps /overview a real address for bookmarks and language switches.
-    st.Page("views/overview.py", title=t("nav.overview", lang), url_path="home",
-            default=True, visibility="hidden"),
+    st.Page(
+        "views/overview.py",
+        title=t("nav.overview", lang),
+        url_path="home",
+        default=True,
+        visibility="hidden",
+    ),
     st.Page("views/overview.py", title=t("nav.overview", lang), url_path="overview"),
     st.Page("views/rankings.py", title=t("nav.rankings", lang), url_path="rankings"),
     st.Page("views/profile.py", title=t("nav.profile", lang), url_path="profile"),
@@ -30,8 +35,9 @@ pages = [
     st.Page("views/present.py", title=t("nav.present", lang), url_path="present"),
 ]
 # Upload pages: visible only with the uploader role; their URLs always hit their gate.
-nav = st.navigation({t("nav.group.view", lang): pages,
-                     t("nav.group.admin", lang): admin_pages(lang)})
+nav = st.navigation(
+    {t("nav.group.view", lang): pages, t("nav.group.admin", lang): admin_pages(lang)}
+)
 auth_sidebar(lang)
 st.sidebar.caption(t("app.title", lang))
 nav.run()

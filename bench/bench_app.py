@@ -19,8 +19,15 @@ from bench import Row, register
 
 REPO = Path(__file__).resolve().parents[1]
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _port() -> int:
@@ -33,10 +40,25 @@ def cold_start(script: Path, browser, env: dict[str, str]) -> float:  # type: ig
     port = _port()
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         page = browser.new_page()
@@ -68,11 +90,25 @@ def app_cold_start() -> list[Row]:
         for _ in range(3):
             with tempfile.TemporaryDirectory() as tmp:
                 env = {**os.environ, "DTI_DB_URL": f"sqlite:///{tmp}/bench.db"}
-                subprocess.run([sys.executable, "-m", "data", "init"], cwd=REPO, env=env,
-                               check=True, stdout=subprocess.DEVNULL)
+                subprocess.run(
+                    [sys.executable, "-m", "data", "init"],
+                    cwd=REPO,
+                    env=env,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
                 ours = min(ours, cold_start(REPO / "dashboard.py", browser, env))
-            floor = min(floor, cold_start(REPO / "bench" / "apps" / "floor_chart.py", browser,
-                                          dict(os.environ)))
+            floor = min(
+                floor,
+                cold_start(REPO / "bench" / "apps" / "floor_chart.py", browser, dict(os.environ)),
+            )
         browser.close()
-    return [Row("app cold start -> first chart (browser)", ours,
-                "bare streamlit page, one chart", floor, 1.5)]
+    return [
+        Row(
+            "app cold start -> first chart (browser)",
+            ours,
+            "bare streamlit page, one chart",
+            floor,
+            1.5,
+        )
+    ]

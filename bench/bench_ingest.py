@@ -42,9 +42,14 @@ def _workbook() -> bytes:
     ws["A1"] = "KẾT QUẢ XẾP HẠNG DTI NĂM 2022"
     ws.merge_cells("A1:K1")
     ws.append([])
-    ws.append(["Xếp hạng DTI", "Các tỉnh, thành phố trực thuộc TW",
-               *[f"Chỉ số {fw.get(c).label_vi}" for c in fw.inputs],
-               "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)"])
+    ws.append(
+        [
+            "Xếp hạng DTI",
+            "Các tỉnh, thành phố trực thuộc TW",
+            *[f"Chỉ số {fw.get(c).label_vi}" for c in fw.inputs],
+            "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)",
+        ]
+    )
     for r in rows:
         rank = 1 + sum(1 for o in rows if o[-1] > r[-1])
         ws.append([rank, *r])
@@ -81,8 +86,15 @@ def ingest_in_process() -> list[Row]:
         return res
 
     ours_s = _best(ours)
-    return [Row(f"parse+validate 63-province xlsx (target <= 150 ms; got {ours_s * 1000:.0f} ms)",
-                ours_s, "calamine read", _best(floor), 3.0)]
+    return [
+        Row(
+            f"parse+validate 63-province xlsx (target <= 150 ms; got {ours_s * 1000:.0f} ms)",
+            ours_s,
+            "calamine read",
+            _best(floor),
+            3.0,
+        )
+    ]
 
 
 @register
@@ -91,7 +103,13 @@ def ingest_cli() -> list[Row]:
         f = Path(tmp) / "dti_2022.xlsx"
         f.write_bytes(_workbook())
         floor = time_command([sys.executable, "-c", "pass"])
-        ours = time_command([sys.executable, "-m", "data", "validate", str(f), "--json"],
-                            repeat=3)
-    return [Row(f"CLI validate --json end to end (target <= 1.5 s; got {ours:.2f} s)", ours,
-                "python -c pass", floor, None)]
+        ours = time_command([sys.executable, "-m", "data", "validate", str(f), "--json"], repeat=3)
+    return [
+        Row(
+            f"CLI validate --json end to end (target <= 1.5 s; got {ours:.2f} s)",
+            ours,
+            "python -c pass",
+            floor,
+            None,
+        )
+    ]

@@ -28,8 +28,7 @@ def best_of(fn: Callable[[], object], repeat: int = REPEAT) -> float:
     return best
 
 
-def _rows(name: str, ours: float, floor_name: str, floor: float | None,
-          budget: float) -> list[Row]:
+def _rows(name: str, ours: float, floor_name: str, floor: float | None, budget: float) -> list[Row]:
     rows = []
     if floor is not None:
         rows.append(Row(name, ours, floor_name, floor, None))
@@ -68,8 +67,11 @@ def bundle_all_measures() -> list[Row]:
     base = values[["edition", "unit_set", "province_code", "indicator", "value"]]
     scores = compute_scores(base, fws)
     ours = best_of(lambda: all_measures(scores, units, fws, "63"))
-    floor = best_of(lambda: scores.groupby(["edition", "indicator"])["score"].rank(
-        method="min", ascending=False))
+    floor = best_of(
+        lambda: scores.groupby(["edition", "indicator"])["score"].rank(
+            method="min", ascending=False
+        )
+    )
     return _rows("all measures, 5 editions x 63", ours, "one pandas groupby rank", floor, 0.100)
 
 
@@ -79,40 +81,49 @@ def monte_carlo() -> list[Row]:
 
     rng = np.random.default_rng(0)
     x = rng.uniform(0.3, 1.0, size=(63, 8)).round(4)
-    points = dict(zip([f"i{k}" for k in range(8)],
-                      [100, 100, 100, 100, 100, 200, 150, 150], strict=True))
+    points = dict(
+        zip([f"i{k}" for k in range(8)], [100, 100, 100, 100, 100, 200, 150, 150], strict=True)
+    )
     inputs = pd.DataFrame(x, columns=list(points), index=[f"{i:02d}" for i in range(63)])
     ours = best_of(lambda: rank_intervals(inputs, points, draws=2000, seed=0))
     w = rng.uniform(size=(2000, 8))
     floor = best_of(lambda: w @ x.T)
-    return _rows("Monte Carlo 2,000 draws x 63", ours, "numpy matmul (2000x8)@(8x63)", floor,
-                 0.300)
+    return _rows("Monte Carlo 2,000 draws x 63", ours, "numpy matmul (2000x8)@(8x63)", floor, 0.300)
 
 
-def _scale_case(n_editions: int = 10, n_units: int = 700,
-                n_inputs: int = 100) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def _scale_case(
+    n_editions: int = 10, n_units: int = 700, n_inputs: int = 100
+) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     from data.frameworks import Framework, Indicator
 
     codes = [f"i{k:03d}" for k in range(n_inputs)]
     pillars = ("gov", "econ", "soc")
-    inds = [Indicator(c, "activity", float(1 + k % 5), (pillars[k % 3],), c, c)
-            for k, c in enumerate(codes)]
+    inds = [
+        Indicator(c, "activity", float(1 + k % 5), (pillars[k % 3],), c, c)
+        for k, c in enumerate(codes)
+    ]
     inds += [Indicator(p, "pillar", None, (), p, p) for p in pillars]
     inds.append(Indicator("dti", "total", None, (), "dti", "dti"))
-    members = {p: tuple(c for k, c in enumerate(codes) if k % 3 == i)
-               for i, p in enumerate(pillars)}
-    fws = {2000 + e: Framework(2000 + e, tuple(inds), "bench", members)
-           for e in range(n_editions)}
+    members = {
+        p: tuple(c for k, c in enumerate(codes) if k % 3 == i) for i, p in enumerate(pillars)
+    }
+    fws = {2000 + e: Framework(2000 + e, tuple(inds), "bench", members) for e in range(n_editions)}
     rng = np.random.default_rng(1)
     units = [f"{u:04d}" for u in range(n_units)]
-    idx = pd.MultiIndex.from_product([list(fws), units, codes],
-                                     names=["edition", "province_code", "indicator"])
+    idx = pd.MultiIndex.from_product(
+        [list(fws), units, codes], names=["edition", "province_code", "indicator"]
+    )
     values = idx.to_frame(index=False)
     values.insert(1, "unit_set", "63")
     values["value"] = rng.uniform(size=len(values)).round(4)
     regions = ["DBSH", "TDMNPB", "BTBDHMT", "TN", "DNB", "DBSCL"]
-    unit_table = pd.DataFrame({"unit_set": "63", "province_code": units,
-                               "region_code": [regions[i % 6] for i in range(n_units)]})
+    unit_table = pd.DataFrame(
+        {
+            "unit_set": "63",
+            "province_code": units,
+            "region_code": [regions[i % 6] for i in range(n_units)],
+        }
+    )
     return values, unit_table, fws
 
 
@@ -139,10 +150,18 @@ def scale_case() -> list[Row]:
         np.argsort(-s, axis=1)
 
     floor = best_of(floor_fn)
-    rows = _rows("scale 10 ed x 700 units x 100 ind", ours, "numpy weighted sum + argsort",
-                 floor, 2.0)
+    rows = _rows(
+        "scale 10 ed x 700 units x 100 ind", ours, "numpy weighted sum + argsort", floor, 2.0
+    )
     # The harness prints seconds; memory rides in the same columns as MB/1000 so the ratio
     # against the 500 MB budget is exact. The name carries the readable figure.
-    rows.append(Row(f"scale peak memory {peak / 1e6:.0f} MB (tracemalloc)", peak / 1e9,
-                    "budget 500 MB (as 0.5)", 0.5, 1.0))
+    rows.append(
+        Row(
+            f"scale peak memory {peak / 1e6:.0f} MB (tracemalloc)",
+            peak / 1e9,
+            "budget 500 MB (as 0.5)",
+            0.5,
+            1.0,
+        )
+    )
     return rows

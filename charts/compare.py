@@ -44,8 +44,7 @@ def _symbols(kinds: pd.Series) -> list[str]:
     return ["circle-open" if k == "illustrative" else "circle" for k in kinds]
 
 
-def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str,
-         lang: str) -> go.Figure:
+def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str, lang: str) -> go.Figure:
     """Rank per edition for each province (1 at the top); names at the right end."""
     fig = go.Figure()
     codes = list(dict.fromkeys(paths["province_code"]))
@@ -53,22 +52,42 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str,
     for code in codes:
         p = paths[paths["province_code"] == code]
         home = code == home_code
-        fig.add_trace(go.Scatter(
-            x=p["edition"], y=p["rank"].astype(float), mode="lines+markers+text",
-            name=names[code], line=dict(color=cols[code], width=5 if home else 2.5),
-            marker=dict(color=cols[code], size=12 if home else 9, symbol=_symbols(p["kind"]),
-                        line=dict(width=2, color=cols[code])),
-            text=[str(int(r)) if home else "" for r in p["rank"]],
-            textposition="top center", textfont=dict(color=cols[code], size=13),
-            showlegend=False,
-            customdata=[t("chart.rank_hover", lang, year=e, rank=int(r), n=int(n))
-                        for e, r, n in zip(p["edition"], p["rank"], p["n"], strict=True)],
-            hovertemplate="%{customdata}<extra>" + names[code] + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=p["edition"],
+                y=p["rank"].astype(float),
+                mode="lines+markers+text",
+                name=names[code],
+                line=dict(color=cols[code], width=5 if home else 2.5),
+                marker=dict(
+                    color=cols[code],
+                    size=12 if home else 9,
+                    symbol=_symbols(p["kind"]),
+                    line=dict(width=2, color=cols[code]),
+                ),
+                text=[str(int(r)) if home else "" for r in p["rank"]],
+                textposition="top center",
+                textfont=dict(color=cols[code], size=13),
+                showlegend=False,
+                customdata=[
+                    t("chart.rank_hover", lang, year=e, rank=int(r), n=int(n))
+                    for e, r, n in zip(p["edition"], p["rank"], p["n"], strict=True)
+                ],
+                hovertemplate="%{customdata}<extra>" + names[code] + "</extra>",
+            )
+        )
     for key, symbol in (("chart.published", "circle"), ("chart.illustrative", "circle-open")):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(key, lang),
-                                 marker=dict(color="#52606D", size=10, symbol=symbol,
-                                             line=dict(width=2, color="#52606D"))))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=t(key, lang),
+                marker=dict(
+                    color="#52606D", size=10, symbol=symbol, line=dict(width=2, color="#52606D")
+                ),
+            )
+        )
     n = int(paths["n"].max()) if len(paths) else 63
     worst = int(paths["rank"].max()) if len(paths) else n
     lo = min(n, worst + 2) + 0.5
@@ -77,22 +96,38 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str,
     ys = spread([-float(r) for r in ends["rank"]], gap=lo / 14)
     for (_, r), y in zip(ends.iterrows(), ys, strict=True):
         code = r["province_code"]
-        fig.add_annotation(x=r["edition"], y=-y, text=f"{names[code]} ({int(r['rank'])})",
-                           xanchor="left", xshift=10, showarrow=False,
-                           font=dict(color=cols[code], size=12))
+        fig.add_annotation(
+            x=r["edition"],
+            y=-y,
+            text=f"{names[code]} ({int(r['rank'])})",
+            xanchor="left",
+            xshift=10,
+            showarrow=False,
+            font=dict(color=cols[code], size=12),
+        )
     editions = sorted(paths["edition"].unique())
-    fig.update_yaxes(title=t("chart.rank", lang), autorange=False, range=[lo, 0.5],
-                     zeroline=False, tickvals=sorted({1, *range(10, int(lo), 10)}))
-    fig.update_xaxes(title=t("chart.edition", lang), tickmode="array", tickvals=editions,
-                     ticktext=[str(e) for e in editions],
-                     range=[editions[0] - 0.3, editions[-1] + 0.3] if editions else None)
+    fig.update_yaxes(
+        title=t("chart.rank", lang),
+        autorange=False,
+        range=[lo, 0.5],
+        zeroline=False,
+        tickvals=sorted({1, *range(10, int(lo), 10)}),
+    )
+    fig.update_xaxes(
+        title=t("chart.edition", lang),
+        tickmode="array",
+        tickvals=editions,
+        ticktext=[str(e) for e in editions],
+        range=[editions[0] - 0.3, editions[-1] + 0.3] if editions else None,
+    )
     fig = apply(fig, t("compare.bump_title", lang), lang, height=460)
     fig.update_layout(margin=dict(r=170))  # room for the province names at the right end
     return fig
 
 
-def slope_chart(sl: pd.DataFrame, names: Mapping[str, str], home_code: str, first: int,
-                last: int, lang: str) -> go.Figure:
+def slope_chart(
+    sl: pd.DataFrame, names: Mapping[str, str], home_code: str, first: int, last: int, lang: str
+) -> go.Figure:
     """Score in ``first`` and ``last`` per province, joined by a line; each end labelled
     with the score and rank."""
     fig = go.Figure()
@@ -104,20 +139,31 @@ def slope_chart(sl: pd.DataFrame, names: Mapping[str, str], home_code: str, firs
         home = code == home_code
         y = [r["score_from"], r["score_to"]]
         labels = [
-            "" if pd.isna(r["score_from"]) else
-            f"{fmt_num(r['score_from'], lang)} (#{int(r['rank_from'])})",
-            "" if pd.isna(r["score_to"]) else
-            f"{names[code]}: {fmt_num(r['score_to'], lang)} (#{int(r['rank_to'])})",
+            ""
+            if pd.isna(r["score_from"])
+            else f"{fmt_num(r['score_from'], lang)} (#{int(r['rank_from'])})",
+            ""
+            if pd.isna(r["score_to"])
+            else f"{names[code]}: {fmt_num(r['score_to'], lang)} (#{int(r['rank_to'])})",
         ]
-        fig.add_trace(go.Scatter(
-            x=x, y=y, mode="lines+markers+text", name=names[code],
-            line=dict(color=cols[code], width=5 if home else 2.5),
-            marker=dict(color=cols[code], size=11,
-                        symbol=_symbols(pd.Series([r["kind_from"], r["kind_to"]])),
-                        line=dict(width=2, color=cols[code])),
-            customdata=labels, showlegend=False,
-            hovertemplate="%{x}: %{customdata}<extra>" + names[code] + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines+markers+text",
+                name=names[code],
+                line=dict(color=cols[code], width=5 if home else 2.5),
+                marker=dict(
+                    color=cols[code],
+                    size=11,
+                    symbol=_symbols(pd.Series([r["kind_from"], r["kind_to"]])),
+                    line=dict(width=2, color=cols[code]),
+                ),
+                customdata=labels,
+                showlegend=False,
+                hovertemplate="%{x}: %{customdata}<extra>" + names[code] + "</extra>",
+            )
+        )
         ends[0].append((y[0], labels[0], cols[code]))
         ends[1].append((y[1], labels[1], cols[code]))
     vals = [v for side in ends for v, _, _ in side if not pd.isna(v)]
@@ -126,8 +172,15 @@ def slope_chart(sl: pd.DataFrame, names: Mapping[str, str], home_code: str, firs
     for side, (xpos, anchor, shift) in enumerate(((0, "right", -10), (1, "left", 10))):
         kept = [e for e in ends[side] if not pd.isna(e[0])]
         for (_, text, colour), yy in zip(kept, spread([e[0] for e in kept], gap), strict=True):
-            fig.add_annotation(x=xpos, y=yy, text=text, xanchor=anchor, xshift=shift,
-                               showarrow=False, font=dict(color=colour, size=12))
+            fig.add_annotation(
+                x=xpos,
+                y=yy,
+                text=text,
+                xanchor=anchor,
+                xshift=shift,
+                showarrow=False,
+                font=dict(color=colour, size=12),
+            )
     fig.update_xaxes(type="category", title=t("chart.edition", lang))
     fig.update_yaxes(title=t("chart.score", lang))
     # Room for the end labels on both sides.
@@ -137,8 +190,9 @@ def slope_chart(sl: pd.DataFrame, names: Mapping[str, str], home_code: str, firs
     return fig
 
 
-def side_table(sbs: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str],
-               lang: str) -> pd.DataFrame:
+def side_table(
+    sbs: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str], lang: str
+) -> pd.DataFrame:
     """Indicators down, provinces across; each cell "score (rank)", with
     ILLUSTRATIVE_MARK after illustrative values and "–" where there is no value."""
     codes = list(dict.fromkeys(sbs["province_code"]))

@@ -35,8 +35,10 @@ def _positions(tiles: pd.DataFrame, measure: str) -> list[float | None]:
     if measure == "tier":
         return [None if pd.isna(v) else TIER_POS[int(v)] for v in tiles["tier"]]
     if measure == "rank":
-        return [None if pd.isna(r) else (1.0 if n <= 1 else 1 - (r - 1) / (n - 1))
-                for r, n in zip(tiles["rank"], tiles["n"], strict=True)]
+        return [
+            None if pd.isna(r) else (1.0 if n <= 1 else 1 - (r - 1) / (n - 1))
+            for r, n in zip(tiles["rank"], tiles["n"], strict=True)
+        ]
     lo, hi = tiles["score"].min(), tiles["score"].max()
     span = (hi - lo) or 1.0
     return [None if pd.isna(s) else (s - lo) / span for s in tiles["score"]]
@@ -48,7 +50,7 @@ def _wrap(text: str) -> str:
     if not spaces:
         return text
     cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return f"{text[:cut]}<br>{text[cut + 1:]}"
+    return f"{text[:cut]}<br>{text[cut + 1 :]}"
 
 
 def _hover(row: pd.Series, indicator_label: str, lang: str) -> str:
@@ -56,13 +58,20 @@ def _hover(row: pd.Series, indicator_label: str, lang: str) -> str:
     if pd.isna(row["score"]):
         lines.append(t("map.no_data", lang))
     else:
-        lines.append(t("map.hover_score", lang, indicator=indicator_label,
-                       score=fmt_num(row["score"], lang)))
-        lines.append(t("map.hover_rank", lang, rank=int(row["rank"]), n=int(row["n"]),
-                       tier=tier_label(int(row["tier"]), lang)))
+        lines.append(
+            t("map.hover_score", lang, indicator=indicator_label, score=fmt_num(row["score"], lang))
+        )
+        lines.append(
+            t(
+                "map.hover_rank",
+                lang,
+                rank=int(row["rank"]),
+                n=int(row["n"]),
+                tier=tier_label(int(row["tier"]), lang),
+            )
+        )
         kind = row["kind"] if isinstance(row["kind"], str) else None
-        lines.append(t("map.hover_kind", lang,
-                       kind=t(f"prov.{kind}", lang) if kind else "–"))
+        lines.append(t("map.hover_kind", lang, kind=t(f"prov.{kind}", lang) if kind else "–"))
         if kind in ("published", "uploaded"):
             # Sources may name an uploaded file: escaped, never markup.
             src = html.escape(str(row["source"]))
@@ -89,8 +98,16 @@ def _corner(x: float, y: float, colour: str) -> dict:
     return dict(type="path", path=path, fillcolor=colour, line=dict(width=0), layer="below")
 
 
-def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code: str,
-             indicator_label: str, title: str, lang: str, height: int = 720) -> go.Figure:
+def tile_map(
+    tiles: pd.DataFrame,
+    islands: pd.DataFrame,
+    measure: str,
+    home_code: str,
+    indicator_label: str,
+    title: str,
+    lang: str,
+    height: int = 720,
+) -> go.Figure:
     """The map. ``tiles`` from ``metrics.geo.map_tiles``; ``islands`` from
     ``data.tilegrid.island_tiles``; ``measure`` is score, rank or tier.
 
@@ -105,40 +122,79 @@ def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code
         dark = colour != MISSING and _luminance(colour) < 0.5
         text_colours.append("white" if dark else "#1F2933")
         home = row["code"] == home_code
-        shapes.append(dict(
-            type="rect", x0=x - HALF_W, x1=x + HALF_W, y0=y - HALF_H, y1=y + HALF_H,
-            fillcolor=colour, line=dict(color=HOME if home else "white", width=4 if home else 1),
-            layer="below",
-        ))
+        shapes.append(
+            dict(
+                type="rect",
+                x0=x - HALF_W,
+                x1=x + HALF_W,
+                y0=y - HALF_H,
+                y1=y + HALF_H,
+                fillcolor=colour,
+                line=dict(color=HOME if home else "white", width=4 if home else 1),
+                layer="below",
+            )
+        )
         if row["kind"] == "illustrative":
-            shapes.append(_corner(x, y, "rgba(255,255,255,0.85)" if dark
-                                  else "rgba(31,41,51,0.55)"))
+            shapes.append(
+                _corner(x, y, "rgba(255,255,255,0.85)" if dark else "rgba(31,41,51,0.55)")
+            )
     # Home outline drawn again on top so the neighbours' borders do not cover it.
     home_rows = tiles[tiles["code"] == home_code]
     for _, row in home_rows.iterrows():
         x, y = float(row["col"]), -float(row["row"])
-        shapes.append(dict(type="rect", x0=x - HALF_W, x1=x + HALF_W, y0=y - HALF_H,
-                           y1=y + HALF_H, line=dict(color=HOME, width=4), layer="above"))
+        shapes.append(
+            dict(
+                type="rect",
+                x0=x - HALF_W,
+                x1=x + HALF_W,
+                y0=y - HALF_H,
+                y1=y + HALF_H,
+                line=dict(color=HOME, width=4),
+                layer="above",
+            )
+        )
 
-    fig.add_trace(go.Scatter(
-        x=tiles["col"].astype(float), y=-tiles["row"].astype(float), mode="markers+text",
-        text=[_tile_text(r, measure, lang) for _, r in tiles.iterrows()],
-        textfont=dict(size=10, color=text_colours), textposition="middle center",
-        marker=dict(symbol="square", size=30, color="rgba(0,0,0,0)"),
-        customdata=tiles["code"].tolist(),
-        hovertext=[_hover(r, indicator_label, lang) for _, r in tiles.iterrows()],
-        hoverinfo="text", showlegend=False, name="",
-        selected=dict(marker=dict(opacity=0)), unselected=dict(marker=dict(opacity=0)),
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=tiles["col"].astype(float),
+            y=-tiles["row"].astype(float),
+            mode="markers+text",
+            text=[_tile_text(r, measure, lang) for _, r in tiles.iterrows()],
+            textfont=dict(size=10, color=text_colours),
+            textposition="middle center",
+            marker=dict(symbol="square", size=30, color="rgba(0,0,0,0)"),
+            customdata=tiles["code"].tolist(),
+            hovertext=[_hover(r, indicator_label, lang) for _, r in tiles.iterrows()],
+            hoverinfo="text",
+            showlegend=False,
+            name="",
+            selected=dict(marker=dict(opacity=0)),
+            unselected=dict(marker=dict(opacity=0)),
+        )
+    )
 
     # The archipelagos: part of Vietnam, drawn in the sea, carrying no data.
     for _, isl in islands.iterrows():
         x, y = float(isl["col"]), -float(isl["row"])
-        shapes.append(dict(type="rect", x0=x - 0.95, x1=x + 0.95, y0=y - 0.55, y1=y + 0.55,
-                           fillcolor=SEA, line=dict(color="#56B4E9", width=1, dash="dot"),
-                           layer="below"))
-        fig.add_annotation(x=x, y=y, text=_wrap(t(f"map.{isl['key']}", lang)),
-                           showarrow=False, font=dict(size=10, color="#1F4E79"))
+        shapes.append(
+            dict(
+                type="rect",
+                x0=x - 0.95,
+                x1=x + 0.95,
+                y0=y - 0.55,
+                y1=y + 0.55,
+                fillcolor=SEA,
+                line=dict(color="#56B4E9", width=1, dash="dot"),
+                layer="below",
+            )
+        )
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=_wrap(t(f"map.{isl['key']}", lang)),
+            showarrow=False,
+            font=dict(size=10, color="#1F4E79"),
+        )
 
     _legend(fig, tiles, measure, home_code, lang)
     lo_x = min(float(tiles["col"].min()), float(islands["col"].min())) - 0.6
@@ -148,59 +204,110 @@ def tile_map(tiles: pd.DataFrame, islands: pd.DataFrame, measure: str, home_code
     fig.update_yaxes(visible=False, range=[-rows - 0.6, 0.6], fixedrange=True)
     fig.update_layout(shapes=shapes, dragmode=False, hovermode="closest", clickmode="event")
     fig = apply(fig, title, lang, source=t("map.source", lang), height=height)
-    fig.update_layout(margin=dict(l=10, r=10, t=90, b=10),
-                      legend=dict(orientation="v", x=0, y=0.78, xanchor="left",
-                                  yanchor="top", bgcolor="rgba(255,255,255,0.85)",
-                                  font=dict(size=12)))
+    fig.update_layout(
+        margin=dict(l=10, r=10, t=90, b=10),
+        legend=dict(
+            orientation="v",
+            x=0,
+            y=0.78,
+            xanchor="left",
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.85)",
+            font=dict(size=12),
+        ),
+    )
     return fig
 
 
-def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str,
-            lang: str) -> None:
+def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str, lang: str) -> None:
     """Colour key (bar or tier squares), the home outline and the illustrative corner mark."""
     if measure == "tier":
         for tier, p in TIER_POS.items():
-            fig.add_trace(go.Scatter(
-                x=[None], y=[None], mode="markers", name=tier_label(tier, lang),
-                marker=dict(symbol="square", size=14,
-                            color=pcolors.sample_colorscale(SCALE, [p])[0]),
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=tier_label(tier, lang),
+                    marker=dict(
+                        symbol="square", size=14, color=pcolors.sample_colorscale(SCALE, [p])[0]
+                    ),
+                )
+            )
     else:
         valid = tiles.dropna(subset=["score"])
         if measure == "rank":
             n = int(valid["n"].max()) if len(valid) else 1
             ticks = sorted({1, *range(10, n, 10), n})
-            cbar = dict(cmin=-n, cmax=-1, tickvals=[-k for k in ticks],
-                        ticktext=[fmt_int(k, lang) for k in ticks],
-                        title=t("map.measure.rank", lang))
+            cbar = dict(
+                cmin=-n,
+                cmax=-1,
+                tickvals=[-k for k in ticks],
+                ticktext=[fmt_int(k, lang) for k in ticks],
+                title=t("map.measure.rank", lang),
+            )
         else:
             lo = float(valid["score"].min()) if len(valid) else 0.0
             hi = float(valid["score"].max()) if len(valid) else 1.0
-            cbar = dict(cmin=lo, cmax=hi, tickvals=None, ticktext=None,
-                        title=t("map.measure.score", lang))
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-            marker=dict(colorscale=SCALE, cmin=cbar["cmin"], cmax=cbar["cmax"], color=[0],
-                        showscale=True,
-                        colorbar=dict(title=dict(text=cbar["title"], side="top"),
-                                      x=0.01, xanchor="left", y=0.64, yanchor="top",
-                                      len=0.26, thickness=14, tickvals=cbar["tickvals"],
-                                      ticktext=cbar["ticktext"], tickformat=".2f"
-                                      if measure == "score" else None)),
-        ))
+            cbar = dict(
+                cmin=lo, cmax=hi, tickvals=None, ticktext=None, title=t("map.measure.score", lang)
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                showlegend=False,
+                hoverinfo="skip",
+                marker=dict(
+                    colorscale=SCALE,
+                    cmin=cbar["cmin"],
+                    cmax=cbar["cmax"],
+                    color=[0],
+                    showscale=True,
+                    colorbar=dict(
+                        title=dict(text=cbar["title"], side="top"),
+                        x=0.01,
+                        xanchor="left",
+                        y=0.64,
+                        yanchor="top",
+                        len=0.26,
+                        thickness=14,
+                        tickvals=cbar["tickvals"],
+                        ticktext=cbar["ticktext"],
+                        tickformat=".2f" if measure == "score" else None,
+                    ),
+                ),
+            )
+        )
     home = tiles.loc[tiles["code"] == home_code, "name"]
     if len(home):
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=str(home.iloc[0]),
-            marker=dict(symbol="square-open", size=14, color=HOME, line=dict(width=3)),
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=str(home.iloc[0]),
+                marker=dict(symbol="square-open", size=14, color=HOME, line=dict(width=3)),
+            )
+        )
     if (tiles["kind"] == "illustrative").any():
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=t("map.legend_illustrative", lang),
-            marker=dict(symbol="triangle-ne", size=12, color="#52606D"),
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=t("map.legend_illustrative", lang),
+                marker=dict(symbol="triangle-ne", size=12, color="#52606D"),
+            )
+        )
     if tiles["score"].isna().any():
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode="markers", name=t("map.no_data", lang),
-            marker=dict(symbol="square", size=14, color=MISSING),
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=t("map.no_data", lang),
+                marker=dict(symbol="square", size=14, color=MISSING),
+            )
+        )

@@ -20,23 +20,40 @@ def _unit_label(unit_set: str, lang: str) -> str:
 
 def provenance_bars(shares: pd.DataFrame, lang: str) -> go.Figure:
     """One stacked horizontal bar per (edition, unit set): share of scores by kind."""
-    ylab = [f"{e} · {_unit_label(u, lang)}" for e, u in zip(shares["edition"],
-                                                           shares["unit_set"], strict=True)]
+    ylab = [
+        f"{e} · {_unit_label(u, lang)}"
+        for e, u in zip(shares["edition"], shares["unit_set"], strict=True)
+    ]
     fig = go.Figure()
     for kind in KINDS:
-        fig.add_trace(go.Bar(
-            y=ylab, x=shares[f"share_{kind}"], orientation="h", name=t(f"prov.{kind}", lang),
-            marker=dict(color=KIND_COLOURS[kind],
-                        pattern=dict(shape="/" if kind == "illustrative" else "",
-                                     fgcolor="#7B8794")),
-            text=[fmt_pct(s, lang) if s >= 0.04 else "" for s in shares[f"share_{kind}"]],
-            textposition="inside", insidetextanchor="middle",
-            customdata=[t("method.share_hover", lang, count=fmt_int(c, lang),
-                          n=fmt_int(n, lang), share=fmt_pct(s, lang))
-                        for c, n, s in zip(shares[kind], shares["n"], shares[f"share_{kind}"],
-                                           strict=True)],
-            hovertemplate="%{y}: %{customdata}<extra>" + t(f"prov.{kind}", lang) + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=ylab,
+                x=shares[f"share_{kind}"],
+                orientation="h",
+                name=t(f"prov.{kind}", lang),
+                marker=dict(
+                    color=KIND_COLOURS[kind],
+                    pattern=dict(shape="/" if kind == "illustrative" else "", fgcolor="#7B8794"),
+                ),
+                text=[fmt_pct(s, lang) if s >= 0.04 else "" for s in shares[f"share_{kind}"]],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=[
+                    t(
+                        "method.share_hover",
+                        lang,
+                        count=fmt_int(c, lang),
+                        n=fmt_int(n, lang),
+                        share=fmt_pct(s, lang),
+                    )
+                    for c, n, s in zip(
+                        shares[kind], shares["n"], shares[f"share_{kind}"], strict=True
+                    )
+                ],
+                hovertemplate="%{y}: %{customdata}<extra>" + t(f"prov.{kind}", lang) + "</extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("method.share_axis", lang))
     fig.update_yaxes(autorange="reversed", title=None, gridcolor="rgba(0,0,0,0)")
@@ -45,41 +62,50 @@ def provenance_bars(shares: pd.DataFrame, lang: str) -> go.Figure:
 
 def framework_display(rows: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
     """``metrics.method.framework_rows`` as a translated table."""
+
     def names(codes: tuple[str, ...]) -> str:
         return ", ".join(labels[c] for c in codes) if codes else "–"
 
-    return pd.DataFrame({
-        t("method.col.indicator", lang): [labels[c] for c in rows["indicator"]],
-        t("method.col.code", lang): rows["indicator"].tolist(),
-        t("method.col.group", lang): [t(f"method.group.{g}", lang) for g in rows["group"]],
-        t("method.col.points", lang): [fmt_num(p, lang, 0) for p in rows["points"]],
-        t("method.col.weight", lang): [fmt_pct(s, lang) for s in rows["share"]],
-        t("method.col.pillars", lang): [names(p) for p in rows["pillars"]],
-        t("method.col.members", lang): [names(m) for m in rows["members"]],
-    })
+    return pd.DataFrame(
+        {
+            t("method.col.indicator", lang): [labels[c] for c in rows["indicator"]],
+            t("method.col.code", lang): rows["indicator"].tolist(),
+            t("method.col.group", lang): [t(f"method.group.{g}", lang) for g in rows["group"]],
+            t("method.col.points", lang): [fmt_num(p, lang, 0) for p in rows["points"]],
+            t("method.col.weight", lang): [fmt_pct(s, lang) for s in rows["share"]],
+            t("method.col.pillars", lang): [names(p) for p in rows["pillars"]],
+            t("method.col.members", lang): [names(m) for m in rows["members"]],
+        }
+    )
 
 
 def sources_display(src: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
     """``metrics.method.sources`` as a table whose first column holds the links."""
-    return pd.DataFrame({
-        "url": src["source"].tolist(),
-        t("method.col.site", lang): src["site"].tolist(),
-        t("method.col.figures", lang): src["n"].astype(int).tolist(),
-        t("method.col.editions", lang): [", ".join(str(e) for e in es)
-                                         for es in src["editions"]],
-        t("method.col.indicators", lang): [", ".join(labels.get(i, i) for i in inds)
-                                           for inds in src["indicators"]],
-    })
+    return pd.DataFrame(
+        {
+            "url": src["source"].tolist(),
+            t("method.col.site", lang): src["site"].tolist(),
+            t("method.col.figures", lang): src["n"].astype(int).tolist(),
+            t("method.col.editions", lang): [
+                ", ".join(str(e) for e in es) for es in src["editions"]
+            ],
+            t("method.col.indicators", lang): [
+                ", ".join(labels.get(i, i) for i in inds) for inds in src["indicators"]
+            ],
+        }
+    )
 
 
 def merger_display(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``metrics.method.merger_rows`` (merged units only) as a translated table."""
     merged = rows[rows["merged"]]
-    return pd.DataFrame({
-        t("method.col.code", lang): merged["code"].tolist(),
-        t("method.col.unit34", lang): merged["name"].tolist(),
-        t("method.col.formed_from", lang): [", ".join(n) for n in merged["predecessor_names"]],
-    })
+    return pd.DataFrame(
+        {
+            t("method.col.code", lang): merged["code"].tolist(),
+            t("method.col.unit34", lang): merged["name"].tolist(),
+            t("method.col.formed_from", lang): [", ".join(n) for n in merged["predecessor_names"]],
+        }
+    )
 
 
 def shares_display(shares: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -9,27 +9,45 @@ from charts.theme import HOME, OTHERS, apply
 from i18n import fmt_num, t
 
 
-def ranking_bars(view: pd.DataFrame, home_code: str, measure_label: str, edition: int,
-                 lang: str) -> go.Figure:
+def ranking_bars(
+    view: pd.DataFrame, home_code: str, measure_label: str, edition: int, lang: str
+) -> go.Figure:
     """Horizontal bars, best at the top; the home province in its colour; illustrative
     values drawn with a hatch pattern (legend note), missing values left out."""
     v = view.dropna(subset=["score"]).iloc[::-1]
     colours = [HOME if c == home_code else OTHERS for c in v["province_code"]]
     patterns = ["/" if k == "illustrative" else "" for k in v["kind"]]
     labels = [f"{int(r)}. {p}" for r, p in zip(v["rank"], v["province"], strict=True)]
-    fig = go.Figure(go.Bar(
-        x=v["score"], y=labels, orientation="h",
-        marker=dict(color=colours, pattern=dict(shape=patterns, fgcolor="white", size=6)),
-        text=[fmt_num(s, lang) for s in v["score"]], textposition="outside",
-        customdata=[t(f"prov.{k}", lang) if k else "–" for k in v["kind"]],
-        hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>", showlegend=False,
-    ))
-    fig.add_trace(go.Bar(x=[None], y=[None], name=t("chart.illustrative", lang),
-                         marker=dict(color=OTHERS, pattern=dict(shape="/", fgcolor="white"))))
-    fig.add_trace(go.Bar(x=[None], y=[None], name=t("chart.published", lang),
-                         marker=dict(color=OTHERS)))
+    fig = go.Figure(
+        go.Bar(
+            x=v["score"],
+            y=labels,
+            orientation="h",
+            marker=dict(color=colours, pattern=dict(shape=patterns, fgcolor="white", size=6)),
+            text=[fmt_num(s, lang) for s in v["score"]],
+            textposition="outside",
+            customdata=[t(f"prov.{k}", lang) if k else "–" for k in v["kind"]],
+            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=[None],
+            y=[None],
+            name=t("chart.illustrative", lang),
+            marker=dict(color=OTHERS, pattern=dict(shape="/", fgcolor="white")),
+        )
+    )
+    fig.add_trace(
+        go.Bar(x=[None], y=[None], name=t("chart.published", lang), marker=dict(color=OTHERS))
+    )
     fig.update_xaxes(title=measure_label, range=[0, max(1.0, float(v["score"].max()) + 0.1)])
     fig.update_yaxes(automargin=True, tickfont=dict(size=11))
     height = max(420, 18 * len(v) + 160)
-    return apply(fig, t("rankings.chart_title", lang, measure=measure_label, year=edition),
-                 lang, height=height)
+    return apply(
+        fig,
+        t("rankings.chart_title", lang, measure=measure_label, year=edition),
+        lang,
+        height=height,
+    )

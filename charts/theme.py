@@ -36,8 +36,9 @@ _TEMPLATE = go.layout.Template(
 pio.templates["dti"] = _TEMPLATE
 
 
-def apply(fig: go.Figure, title: str, lang: str, source: str | None = None,
-          height: int = 420) -> go.Figure:
+def apply(
+    fig: go.Figure, title: str, lang: str, source: str | None = None, height: int = 420
+) -> go.Figure:
     """Title, source line and theme, so exported images carry them too."""
     src = t("chart.source", lang, source=source or t("chart.source_default", lang))
     # The source rides in the title's subtitle: it stays with the figure in every export

@@ -15,48 +15,91 @@ def _marker(kinds: pd.Series, colour: str, size: int = 11) -> dict:
     return dict(color=colour, size=size, symbol=symbols, line=dict(width=2, color=colour))
 
 
-def score_spread(field: pd.DataFrame, traj: pd.DataFrame, names: dict[str, str],
-                 province: str, lang: str) -> go.Figure:
+def score_spread(
+    field: pd.DataFrame, traj: pd.DataFrame, names: dict[str, str], province: str, lang: str
+) -> go.Figure:
     """All provinces' scores per edition as a light strip, the national median and the
     leader as lines, and the province's own scores as a bold line on top."""
     fig = go.Figure()
     others = field[field["province_code"].map(names).ne(province)]
-    fig.add_trace(go.Scatter(
-        x=others["edition"], y=others["score"], mode="markers", name=t("chart.all_provinces", lang),
-        marker=dict(color=OTHERS, size=7, opacity=0.45,
-                    symbol=["circle-open" if k == "illustrative" else "circle"
-                            for k in others["kind"]]),
-        customdata=list(zip(others["province_code"].map(names),
-                            [fmt_num(s, lang) for s in others["score"]],
-                            others["rank"].astype("Int64").astype(str), strict=True)),
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]} · #%{customdata[2]}<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=traj["edition"], y=traj["median"], mode="lines", name=t("chart.median", lang),
-        line=dict(color=MEDIAN, dash="dash", width=2),
-        customdata=[fmt_num(v, lang) for v in traj["median"]],
-        hovertemplate="%{customdata}<extra>" + t("chart.median", lang) + "</extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=traj["edition"], y=traj["leader_score"], mode="lines", name=t("chart.leader", lang),
-        line=dict(color=LEADER, dash="dot", width=2),
-        customdata=list(zip(traj["leader_code"].map(names),
-                            [fmt_num(v, lang) for v in traj["leader_score"]], strict=True)),
-        hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + t("chart.leader", lang)
-        + "</extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=others["edition"],
+            y=others["score"],
+            mode="markers",
+            name=t("chart.all_provinces", lang),
+            marker=dict(
+                color=OTHERS,
+                size=7,
+                opacity=0.45,
+                symbol=["circle-open" if k == "illustrative" else "circle" for k in others["kind"]],
+            ),
+            customdata=list(
+                zip(
+                    others["province_code"].map(names),
+                    [fmt_num(s, lang) for s in others["score"]],
+                    others["rank"].astype("Int64").astype(str),
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]} · #%{customdata[2]}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=traj["edition"],
+            y=traj["median"],
+            mode="lines",
+            name=t("chart.median", lang),
+            line=dict(color=MEDIAN, dash="dash", width=2),
+            customdata=[fmt_num(v, lang) for v in traj["median"]],
+            hovertemplate="%{customdata}<extra>" + t("chart.median", lang) + "</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=traj["edition"],
+            y=traj["leader_score"],
+            mode="lines",
+            name=t("chart.leader", lang),
+            line=dict(color=LEADER, dash="dot", width=2),
+            customdata=list(
+                zip(
+                    traj["leader_code"].map(names),
+                    [fmt_num(v, lang) for v in traj["leader_score"]],
+                    strict=True,
+                )
+            ),
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>"
+            + t("chart.leader", lang)
+            + "</extra>",
+        )
+    )
     mine = traj.dropna(subset=["score"])
-    fig.add_trace(go.Scatter(
-        x=mine["edition"], y=mine["score"], mode="lines+markers+text", name=province,
-        line=dict(color=HOME, width=4), marker=_marker(mine["kind"], HOME, 13),
-        text=[fmt_num(s, lang) for s in mine["score"]], textposition="top center",
-        textfont=dict(color=HOME, size=13),
-        customdata=[t("chart.rank_hover", lang, year=e, rank=r, n=n)
-                    for e, r, n in zip(mine["edition"], mine["rank"], mine["n"], strict=True)],
-        hovertemplate="%{customdata}<br>%{text}<extra>" + province + "</extra>",
-    ))
-    fig.update_xaxes(title=t("chart.edition", lang), tickmode="array",
-                     tickvals=list(traj["edition"]), ticktext=[str(e) for e in traj["edition"]])
+    fig.add_trace(
+        go.Scatter(
+            x=mine["edition"],
+            y=mine["score"],
+            mode="lines+markers+text",
+            name=province,
+            line=dict(color=HOME, width=4),
+            marker=_marker(mine["kind"], HOME, 13),
+            text=[fmt_num(s, lang) for s in mine["score"]],
+            textposition="top center",
+            textfont=dict(color=HOME, size=13),
+            customdata=[
+                t("chart.rank_hover", lang, year=e, rank=r, n=n)
+                for e, r, n in zip(mine["edition"], mine["rank"], mine["n"], strict=True)
+            ],
+            hovertemplate="%{customdata}<br>%{text}<extra>" + province + "</extra>",
+        )
+    )
+    fig.update_xaxes(
+        title=t("chart.edition", lang),
+        tickmode="array",
+        tickvals=list(traj["edition"]),
+        ticktext=[str(e) for e in traj["edition"]],
+    )
     fig.update_yaxes(title=t("chart.score", lang), rangemode="tozero")
     n = int(traj["n"].max()) if len(traj) else 0
     return apply(fig, t("chart.score_title", lang, province=province, n=n), lang)
@@ -66,22 +109,46 @@ def rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
     """The province's rank per edition; the axis runs from 1 at the top to n."""
     mine = traj.dropna(subset=["rank"])
     n = int(traj["n"].max()) if len(traj) else 63
-    fig = go.Figure(go.Scatter(
-        x=mine["edition"], y=mine["rank"].astype(float), mode="lines+markers+text",
-        name=province, line=dict(color=HOME, width=4), marker=_marker(mine["kind"], HOME, 14),
-        text=[str(int(r)) for r in mine["rank"]], textposition="top center",
-        textfont=dict(color=HOME, size=14),
-        customdata=[t("chart.rank_hover", lang, year=e, rank=r, n=k)
-                    for e, r, k in zip(mine["edition"], mine["rank"], mine["n"], strict=True)],
-        hovertemplate="%{customdata}<extra>" + province + "</extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=mine["edition"],
+            y=mine["rank"].astype(float),
+            mode="lines+markers+text",
+            name=province,
+            line=dict(color=HOME, width=4),
+            marker=_marker(mine["kind"], HOME, 14),
+            text=[str(int(r)) for r in mine["rank"]],
+            textposition="top center",
+            textfont=dict(color=HOME, size=14),
+            customdata=[
+                t("chart.rank_hover", lang, year=e, rank=r, n=k)
+                for e, r, k in zip(mine["edition"], mine["rank"], mine["n"], strict=True)
+            ],
+            hovertemplate="%{customdata}<extra>" + province + "</extra>",
+        )
+    )
     # Legend entries that explain the marker styles.
     for key, symbol in (("chart.published", "circle"), ("chart.illustrative", "circle-open")):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(key, lang),
-                                 marker=dict(color=HOME, size=11, symbol=symbol,
-                                             line=dict(width=2, color=HOME))))
-    fig.update_yaxes(title=t("chart.rank", lang), autorange=False, range=[n + 1, 0],
-                     tickvals=[1, 10, 20, 30, 40, 50, n], zeroline=False)
-    fig.update_xaxes(title=t("chart.edition", lang), tickmode="array",
-                     tickvals=list(traj["edition"]), ticktext=[str(e) for e in traj["edition"]])
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=t(key, lang),
+                marker=dict(color=HOME, size=11, symbol=symbol, line=dict(width=2, color=HOME)),
+            )
+        )
+    fig.update_yaxes(
+        title=t("chart.rank", lang),
+        autorange=False,
+        range=[n + 1, 0],
+        tickvals=[1, 10, 20, 30, 40, 50, n],
+        zeroline=False,
+    )
+    fig.update_xaxes(
+        title=t("chart.edition", lang),
+        tickmode="array",
+        tickvals=list(traj["edition"]),
+        ticktext=[str(e) for e in traj["edition"]],
+    )
     return apply(fig, t("chart.rank_title", lang, province=province), lang, height=380)

@@ -94,7 +94,7 @@ def _read_mapping(path: str | None) -> dict[str, str] | None:
     except (OSError, ValueError) as exc:
         raise _UsageError(f"cannot read mapping file {path}: {exc}") from None
     if not isinstance(data, dict):
-        raise _UsageError(f"mapping file {path} must hold a JSON object {{\"header\": \"code\"}}")
+        raise _UsageError(f'mapping file {path} must hold a JSON object {{"header": "code"}}')
     from data.ingest import normalise_mapping
 
     try:
@@ -130,11 +130,24 @@ def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
 
         mb = 1024 * 1024
         res = IngestResult(file_name=path.name, sha256="")
-        res.problems.append(problem("FILE_TOO_LARGE", file=path.name, size=round(size / mb, 1),
-                                    cap=round(limits.max_file_bytes / mb, 1)))
+        res.problems.append(
+            problem(
+                "FILE_TOO_LARGE",
+                file=path.name,
+                size=round(size / mb, 1),
+                cap=round(limits.max_file_bytes / mb, 1),
+            )
+        )
         return res, b""
-    res = parse(data, path.name, year=args.year, unit_set=args.unit_set, scale=args.scale,
-                mapping=mapping, limits=limits)
+    res = parse(
+        data,
+        path.name,
+        year=args.year,
+        unit_set=args.unit_set,
+        scale=args.scale,
+        mapping=mapping,
+        limits=limits,
+    )
     return res, data
 
 
@@ -154,9 +167,11 @@ def _print_problems(result: Any, lang: str, stream: Any = sys.stderr) -> None:
 def _summary(result: Any) -> str:
     n_prov = result.rows["province_code"].nunique()
     inds = ", ".join(sorted(result.rows["indicator"].unique()))
-    return (f"{result.file_name}: edition {result.edition}, {result.unit_set}-province set, "
-            f"sheet {result.sheet!r}, scale {result.scale}, {n_prov} provinces, "
-            f"{len(result.rows)} values ({inds})")
+    return (
+        f"{result.file_name}: edition {result.edition}, {result.unit_set}-province set, "
+        f"sheet {result.sheet!r}, scale {result.scale}, {n_prov} provinces, "
+        f"{len(result.rows)} values ({inds})"
+    )
 
 
 def _print_diff(diff: Any, limit: int = 40) -> None:
@@ -164,11 +179,13 @@ def _print_diff(diff: Any, limit: int = 40) -> None:
         print("no change against the current version")
         return
     changed = diff[diff["change"] == "changed"]
-    print(f"{diff['province_code'].nunique()} provinces, {diff['indicator'].nunique()} "
-          f"indicators differ ({len(changed)} changed, "
-          f"{int((diff['change'] == 'added').sum())} added, "
-          f"{int((diff['change'] == 'removed').sum())} removed); "
-          f"largest |change| {diff['delta'].abs().max():.4f}")
+    print(
+        f"{diff['province_code'].nunique()} provinces, {diff['indicator'].nunique()} "
+        f"indicators differ ({len(changed)} changed, "
+        f"{int((diff['change'] == 'added').sum())} added, "
+        f"{int((diff['change'] == 'removed').sum())} removed); "
+        f"largest |change| {diff['delta'].abs().max():.4f}"
+    )
     for r in diff.head(limit).itertuples(index=False):
         old = "-" if r.old != r.old else f"{r.old:.4f}"
         new = "-" if r.new != r.new else f"{r.new:.4f}"
@@ -198,18 +215,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("refused: the store is unchanged", file=sys.stderr)
         return _exit_code(result)
     store = Store()
-    out = import_result(store, result, data, user=args.user or getpass.getuser(),
-                        replace=args.replace)
+    out = import_result(
+        store, result, data, user=args.user or getpass.getuser(), replace=args.replace
+    )
     if out.status == "invalid":
         for p in out.problems:
-            print(f"ERROR [{p.sheet}!{p.cell}] {p.code}: {p.message(args.lang)}",
-                  file=sys.stderr)
+            print(f"ERROR [{p.sheet}!{p.cell}] {p.code}: {p.message(args.lang)}", file=sys.stderr)
         print("refused: the store is unchanged", file=sys.stderr)
         return 1
     if out.status == "needs_replace":
         _print_diff(out.diff)
-        print(f"refused: edition {result.edition} ({result.unit_set}) already has a current "
-              "version; pass --replace to make this file the new version", file=sys.stderr)
+        print(
+            f"refused: edition {result.edition} ({result.unit_set}) already has a current "
+            "version; pass --replace to make this file the new version",
+            file=sys.stderr,
+        )
         return 1
     if args.mapping:
         save_mappings(_read_mapping(args.mapping) or {})
@@ -245,8 +265,10 @@ def cmd_versions(args: argparse.Namespace) -> int:
         return 1
     for v in vs:
         mark = "*" if v.current else " "
-        print(f"{mark} {v.number:>3}  {v.created_at}  {v.user:<12} {v.n_values:>5} values  "
-              f"{v.sha256[:12]}  {v.file_name}")
+        print(
+            f"{mark} {v.number:>3}  {v.created_at}  {v.user:<12} {v.n_values:>5} values  "
+            f"{v.sha256[:12]}  {v.file_name}"
+        )
     return 0
 
 
@@ -281,10 +303,16 @@ def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--year", type=int)
     p.add_argument("--unit-set", choices=["63", "34"], help="default: detected")
-    p.add_argument("--scale", choices=["1", "100", "1000"],
-                   help="1 = 0..1, 100 = 0..100, 1000 = points of 1000; default: detected")
-    p.add_argument("--mapping", metavar="FILE.json",
-                   help='header mapping {"header text": "code"}; saved after an import')
+    p.add_argument(
+        "--scale",
+        choices=["1", "100", "1000"],
+        help="1 = 0..1, 100 = 0..100, 1000 = points of 1000; default: detected",
+    )
+    p.add_argument(
+        "--mapping",
+        metavar="FILE.json",
+        help='header mapping {"header text": "code"}; saved after an import',
+    )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
 
 
@@ -292,15 +320,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m data", description="DTI store operations")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
     sub.add_parser("init", help="create the schema and seed the bundled data").set_defaults(
-        func=cmd_init)
+        func=cmd_init
+    )
     e = sub.add_parser("export", help="one edition as CSV or XLSX")
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--unit-set", choices=["63", "34"], default="63")
     e.add_argument("--format", choices=["csv", "xlsx"], required=True)
     e.add_argument("--out", required=True)
     e.set_defaults(func=cmd_export)
-    sub.add_parser("hash-password", help="scrypt hash of a password read on stdin, for "
-                   "DTI_UPLOAD_PASSWORD_HASH").set_defaults(func=cmd_hash_password)
+    sub.add_parser(
+        "hash-password",
+        help="scrypt hash of a password read on stdin, for DTI_UPLOAD_PASSWORD_HASH",
+    ).set_defaults(func=cmd_hash_password)
     _add_ingest_commands(sub)
     return p
 
@@ -312,8 +343,11 @@ def _add_ingest_commands(sub: Any) -> None:
     v.set_defaults(func=cmd_validate)
     i = sub.add_parser("import", help="store a spreadsheet as a new version of its edition")
     _file_options(i)
-    i.add_argument("--replace", action="store_true",
-                   help="replace the current version (kept and restorable with rollback)")
+    i.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the current version (kept and restorable with rollback)",
+    )
     i.add_argument("--user")
     i.set_defaults(func=cmd_import)
     d = sub.add_parser("diff", help="what importing a spreadsheet would change")

@@ -36,9 +36,16 @@ class Dataset:
 
 def units_table() -> pd.DataFrame:
     rows = [
-        {"unit_set": s, "province_code": p.code, "name": p.name, "region_code": p.region_code,
-         "region": region_name(p.region_code), "successor_code": p.successor_code}
-        for s in UNIT_SETS for p in provinces(s)
+        {
+            "unit_set": s,
+            "province_code": p.code,
+            "name": p.name,
+            "region_code": p.region_code,
+            "region": region_name(p.region_code),
+            "successor_code": p.successor_code,
+        }
+        for s in UNIT_SETS
+        for p in provinces(s)
     ]
     return pd.DataFrame(rows)
 

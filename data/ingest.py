@@ -131,17 +131,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "UNREADABLE": (
         "Không đọc được tệp {file} ({detail}). Hãy mở bằng Excel/LibreOffice và lưu lại "
         "dạng .xlsx.",
-        "Could not read file {file} ({detail}). Open it in Excel/LibreOffice and save it "
-        "as .xlsx.",
+        "Could not read file {file} ({detail}). Open it in Excel/LibreOffice and save it as .xlsx.",
     ),
     "CSV_ENCODING": (
         "Tệp CSV {file} không dùng bảng mã UTF-8. Hãy lưu lại với bảng mã UTF-8 (Excel: "
-        "\"CSV UTF-8\").",
-        "CSV file {file} is not UTF-8. Save it again as UTF-8 (Excel: \"CSV UTF-8\").",
+        '"CSV UTF-8").',
+        'CSV file {file} is not UTF-8. Save it again as UTF-8 (Excel: "CSV UTF-8").',
     ),
     "EMPTY_SHEET": (
-        "Trang tính \"{sheet}\" trống.",
-        "Sheet \"{sheet}\" is empty.",
+        'Trang tính "{sheet}" trống.',
+        'Sheet "{sheet}" is empty.',
     ),
     "EMPTY_FILE": (
         "Tệp {file} không có dữ liệu (mọi trang tính đều trống). Hãy kiểm tra lại tệp.",
@@ -156,64 +155,62 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "the template: python -m data template).",
     ),
     "FORMULA_NO_VALUE": (
-        "Ô {cell} (trang \"{sheet}\") chứa công thức {formula} chưa được tính (không có giá "
+        'Ô {cell} (trang "{sheet}") chứa công thức {formula} chưa được tính (không có giá '
         "trị lưu sẵn). Hãy mở và lưu tệp trong Excel/LibreOffice trước khi tải lên.",
-        "Cell {cell} (sheet \"{sheet}\") holds the formula {formula} without a calculated "
+        'Cell {cell} (sheet "{sheet}") holds the formula {formula} without a calculated '
         "value. Open and save the file in Excel/LibreOffice first.",
     ),
     "UNMAPPED_HEADER": (
-        "Không nhận ra tiêu đề cột \"{header}\" (ô {cell}). Hãy đổi tên cột theo mẫu hoặc "
-        "khai báo trong tệp ánh xạ --mapping, ví dụ {{\"{header}\": \"dti\"}}.",
-        "Column header \"{header}\" (cell {cell}) is not recognised. Rename it as in the "
-        "template or map it with --mapping, e.g. {{\"{header}\": \"dti\"}}.",
+        'Không nhận ra tiêu đề cột "{header}" (ô {cell}). Hãy đổi tên cột theo mẫu hoặc '
+        'khai báo trong tệp ánh xạ --mapping, ví dụ {{"{header}": "dti"}}.',
+        'Column header "{header}" (cell {cell}) is not recognised. Rename it as in the '
+        'template or map it with --mapping, e.g. {{"{header}": "dti"}}.',
     ),
     "DUPLICATE_COLUMN": (
-        "Cột \"{header}\" (ô {cell}) trùng chỉ số {indicator} với cột ở ô {first}. Hãy xoá "
+        'Cột "{header}" (ô {cell}) trùng chỉ số {indicator} với cột ở ô {first}. Hãy xoá '
         "một trong hai cột.",
-        "Column \"{header}\" (cell {cell}) repeats indicator {indicator} of the column at "
+        'Column "{header}" (cell {cell}) repeats indicator {indicator} of the column at '
         "{first}. Delete one of them.",
     ),
     "INDICATOR_NOT_IN_EDITION": (
-        "Cột \"{header}\" (ô {cell}) là chỉ số {indicator}, không có trong khung chỉ số năm "
+        'Cột "{header}" (ô {cell}) là chỉ số {indicator}, không có trong khung chỉ số năm '
         "{year}. Hãy kiểm tra năm (--year) hoặc xoá cột này.",
-        "Column \"{header}\" (cell {cell}) is indicator {indicator}, which the {year} "
+        'Column "{header}" (cell {cell}) is indicator {indicator}, which the {year} '
         "framework does not have. Check the year (--year) or delete the column.",
     ),
     "NO_INDICATOR": (
-        "Bảng ở trang \"{sheet}\" không có cột chỉ số nào được nhận ra. Hãy đặt tiêu đề cột "
+        'Bảng ở trang "{sheet}" không có cột chỉ số nào được nhận ra. Hãy đặt tiêu đề cột '
         "theo mẫu hoặc dùng --mapping.",
-        "The table on sheet \"{sheet}\" has no recognised indicator column. Name the "
+        'The table on sheet "{sheet}" has no recognised indicator column. Name the '
         "columns as in the template or use --mapping.",
     ),
     "UNKNOWN_PROVINCE": (
-        "Ô {cell}: không nhận ra tỉnh/thành phố \"{name}\"{hint_vi}. Hãy sửa tên theo danh "
+        'Ô {cell}: không nhận ra tỉnh/thành phố "{name}"{hint_vi}. Hãy sửa tên theo danh '
         "mục đơn vị hành chính.",
-        "Cell {cell}: province \"{name}\" is not known{hint_en}. Correct the name to an "
+        'Cell {cell}: province "{name}" is not known{hint_en}. Correct the name to an '
         "official one.",
     ),
     "EXTRA_PROVINCE": (
-        "Ô {cell}: \"{name}\" không thuộc bộ {unit_set} tỉnh/thành phố. Hãy xoá dòng này hoặc "
+        'Ô {cell}: "{name}" không thuộc bộ {unit_set} tỉnh/thành phố. Hãy xoá dòng này hoặc '
         "dùng tệp của đúng bộ đơn vị.",
-        "Cell {cell}: \"{name}\" is not in the {unit_set}-province set. Delete the row or "
+        'Cell {cell}: "{name}" is not in the {unit_set}-province set. Delete the row or '
         "use a file of the right unit set.",
     ),
     "DUPLICATE_PROVINCE": (
-        "Ô {cell}: \"{name}\" xuất hiện lần thứ hai (lần đầu ở ô {first}). Hãy xoá dòng trùng.",
-        "Cell {cell}: \"{name}\" appears a second time (first at {first}). Delete the "
-        "duplicate row.",
+        'Ô {cell}: "{name}" xuất hiện lần thứ hai (lần đầu ở ô {first}). Hãy xoá dòng trùng.',
+        'Cell {cell}: "{name}" appears a second time (first at {first}). Delete the duplicate row.',
     ),
     "MISSING_PROVINCE": (
         "Thiếu {n} tỉnh/thành phố của bộ {unit_set}: {names}. Hãy bổ sung các dòng này.",
         "{n} province(s) of the {unit_set}-province set are missing: {names}. Add these rows.",
     ),
     "NATIONAL_ROW": (
-        "Dòng {row} (\"{name}\") là dòng tổng hợp/trung bình, đã bỏ qua.",
-        "Row {row} (\"{name}\") is a national/average row and was skipped.",
+        'Dòng {row} ("{name}") là dòng tổng hợp/trung bình, đã bỏ qua.',
+        'Row {row} ("{name}") is a national/average row and was skipped.',
     ),
     "NON_NUMERIC": (
-        "Ô {cell} ({header}, {province}): \"{text}\" không phải là số. Hãy nhập số, ví dụ "
-        "0,6383.",
-        "Cell {cell} ({header}, {province}): \"{text}\" is not a number. Enter a number, "
+        'Ô {cell} ({header}, {province}): "{text}" không phải là số. Hãy nhập số, ví dụ 0,6383.',
+        'Cell {cell} ({header}, {province}): "{text}" is not a number. Enter a number, '
         "e.g. 0.6383.",
     ),
     "MISSING_VALUE": (
@@ -221,8 +218,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Cell {cell} ({header}, {province}) is empty; the value is stored as missing.",
     ),
     "EMPTY_COLUMN": (
-        "Cột \"{header}\" (ô {cell}) không có số liệu nên bị bỏ qua.",
-        "Column \"{header}\" (cell {cell}) holds no data and was ignored.",
+        'Cột "{header}" (ô {cell}) không có số liệu nên bị bỏ qua.',
+        'Column "{header}" (cell {cell}) holds no data and was ignored.',
     ),
     "OUT_OF_RANGE": (
         "Ô {cell} ({header}, {province}): giá trị {value} nằm ngoài khoảng 0–{hi} của thang "
@@ -271,9 +268,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "which ranks {expected}. Correct the rank column or delete it.",
     ),
     "RANK_NOT_INTEGER": (
-        "Ô {cell} ({header}, {province}): thứ hạng \"{text}\" không phải số nguyên dương. "
+        'Ô {cell} ({header}, {province}): thứ hạng "{text}" không phải số nguyên dương. '
         "Hãy sửa hoặc xoá cột xếp hạng.",
-        "Cell {cell} ({header}, {province}): rank \"{text}\" is not a positive whole "
+        'Cell {cell} ({header}, {province}): rank "{text}" is not a positive whole '
         "number. Correct or delete the rank column.",
     ),
     "SCHEMA": (
@@ -332,19 +329,42 @@ class Problem:
         return self.message_en if lang == "en" else self.message_vi
 
     def as_json(self, lang: str = "vi") -> dict[str, Any]:
-        return {"sheet": self.sheet, "cell": self.cell, "row": self.row,
-                "column": self.column, "code": self.code, "message": self.message(lang)}
+        return {
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message(lang),
+        }
 
 
-def problem(code: str, *, severity: str = "error", file: str = "", sheet: str | None = None,
-            cell: str | None = None, row: int | None = None, column: str | None = None,
-            **params: Any) -> Problem:
+def problem(
+    code: str,
+    *,
+    severity: str = "error",
+    file: str = "",
+    sheet: str | None = None,
+    cell: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    **params: Any,
+) -> Problem:
     vi, en = _MESSAGES[code]
     base = {"file": file, "sheet": sheet, "cell": cell, "row": row, "header": column}
     vi_params = {k: _fmt(v, "vi") for k, v in {**base, **params}.items()}
     en_params = {k: _fmt(v, "en") for k, v in {**base, **params}.items()}
-    return Problem(code, vi.format(**vi_params), en.format(**en_params), severity, file,
-                   sheet, cell, row, column)
+    return Problem(
+        code,
+        vi.format(**vi_params),
+        en.format(**en_params),
+        severity,
+        file,
+        sheet,
+        cell,
+        row,
+        column,
+    )
 
 
 class IngestError(Exception):
@@ -369,8 +389,9 @@ class IngestResult:
     unit_set: str | None = None
     scale: str | None = None
     sheet: str | None = None
-    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=[*VALUE_COLUMNS, "province"]))
+    rows: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[*VALUE_COLUMNS, "province"])
+    )
     problems: list[Problem] = field(default_factory=list)
     # (province_code, indicator) -> (cell, 1-based row, header) for locating later checks
     locations: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)
@@ -400,9 +421,12 @@ class IngestResult:
 
     def as_json(self, lang: str = "vi") -> dict[str, Any]:
         rows = [
-            {"province": r.province, "province_code": r.province_code,
-             "indicator": r.indicator,
-             "value": None if pd.isna(r.value) else round(float(r.value), 10)}
+            {
+                "province": r.province,
+                "province_code": r.province_code,
+                "indicator": r.indicator,
+                "value": None if pd.isna(r.value) else round(float(r.value), 10),
+            }
             for r in self.rows.itertuples(index=False)
         ]
         return {
@@ -444,8 +468,17 @@ def header_key(text: Any) -> str:
 
 _RANK_WORDS = ("xephang", "thuhang", "ranking", "rank", "hang")
 _VALUE_WORDS = ("giatri", "diemso", "diem", "score", "value", "ketqua")
-_SKIP_ROW_KEYS = ("canuoc", "toanquoc", "trungbinh", "binhquan", "national", "average",
-                  "tong", "tongcong", "vietnam")
+_SKIP_ROW_KEYS = (
+    "canuoc",
+    "toanquoc",
+    "trungbinh",
+    "binhquan",
+    "national",
+    "average",
+    "tong",
+    "tongcong",
+    "vietnam",
+)
 
 
 @cache
@@ -519,8 +552,9 @@ def save_mappings(mapping: Mapping[str, str], path: Path | None = None) -> Path:
     merged = {**load_saved_mappings(p), **dict(mapping)}
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_suffix(".tmp")
-    tmp.write_text(json.dumps(merged, ensure_ascii=False, indent=2, sort_keys=True),
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps(merged, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
+    )
     tmp.replace(p)
     return p
 
@@ -644,8 +678,9 @@ def _check_zip(data: bytes, file_name: str, limits: Limits) -> set[str]:
     try:
         return _scan_zip(data, file_name, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
-        raise IngestError(problem("UNREADABLE", file=file_name,
-                                  detail=f"{type(exc).__name__}: {exc}"[:200])) from None
+        raise IngestError(
+            problem("UNREADABLE", file=file_name, detail=f"{type(exc).__name__}: {exc}"[:200])
+        ) from None
 
 
 def _scan_zip(data: bytes, file_name: str, limits: Limits) -> set[str]:
@@ -655,8 +690,9 @@ def _scan_zip(data: bytes, file_name: str, limits: Limits) -> set[str]:
         infos = zf.infolist()
         declared = sum(i.file_size for i in infos)
         if declared > limits.max_unzipped_bytes or len(infos) > limits.max_zip_members:
-            raise IngestError(problem("ZIP_BOMB", file=file_name, cap=cap_mb,
-                                      size=round(declared / mb, 1)))
+            raise IngestError(
+                problem("ZIP_BOMB", file=file_name, cap=cap_mb, size=round(declared / mb, 1))
+            )
         with_formulas: set[str] = set()
         total = 0
         for info in infos:
@@ -668,12 +704,14 @@ def _scan_zip(data: bytes, file_name: str, limits: Limits) -> set[str]:
                 while chunk := fh.read(1 << 16):
                     total += len(chunk)
                     if total > limits.max_unzipped_bytes:
-                        raise IngestError(problem("ZIP_BOMB", file=file_name, cap=cap_mb,
-                                                  size=f"> {cap_mb}"))
+                        raise IngestError(
+                            problem("ZIP_BOMB", file=file_name, cap=cap_mb, size=f"> {cap_mb}")
+                        )
                     window = tail + chunk
                     if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-                        raise IngestError(problem("XML_ENTITY", file=file_name,
-                                                  member=info.filename))
+                        raise IngestError(
+                            problem("XML_ENTITY", file=file_name, member=info.filename)
+                        )
                     if b"<f>" in window or b"<f " in window:
                         with_formulas.add(info.filename)
                     tail = chunk[-16:]
@@ -695,8 +733,9 @@ def _read_calamine(data: bytes, file_name: str) -> list[Sheet]:
     except pc.PasswordError:
         raise IngestError(problem("PASSWORD_PROTECTED", file=file_name)) from None
     except Exception as exc:  # calamine raises several error types for damaged files
-        raise IngestError(problem("UNREADABLE", file=file_name,
-                                  detail=f"{type(exc).__name__}: {exc}"[:200])) from None
+        raise IngestError(
+            problem("UNREADABLE", file=file_name, detail=f"{type(exc).__name__}: {exc}"[:200])
+        ) from None
 
 
 def _read_csv(data: bytes, file_name: str) -> list[Sheet]:
@@ -724,8 +763,7 @@ def _formula_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
     defusedxml is used by openpyxl when installed)."""
     import openpyxl
 
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False,
-                                keep_vba=False)
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_vba=False)
     try:
         ws = wb[sheet_name]
         out: dict[tuple[int, int], str] = {}
@@ -780,7 +818,7 @@ def _filled(sheet: Sheet, upto: int) -> list[list[Any]]:
 def _strip_words(key: str, words: Iterable[str]) -> tuple[str, bool]:
     for w in words:
         if key.startswith(w) and len(key) > len(w):
-            return key[len(w):], True
+            return key[len(w) :], True
         if key.endswith(w) and len(key) > len(w):
             return key[: -len(w)], True
         if key == w:
@@ -788,8 +826,9 @@ def _strip_words(key: str, words: Iterable[str]) -> tuple[str, bool]:
     return key, False
 
 
-def classify_header(components: list[str], mapping: Mapping[str, tuple[str, str]]
-                    ) -> tuple[str, str] | None:
+def classify_header(
+    components: list[str], mapping: Mapping[str, tuple[str, str]]
+) -> tuple[str, str] | None:
     """Header texts of one column (top to bottom) -> (code, kind) or None if unknown.
 
     kind is value | rank | label | ignore. A user mapping wins over the alias table; the
@@ -834,8 +873,9 @@ def classify_header(components: list[str], mapping: Mapping[str, tuple[str, str]
     return code
 
 
-def _find_table(sheet: Sheet, mapping: Mapping[str, tuple[str, str]], file_name: str
-                ) -> Table | None:
+def _find_table(
+    sheet: Sheet, mapping: Mapping[str, tuple[str, str]], file_name: str
+) -> Table | None:
     rows = sheet.rows
     n = len(rows)
     # The first row (within 200) with a known province name next to a number.
@@ -843,8 +883,10 @@ def _find_table(sheet: Sheet, mapping: Mapping[str, tuple[str, str]], file_name:
     for r in range(min(n, 200)):
         row = rows[r]
         for c, v in enumerate(row):
-            if isinstance(v, str) and v.strip() and (
-                _lookup_province(v, "63") or _lookup_province(v, "34")
+            if (
+                isinstance(v, str)
+                and v.strip()
+                and (_lookup_province(v, "63") or _lookup_province(v, "34"))
             ):
                 others = [to_number(x)[0] == "num" for j, x in enumerate(row) if j != c]
                 if any(others):
@@ -856,8 +898,10 @@ def _find_table(sheet: Sheet, mapping: Mapping[str, tuple[str, str]], file_name:
         return None
     # Three more province names below make it a table, not a note mentioning a province.
     names_below = sum(
-        1 for r in range(start, min(n, start + 10))
-        if pcol < len(rows[r]) and isinstance(rows[r][pcol], str)
+        1
+        for r in range(start, min(n, start + 10))
+        if pcol < len(rows[r])
+        and isinstance(rows[r][pcol], str)
         and (_lookup_province(rows[r][pcol], "63") or _lookup_province(rows[r][pcol], "34"))
     )
     if names_below < 3:
@@ -899,27 +943,40 @@ def _find_table(sheet: Sheet, mapping: Mapping[str, tuple[str, str]], file_name:
             t = _text(filled[h][c]) if c < len(filled[h]) else ""
             if t and t not in comps:
                 comps.append(t)
-        has_data = any(
-            c < len(rows[rr]) and _text(rows[rr][c]) for rr in range(first, n)
-        )
+        has_data = any(c < len(rows[rr]) and _text(rows[rr][c]) for rr in range(first, n))
         hit = classify_header(comps, mapping)
         hdr_row = header_rows[-1] if header_rows else max(first - 1, 0)
         header = " / ".join(comps)
         hcell = cell_ref(hdr_row, c)
         if hit is None or hit[1] == "label":
             if hit is None and has_data and _column_has_numbers(rows, first, c):
-                problems.append(problem("UNMAPPED_HEADER", file=file_name, sheet=sheet.name,
-                                        cell=hcell, row=hdr_row + 1, column=header or "?",
-                                        ))
+                problems.append(
+                    problem(
+                        "UNMAPPED_HEADER",
+                        file=file_name,
+                        sheet=sheet.name,
+                        cell=hcell,
+                        row=hdr_row + 1,
+                        column=header or "?",
+                    )
+                )
             continue
         if hit[1] == "ignore":
             continue
         key = (hit[0], hit[1])
         if key in seen:
-            problems.append(problem("DUPLICATE_COLUMN", file=file_name, sheet=sheet.name,
-                                    cell=hcell, row=hdr_row + 1, column=header,
-                                    indicator=hit[0] + (" (rank)" if hit[1] == "rank" else ""),
-                                    first=seen[key]))
+            problems.append(
+                problem(
+                    "DUPLICATE_COLUMN",
+                    file=file_name,
+                    sheet=sheet.name,
+                    cell=hcell,
+                    row=hdr_row + 1,
+                    column=header,
+                    indicator=hit[0] + (" (rank)" if hit[1] == "rank" else ""),
+                    first=seen[key],
+                )
+            )
             continue
         seen[key] = hcell
         columns.append(Column(c, header, hcell, hit[0], hit[1]))
@@ -927,8 +984,9 @@ def _find_table(sheet: Sheet, mapping: Mapping[str, tuple[str, str]], file_name:
 
 
 def _column_has_numbers(rows: list[list[Any]], first: int, c: int) -> bool:
-    return any(c < len(rows[r]) and to_number(rows[r][c])[0] == "num"
-               for r in range(first, len(rows)))
+    return any(
+        c < len(rows[r]) and to_number(rows[r][c])[0] == "num" for r in range(first, len(rows))
+    )
 
 
 # --------------------------------------------------------------------------- parse
@@ -953,8 +1011,9 @@ def _divisor(fw: Framework, code: str, scale: str) -> float:
     return sum(fw.weights(code).values())
 
 
-def _choose_scale(fw: Framework, raw: list[tuple[str, float]], given: str | None,
-                  totals_ok: Any) -> tuple[str | None, list[str]]:
+def _choose_scale(
+    fw: Framework, raw: list[tuple[str, float]], given: str | None, totals_ok: Any
+) -> tuple[str | None, list[str]]:
     """Pick the scale: (scale, candidates). ``raw`` is (indicator, value) of every number.
 
     Certain means: the bulk of values sits in one range, and where 0–100 and points would
@@ -992,9 +1051,17 @@ def _choose_scale(fw: Framework, raw: list[tuple[str, float]], given: str | None
     return None, ["100", "1000"]
 
 
-def parse(data: bytes, file_name: str, *, year: int | None = None, unit_set: str | None = None,
-          scale: str | None = None, mapping: Mapping[str, str] | None = None,
-          use_saved_mappings: bool = True, limits: Limits | None = None) -> IngestResult:
+def parse(
+    data: bytes,
+    file_name: str,
+    *,
+    year: int | None = None,
+    unit_set: str | None = None,
+    scale: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+    use_saved_mappings: bool = True,
+    limits: Limits | None = None,
+) -> IngestResult:
     """Read a DTI spreadsheet or CSV: tidy rows plus every located problem.
 
     Writes nothing. ``scale`` is "1", "100" or "1000" (points); None = detect. ``mapping``
@@ -1007,23 +1074,37 @@ def parse(data: bytes, file_name: str, *, year: int | None = None, unit_set: str
     limits = limits or Limits()
     result = IngestResult(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     try:
-        _parse_into(result, data, file_name, year, unit_set, scale, mapping,
-                    use_saved_mappings, limits)
+        _parse_into(
+            result, data, file_name, year, unit_set, scale, mapping, use_saved_mappings, limits
+        )
     except IngestError as exc:
         result.problems.append(exc.problem)
         result.rows = result.rows.iloc[0:0]
     return result
 
 
-def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | None,
-                unit_set: str | None, scale: str | None, mapping: Mapping[str, str] | None,
-                use_saved: bool, limits: Limits) -> None:
+def _parse_into(
+    result: IngestResult,
+    data: bytes,
+    file_name: str,
+    year: int | None,
+    unit_set: str | None,
+    scale: str | None,
+    mapping: Mapping[str, str] | None,
+    use_saved: bool,
+    limits: Limits,
+) -> None:
     P = result.problems
     if len(data) > limits.max_file_bytes:
         mb = 1024 * 1024
-        raise IngestError(problem("FILE_TOO_LARGE", file=file_name,
-                                  size=round(len(data) / mb, 1),
-                                  cap=round(limits.max_file_bytes / mb, 1)))
+        raise IngestError(
+            problem(
+                "FILE_TOO_LARGE",
+                file=file_name,
+                size=round(len(data) / mb, 1),
+                cap=round(limits.max_file_bytes / mb, 1),
+            )
+        )
     ext = Path(file_name).suffix.lower().lstrip(".")
     if ext not in SUPPORTED_EXTENSIONS:
         raise IngestError(problem("UNSUPPORTED_TYPE", file=file_name, ext=ext or "?"))
@@ -1032,16 +1113,18 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
         raise IngestError(problem("PASSWORD_PROTECTED", file=file_name))
     if kind != _EXPECTED_KIND[ext]:
         actual_vi, actual_en = _KINDS.get(kind, _KINDS["binary"])
-        raise IngestError(problem("WRONG_TYPE", file=file_name, ext=ext, actual_vi=actual_vi,
-                                  actual_en=actual_en))
+        raise IngestError(
+            problem("WRONG_TYPE", file=file_name, ext=ext, actual_vi=actual_vi, actual_en=actual_en)
+        )
     formula_members: set[str] = set()
     if kind in ("xlsx", "ods"):
         formula_members = _check_zip(data, file_name, limits)
     sheets = _read_csv(data, file_name) if kind == "csv" else _read_calamine(data, file_name)
 
     if not sheets or all(s.empty for s in sheets):
-        raise IngestError(problem("EMPTY_FILE", file=file_name,
-                                  sheet=sheets[0].name if sheets else None))
+        raise IngestError(
+            problem("EMPTY_FILE", file=file_name, sheet=sheets[0].name if sheets else None)
+        )
     for s in sheets:
         if s.empty:
             P.append(problem("EMPTY_SHEET", severity="warning", file=file_name, sheet=s.name))
@@ -1064,8 +1147,9 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
     sheet = table.sheet
     result.sheet = sheet.name
     P.extend(table.problems)
-    result.headers = {c.header: c.code + (":rank" if c.kind == "rank" else "")
-                      for c in table.columns}
+    result.headers = {
+        c.header: c.code + (":rank" if c.kind == "rank" else "") for c in table.columns
+    }
 
     # Formulas without a cached value (openpyxl only when the sheet XML holds formulas).
     formula_empty: set[tuple[int, int]] = set()
@@ -1074,12 +1158,23 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
             v = sheet.rows[r][c] if r < len(sheet.rows) and c < len(sheet.rows[r]) else ""
             if v is None or v == "":
                 formula_empty.add((r, c))
-                P.append(problem("FORMULA_NO_VALUE", file=file_name, sheet=sheet.name,
-                                 cell=cell_ref(r, c), row=r + 1, formula=text))
+                P.append(
+                    problem(
+                        "FORMULA_NO_VALUE",
+                        file=file_name,
+                        sheet=sheet.name,
+                        cell=cell_ref(r, c),
+                        row=r + 1,
+                        formula=text,
+                    )
+                )
 
     # Edition year: option > title > sheet name > file name.
-    found = [("title", _year_from(table.title_text)), ("sheet", _year_from(sheet.name)),
-             ("file", _year_from(Path(file_name).stem))]
+    found = [
+        ("title", _year_from(table.title_text)),
+        ("sheet", _year_from(sheet.name)),
+        ("file", _year_from(Path(file_name).stem)),
+    ]
     found = [(src, y) for src, y in found if y is not None]
     if year is not None:
         edition, source = int(year), "option"
@@ -1091,15 +1186,31 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
     if edition is not None:
         for src, y in found:
             if y != edition and src != source:
-                P.append(problem(
-                    "YEAR_CONFLICT", severity="warning", file=file_name, sheet=sheet.name,
-                    year=edition, other=y, source_vi=_YEAR_SOURCES[source][0],
-                    source_en=_YEAR_SOURCES[source][1], other_source_vi=_YEAR_SOURCES[src][0],
-                    other_source_en=_YEAR_SOURCES[src][1]))
+                P.append(
+                    problem(
+                        "YEAR_CONFLICT",
+                        severity="warning",
+                        file=file_name,
+                        sheet=sheet.name,
+                        year=edition,
+                        other=y,
+                        source_vi=_YEAR_SOURCES[source][0],
+                        source_en=_YEAR_SOURCES[source][1],
+                        other_source_vi=_YEAR_SOURCES[src][0],
+                        other_source_en=_YEAR_SOURCES[src][1],
+                    )
+                )
                 break
         if edition not in editions():
-            P.append(problem("YEAR_UNKNOWN", file=file_name, sheet=sheet.name, year=edition,
-                             known=", ".join(map(str, editions()))))
+            P.append(
+                problem(
+                    "YEAR_UNKNOWN",
+                    file=file_name,
+                    sheet=sheet.name,
+                    year=edition,
+                    known=", ".join(map(str, editions())),
+                )
+            )
             edition = None
     result.edition = edition
 
@@ -1111,9 +1222,17 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
     if fw is not None:
         for col in list(table.columns):
             if col.code not in fw.codes:
-                P.append(problem("INDICATOR_NOT_IN_EDITION", file=file_name, sheet=sheet.name,
-                                 cell=col.header_cell, column=col.header, indicator=col.code,
-                                 year=edition))
+                P.append(
+                    problem(
+                        "INDICATOR_NOT_IN_EDITION",
+                        file=file_name,
+                        sheet=sheet.name,
+                        cell=col.header_cell,
+                        column=col.header,
+                        indicator=col.code,
+                        year=edition,
+                    )
+                )
                 table.columns.remove(col)
         value_cols = [c for c in table.columns if c.kind == "value"]
 
@@ -1131,8 +1250,16 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
         key = normalise(name)
         known = _lookup_province(name, "63") or _lookup_province(name, "34")
         if not known and any(key.startswith(k) for k in _SKIP_ROW_KEYS):
-            P.append(problem("NATIONAL_ROW", severity="warning", file=file_name,
-                             sheet=sheet.name, row=r + 1, name=name))
+            P.append(
+                problem(
+                    "NATIONAL_ROW",
+                    severity="warning",
+                    file=file_name,
+                    sheet=sheet.name,
+                    row=r + 1,
+                    name=name,
+                )
+            )
             continue
         if not known and not has_num:
             continue  # footer: source lines, notes, signatures
@@ -1151,8 +1278,15 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
             unit_set = "63"
     result.unit_set = unit_set
     if edition is not None and (edition, unit_set) not in edition_unit_sets():
-        P.append(problem("UNIT_SET_INVALID", file=file_name, sheet=sheet.name, year=edition,
-                         unit_set=unit_set))
+        P.append(
+            problem(
+                "UNIT_SET_INVALID",
+                file=file_name,
+                sheet=sheet.name,
+                year=edition,
+                unit_set=unit_set,
+            )
+        )
     other_set = "34" if unit_set == "63" else "63"
 
     # Provinces.
@@ -1163,8 +1297,17 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
         code = _lookup_province(name, unit_set) if name else None
         if code is None:
             if name and _lookup_province(name, other_set):
-                P.append(problem("EXTRA_PROVINCE", file=file_name, sheet=sheet.name, cell=ref,
-                                 row=r + 1, name=name, unit_set=unit_set))
+                P.append(
+                    problem(
+                        "EXTRA_PROVINCE",
+                        file=file_name,
+                        sheet=sheet.name,
+                        cell=ref,
+                        row=r + 1,
+                        name=name,
+                        unit_set=unit_set,
+                    )
+                )
             else:
                 try:
                     resolve(name, unit_set)
@@ -1173,13 +1316,31 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
                     sugg = exc.suggestions
                 hint_vi = f" (gần giống: {', '.join(sugg)})" if sugg else ""
                 hint_en = f" (closest: {', '.join(sugg)})" if sugg else ""
-                P.append(problem("UNKNOWN_PROVINCE", file=file_name, sheet=sheet.name,
-                                 cell=ref, row=r + 1, name=name, hint_vi=hint_vi,
-                                 hint_en=hint_en))
+                P.append(
+                    problem(
+                        "UNKNOWN_PROVINCE",
+                        file=file_name,
+                        sheet=sheet.name,
+                        cell=ref,
+                        row=r + 1,
+                        name=name,
+                        hint_vi=hint_vi,
+                        hint_en=hint_en,
+                    )
+                )
             continue
         if code in first_seen:
-            P.append(problem("DUPLICATE_PROVINCE", file=file_name, sheet=sheet.name, cell=ref,
-                             row=r + 1, name=name, first=first_seen[code]))
+            P.append(
+                problem(
+                    "DUPLICATE_PROVINCE",
+                    file=file_name,
+                    sheet=sheet.name,
+                    cell=ref,
+                    row=r + 1,
+                    name=name,
+                    first=first_seen[code],
+                )
+            )
             continue
         first_seen[code] = ref
         good.append((r, code, name))
@@ -1189,8 +1350,16 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
         names = ", ".join(name_of(c, unit_set) for c in missing[:15])
         if len(missing) > 15:
             names += ", …"
-        P.append(problem("MISSING_PROVINCE", file=file_name, sheet=sheet.name,
-                         n=len(missing), unit_set=unit_set, names=names))
+        P.append(
+            problem(
+                "MISSING_PROVINCE",
+                file=file_name,
+                sheet=sheet.name,
+                n=len(missing),
+                unit_set=unit_set,
+                names=names,
+            )
+        )
 
     # Values (raw), ranks, located.
     raw: list[tuple[int, int, str, float, Column]] = []  # (row, col, code, value, column)
@@ -1207,8 +1376,16 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
     for col in table.columns:
         if id(col) in empty_cols:
             if col.kind == "value":
-                P.append(problem("EMPTY_COLUMN", severity="warning", file=file_name,
-                                 sheet=sheet.name, cell=col.header_cell, column=col.header))
+                P.append(
+                    problem(
+                        "EMPTY_COLUMN",
+                        severity="warning",
+                        file=file_name,
+                        sheet=sheet.name,
+                        cell=col.header_cell,
+                        column=col.header,
+                    )
+                )
             continue
         for r, code, v in cells_by_col.get(id(col), []):
             kind_v, num = to_number(v)
@@ -1218,21 +1395,49 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
                 if (r, col.index) in formula_empty:
                     continue
                 if col.kind == "value":
-                    P.append(problem("MISSING_VALUE", severity="warning", file=file_name,
-                                     sheet=sheet.name, cell=ref, row=r + 1, column=col.header,
-                                     province=pname))
+                    P.append(
+                        problem(
+                            "MISSING_VALUE",
+                            severity="warning",
+                            file=file_name,
+                            sheet=sheet.name,
+                            cell=ref,
+                            row=r + 1,
+                            column=col.header,
+                            province=pname,
+                        )
+                    )
                     raw.append((r, col.index, code, math.nan, col))
                 continue
             if kind_v == "text" or num is None:
                 code_p = "RANK_NOT_INTEGER" if col.kind == "rank" else "NON_NUMERIC"
-                P.append(problem(code_p, file=file_name, sheet=sheet.name, cell=ref, row=r + 1,
-                                 column=col.header, province=pname, text=_text(v)))
+                P.append(
+                    problem(
+                        code_p,
+                        file=file_name,
+                        sheet=sheet.name,
+                        cell=ref,
+                        row=r + 1,
+                        column=col.header,
+                        province=pname,
+                        text=_text(v),
+                    )
+                )
                 continue
             if col.kind == "rank":
                 if num < 1 or not float(num).is_integer():
-                    P.append(problem("RANK_NOT_INTEGER", file=file_name, sheet=sheet.name,
-                                     cell=ref, row=r + 1, column=col.header, province=pname,
-                                     text=_text(v)))
+                    P.append(
+                        problem(
+                            "RANK_NOT_INTEGER",
+                            file=file_name,
+                            sheet=sheet.name,
+                            cell=ref,
+                            row=r + 1,
+                            column=col.header,
+                            province=pname,
+                            text=_text(v),
+                        )
+                    )
                     continue
                 ranks.append((r, code, num, col))
             else:
@@ -1252,8 +1457,15 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
     if chosen is None:
         opts_vi = ", ".join(_SCALE_NAMES[s][0] for s in cands)
         opts_en = ", ".join(_SCALE_NAMES[s][1] for s in cands)
-        P.append(problem("SCALE_AMBIGUOUS", file=file_name, sheet=sheet.name,
-                         options_vi=opts_vi, options_en=opts_en))
+        P.append(
+            problem(
+                "SCALE_AMBIGUOUS",
+                file=file_name,
+                sheet=sheet.name,
+                options_vi=opts_vi,
+                options_en=opts_en,
+            )
+        )
         return
     result.scale = chosen
 
@@ -1264,28 +1476,65 @@ def _parse_into(result: IngestResult, data: bytes, file_name: str, year: int | N
         val = v / div
         ref = cell_ref(r, c)
         if not math.isnan(val) and not (0.0 <= val <= 1.0 + 1e-12):
-            P.append(problem("OUT_OF_RANGE", file=file_name, sheet=sheet.name, cell=ref,
-                             row=r + 1, column=col.header, province=name_of(code, unit_set),
-                             value=float(v), hi=float(div) if chosen != "1" else 1.0,
-                             scale_vi=_SCALE_NAMES[chosen][0], scale_en=_SCALE_NAMES[chosen][1]))
+            P.append(
+                problem(
+                    "OUT_OF_RANGE",
+                    file=file_name,
+                    sheet=sheet.name,
+                    cell=ref,
+                    row=r + 1,
+                    column=col.header,
+                    province=name_of(code, unit_set),
+                    value=float(v),
+                    hi=float(div) if chosen != "1" else 1.0,
+                    scale_vi=_SCALE_NAMES[chosen][0],
+                    scale_en=_SCALE_NAMES[chosen][1],
+                )
+            )
             continue
         result.locations[(code, col.code)] = (ref, r + 1, col.header)
-        recs.append((edition, unit_set, code, col.code, None if math.isnan(val) else min(val, 1.0),
-                     f"upload:{file_name}", name_of(code, unit_set)))
+        recs.append(
+            (
+                edition,
+                unit_set,
+                code,
+                col.code,
+                None if math.isnan(val) else min(val, 1.0),
+                f"upload:{file_name}",
+                name_of(code, unit_set),
+            )
+        )
     tidy = pd.DataFrame(recs, columns=[*VALUE_COLUMNS, "province"])
     tidy["value"] = tidy["value"].astype(float)
     result.rows = tidy.sort_values(["province_code", "indicator"]).reset_index(drop=True)
 
     # Totals and pillars against the recomputation; ranks against competition ranks of
     # the 4-decimal scores (only on a complete table: ranks are relative to all provinces).
-    stored = {(pc, ind): v for pc, ind, v in zip(result.rows["province_code"],
-                                                  result.rows["indicator"],
-                                                  result.rows["value"], strict=True)}
+    stored = {
+        (pc, ind): v
+        for pc, ind, v in zip(
+            result.rows["province_code"],
+            result.rows["indicator"],
+            result.rows["value"],
+            strict=True,
+        )
+    }
     for pc, ind, st, rc in _mismatches(stored, fw):
         ref, rown, header = result.locations[(pc, ind)]
-        P.append(problem("TOTAL_MISMATCH", file=file_name, sheet=sheet.name, cell=ref,
-                         row=rown, column=header, province=name_of(pc, unit_set),
-                         stored=st, recomputed=rc, diff=round(st - rc, 6)))
+        P.append(
+            problem(
+                "TOTAL_MISMATCH",
+                file=file_name,
+                sheet=sheet.name,
+                cell=ref,
+                row=rown,
+                column=header,
+                province=name_of(pc, unit_set),
+                stored=st,
+                recomputed=rc,
+                diff=round(st - rc, 6),
+            )
+        )
     if ranks and complete:
         _check_ranks(result, stored, ranks, fw, file_name, sheet.name)
 
@@ -1296,8 +1545,9 @@ def _units(unit_set: str) -> tuple[Any, ...]:
     return provinces(unit_set)
 
 
-def recompute(values: Mapping[tuple[str, str], float], fw: Framework
-              ) -> dict[tuple[str, str], float]:
+def recompute(
+    values: Mapping[tuple[str, str], float], fw: Framework
+) -> dict[tuple[str, str], float]:
     """(province_code, composite) -> recomputed value rounded to 4 decimals.
 
     The formula of metrics.scoring.compute_scores (a composite is the points-weighted mean
@@ -1328,8 +1578,9 @@ def recompute(values: Mapping[tuple[str, str], float], fw: Framework
     return dict(zip(keys, (float(x) for x in round4(raws)), strict=True))
 
 
-def _mismatches(values: Mapping[tuple[str, str], float], fw: Framework
-                ) -> list[tuple[str, str, float, float]]:
+def _mismatches(
+    values: Mapping[tuple[str, str], float], fw: Framework
+) -> list[tuple[str, str, float, float]]:
     """Stored composites (pillars, dti) differing from the recomputed ones by > 0.0001:
     (province_code, indicator, stored, recomputed)."""
     rec = recompute(values, fw)
@@ -1340,9 +1591,14 @@ def _mismatches(values: Mapping[tuple[str, str], float], fw: Framework
     return sorted(out)
 
 
-def _check_ranks(result: IngestResult, stored: Mapping[tuple[str, str], float],
-                 ranks: list[tuple[int, str, float, Column]], fw: Framework, file_name: str,
-                 sheet_name: str) -> None:
+def _check_ranks(
+    result: IngestResult,
+    stored: Mapping[tuple[str, str], float],
+    ranks: list[tuple[int, str, float, Column]],
+    fw: Framework,
+    file_name: str,
+    sheet_name: str,
+) -> None:
     from metrics.scoring import round4
 
     rec = recompute(stored, fw)
@@ -1365,10 +1621,20 @@ def _check_ranks(result: IngestResult, stored: Mapping[tuple[str, str], float],
         mine = scores[code]
         expected = 1 + sum(1 for s in scores.values() if s > mine + 1e-12)
         if int(rank) != expected:
-            result.problems.append(problem(
-                "RANK_MISMATCH", file=file_name, sheet=sheet_name, cell=cell_ref(r, col.index),
-                row=r + 1, column=col.header, province=name_of(code, result.unit_set or "63"),
-                rank=int(rank), score=mine, expected=expected))
+            result.problems.append(
+                problem(
+                    "RANK_MISMATCH",
+                    file=file_name,
+                    sheet=sheet_name,
+                    cell=cell_ref(r, col.index),
+                    row=r + 1,
+                    column=col.header,
+                    province=name_of(code, result.unit_set or "63"),
+                    rank=int(rank),
+                    score=mine,
+                    expected=expected,
+                )
+            )
 
 
 # --------------------------------------------------------------------------- store side
@@ -1401,9 +1667,19 @@ def check_schema(result: IngestResult) -> list[Problem]:
                 if loc:
                     cell, row = loc[0], loc[1]
                     where = f"{result.sheet}!{cell}"
-            out.append(problem("SCHEMA", file=result.file_name, sheet=result.sheet, cell=cell,
-                               row=row, column=f.get("column"), where=where,
-                               check=f.get("check"), value=f.get("failure_case")))
+            out.append(
+                problem(
+                    "SCHEMA",
+                    file=result.file_name,
+                    sheet=result.sheet,
+                    cell=cell,
+                    row=row,
+                    column=f.get("column"),
+                    where=where,
+                    check=f.get("check"),
+                    value=f.get("failure_case"),
+                )
+            )
         return out
     return []
 
@@ -1422,8 +1698,11 @@ def diff_current(store: Any, result: IngestResult) -> pd.DataFrame:
     both = m["_merge"] == "both"
     same = both & ((m["delta"].abs() < 1e-12) | (m["old"].isna() & m["new"].isna()))
     m = m[~same].copy()
-    m["change"] = m["_merge"].map({"both": "changed", "left_only": "removed",
-                                   "right_only": "added"}).astype(str)
+    m["change"] = (
+        m["_merge"]
+        .map({"both": "changed", "left_only": "removed", "right_only": "added"})
+        .astype(str)
+    )
     us = result.unit_set or "63"
     m["province"] = m["province_code"].map(lambda c: name_of(c, us))
     return m[cols].sort_values(["province_code", "indicator"]).reset_index(drop=True)
@@ -1446,8 +1725,9 @@ def _current_values(store: Any, edition: int | None, unit_set: str | None) -> pd
     return part[["province_code", "indicator", "value"]].reset_index(drop=True)
 
 
-def import_result(store: Any, result: IngestResult, data: bytes, *, user: str,
-                  replace: bool = False) -> ImportOutcome:
+def import_result(
+    store: Any, result: IngestResult, data: bytes, *, user: str, replace: bool = False
+) -> ImportOutcome:
     """Store a valid parse as a new version, all or nothing.
 
     Refuses (nothing written) when the parse has errors or fails the store's schema, or
@@ -1467,10 +1747,15 @@ def import_result(store: Any, result: IngestResult, data: bytes, *, user: str,
     if any(v.current for v in existing) and not replace:
         return ImportOutcome("needs_replace", diff=diff)
     rows = result.values[["province_code", "indicator", "value", "source"]]
-    res = store.import_version(result.edition, result.unit_set, rows,
-                               file_name=result.file_name, file_bytes=data, user=user)
-    return ImportOutcome("created" if res.created else "identical", version=res.version,
-                         diff=diff)
+    res = store.import_version(
+        result.edition,
+        result.unit_set,
+        rows,
+        file_name=result.file_name,
+        file_bytes=data,
+        user=user,
+    )
+    return ImportOutcome("created" if res.created else "identical", version=res.version, diff=diff)
 
 
 # --------------------------------------------------------------------------- template
@@ -1507,14 +1792,21 @@ def make_template(edition: int, unit_set: str) -> bytes:
     for i, u in enumerate(units):
         ws.cell(row=4 + i, column=2, value=u.name)
     end = 3 + len(units)
-    dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1",
-                        allow_blank=True, showErrorMessage=True,
-                        errorTitle="Giá trị không hợp lệ",
-                        error="Nhập số từ 0 đến 1, ví dụ 0,6383 / Enter a number from 0 to 1")
+    dv = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="1",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Giá trị không hợp lệ",
+        error="Nhập số từ 0 đến 1, ví dụ 0,6383 / Enter a number from 0 to 1",
+    )
     dv.add(f"C4:{last}{end}")
     ws.add_data_validation(dv)
-    rv = DataValidation(type="whole", operator="between", formula1="1",
-                        formula2=str(len(units)), allow_blank=True)
+    rv = DataValidation(
+        type="whole", operator="between", formula1="1", formula2=str(len(units)), allow_blank=True
+    )
     rv.add(f"A4:A{end}")
     ws.add_data_validation(rv)
     ws.column_dimensions["B"].width = 28
@@ -1523,10 +1815,12 @@ def make_template(edition: int, unit_set: str) -> bytes:
     ws.freeze_panes = "C4"
     notes = wb.create_sheet("Hướng dẫn")
     notes["A1"] = "Hướng dẫn / Instructions"
-    notes["A2"] = ("Nhập giá trị các chỉ số trên thang 0–1 (4 chữ số thập phân); cột xếp hạng "
-                   "có thể để trống.")
-    notes["A3"] = ("Enter index values on the 0–1 scale (4 decimals); the rank column may "
-                   "be left empty.")
+    notes["A2"] = (
+        "Nhập giá trị các chỉ số trên thang 0–1 (4 chữ số thập phân); cột xếp hạng có thể để trống."
+    )
+    notes["A3"] = (
+        "Enter index values on the 0–1 scale (4 decimals); the rank column may be left empty."
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

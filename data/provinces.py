@@ -66,9 +66,7 @@ def normalise(name: str) -> str:
     """
     text = unicodedata.normalize("NFC", str(name)).strip().casefold()
     text = text.replace("đ", "d")
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch)
-    )
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     text = re.sub(r"\s+", " ", text)
     for prefix in _PREFIXES:
         if text.startswith(prefix):

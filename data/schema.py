@@ -23,8 +23,10 @@ class SchemaError(ValueError):
 def _codes_ok(df: pd.DataFrame) -> pd.Series:
     known = {u: set(by_code(u)) for u in UNIT_SETS}
     return pd.Series(
-        [c in known.get(u, set()) for u, c in zip(df["unit_set"], df["province_code"],
-                                                     strict=True)],
+        [
+            c in known.get(u, set())
+            for u, c in zip(df["unit_set"], df["province_code"], strict=True)
+        ],
         index=df.index,
     )
 

@@ -31,23 +31,27 @@ BUNDLE_USER = "bundle"
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True),
     sa.Column("applied_at", sa.String(32), nullable=False),
 )
 meta = sa.Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(256), nullable=False),
 )
 editions = sa.Table(
-    "editions", metadata,
+    "editions",
+    metadata,
     sa.Column("edition", sa.Integer, primary_key=True),
     sa.Column("unit_set", sa.String(2), primary_key=True),
     sa.Column("current_version", sa.Integer, nullable=True),
 )
 versions = sa.Table(
-    "versions", metadata,
+    "versions",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("edition", sa.Integer, nullable=False),
     sa.Column("unit_set", sa.String(2), nullable=False),
@@ -61,7 +65,8 @@ versions = sa.Table(
     sa.UniqueConstraint("edition", "unit_set", "number"),
 )
 values = sa.Table(
-    "dti_values", metadata,
+    "dti_values",
+    metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
     sa.Column("province_code", sa.String(2), primary_key=True),
     sa.Column("indicator", sa.String(32), primary_key=True),
@@ -69,7 +74,8 @@ values = sa.Table(
     sa.Column("source", sa.Text, nullable=False),
 )
 audit = sa.Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.String(32), nullable=False),
     sa.Column("user", sa.String(128), nullable=False),
@@ -146,8 +152,9 @@ class Store:
         with self.engine.begin() as conn:
             got = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
             if got is None:
-                conn.execute(schema_version.insert().values(version=SCHEMA_VERSION,
-                                                            applied_at=_now()))
+                conn.execute(
+                    schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now())
+                )
             elif got > SCHEMA_VERSION:
                 raise StoreError(
                     f"database schema {got} is newer than this program ({SCHEMA_VERSION})"
@@ -169,8 +176,17 @@ class Store:
             if conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar():
                 return False  # another process seeded first
             for (edition, unit_set), part in bundle.groupby(["edition", "unit_set"]):
-                self._insert_version(conn, int(edition), str(unit_set), part,
-                                     "data/files/values.csv", sha, BUNDLE_USER, None, "seed")
+                self._insert_version(
+                    conn,
+                    int(edition),
+                    str(unit_set),
+                    part,
+                    "data/files/values.csv",
+                    sha,
+                    BUNDLE_USER,
+                    None,
+                    "seed",
+                )
             self._bump(conn)
         return True
 
@@ -185,15 +201,29 @@ class Store:
         """Current values of every edition: edition, unit_set, province_code, indicator,
         value, source, version_id, version (number within the edition)."""
         q = (
-            sa.select(versions.c.edition, versions.c.unit_set, values.c.province_code,
-                      values.c.indicator, values.c.value, values.c.source,
-                      versions.c.id.label("version_id"), versions.c.number.label("version"))
-            .select_from(values.join(versions, values.c.version_id == versions.c.id)
-                         .join(editions, sa.and_(editions.c.edition == versions.c.edition,
-                                                 editions.c.unit_set == versions.c.unit_set,
-                                                 editions.c.current_version == versions.c.id)))
-            .order_by(versions.c.edition, versions.c.unit_set, values.c.province_code,
-                      values.c.indicator)
+            sa.select(
+                versions.c.edition,
+                versions.c.unit_set,
+                values.c.province_code,
+                values.c.indicator,
+                values.c.value,
+                values.c.source,
+                versions.c.id.label("version_id"),
+                versions.c.number.label("version"),
+            )
+            .select_from(
+                values.join(versions, values.c.version_id == versions.c.id).join(
+                    editions,
+                    sa.and_(
+                        editions.c.edition == versions.c.edition,
+                        editions.c.unit_set == versions.c.unit_set,
+                        editions.c.current_version == versions.c.id,
+                    ),
+                )
+            )
+            .order_by(
+                versions.c.edition, versions.c.unit_set, values.c.province_code, values.c.indicator
+            )
         )
         with self.engine.connect() as conn:
             df = pd.DataFrame(conn.execute(q).mappings().all())
@@ -205,48 +235,81 @@ class Store:
 
     def versions(self, edition: int, unit_set: str) -> list[VersionInfo]:
         with self.engine.connect() as conn:
-            cur = conn.execute(sa.select(editions.c.current_version).where(
-                editions.c.edition == edition, editions.c.unit_set == unit_set)).scalar()
-            rows = conn.execute(sa.select(versions).where(
-                versions.c.edition == edition, versions.c.unit_set == unit_set
-            ).order_by(versions.c.number)).mappings().all()
+            cur = conn.execute(
+                sa.select(editions.c.current_version).where(
+                    editions.c.edition == edition, editions.c.unit_set == unit_set
+                )
+            ).scalar()
+            rows = (
+                conn.execute(
+                    sa.select(versions)
+                    .where(versions.c.edition == edition, versions.c.unit_set == unit_set)
+                    .order_by(versions.c.number)
+                )
+                .mappings()
+                .all()
+            )
         return [self._info(r, cur) for r in rows]
 
     def version_values(self, version_id: int) -> pd.DataFrame:
-        q = sa.select(values.c.province_code, values.c.indicator, values.c.value,
-                      values.c.source).where(values.c.version_id == version_id)
+        q = sa.select(
+            values.c.province_code, values.c.indicator, values.c.value, values.c.source
+        ).where(values.c.version_id == version_id)
         with self.engine.connect() as conn:
-            return pd.DataFrame(conn.execute(q).mappings().all(),
-                                columns=["province_code", "indicator", "value", "source"])
+            return pd.DataFrame(
+                conn.execute(q).mappings().all(),
+                columns=["province_code", "indicator", "value", "source"],
+            )
 
     def version_file(self, version_id: int) -> tuple[str, bytes | None]:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(versions.c.file_name, versions.c.file_bytes).where(
-                versions.c.id == version_id)).one()
+            row = conn.execute(
+                sa.select(versions.c.file_name, versions.c.file_bytes).where(
+                    versions.c.id == version_id
+                )
+            ).one()
         return row.file_name, row.file_bytes
 
     def audit_log(self, limit: int = 500) -> pd.DataFrame:
         q = sa.select(audit).order_by(audit.c.id.desc()).limit(limit)
         with self.engine.connect() as conn:
-            return pd.DataFrame(conn.execute(q).mappings().all(),
-                                columns=[c.name for c in audit.columns])
+            return pd.DataFrame(
+                conn.execute(q).mappings().all(), columns=[c.name for c in audit.columns]
+            )
 
     # ----- writes -------------------------------------------------------------------
-    def import_version(self, edition: int, unit_set: str, rows: pd.DataFrame, *,
-                       file_name: str, file_bytes: bytes | None, user: str) -> ImportResult:
+    def import_version(
+        self,
+        edition: int,
+        unit_set: str,
+        rows: pd.DataFrame,
+        *,
+        file_name: str,
+        file_bytes: bytes | None,
+        user: str,
+    ) -> ImportResult:
         """Store ``rows`` (province_code, indicator, value, source) as a new current version
         of (edition, unit set), all or nothing. An identical file already stored for the
         edition is recognised (by sha256) and creates no new version."""
         sha = hashlib.sha256(file_bytes or rows.to_csv(index=False).encode()).hexdigest()
         with self.engine.begin() as conn:
-            existing = conn.execute(sa.select(versions).where(
-                versions.c.edition == edition, versions.c.unit_set == unit_set,
-                versions.c.sha256 == sha)).mappings().first()
+            existing = (
+                conn.execute(
+                    sa.select(versions).where(
+                        versions.c.edition == edition,
+                        versions.c.unit_set == unit_set,
+                        versions.c.sha256 == sha,
+                    )
+                )
+                .mappings()
+                .first()
+            )
             if existing is not None:
                 cur = self._current(conn, edition, unit_set)
                 return ImportResult(self._info(existing, cur), created=False)
-            vid = self._insert_version(conn, edition, unit_set, rows, file_name, sha, user,
-                                       file_bytes, "import")
+            vid = self._insert_version(
+                conn, edition, unit_set, rows, file_name, sha, user, file_bytes, "import"
+            )
             self._bump(conn)
             row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings().one()
             return ImportResult(self._info(row, vid), created=True)
@@ -254,77 +317,171 @@ class Store:
     def rollback(self, edition: int, unit_set: str, number: int, user: str) -> VersionInfo:
         """Make version ``number`` of (edition, unit set) current again."""
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(versions).where(
-                versions.c.edition == edition, versions.c.unit_set == unit_set,
-                versions.c.number == number)).mappings().first()
+            row = (
+                conn.execute(
+                    sa.select(versions).where(
+                        versions.c.edition == edition,
+                        versions.c.unit_set == unit_set,
+                        versions.c.number == number,
+                    )
+                )
+                .mappings()
+                .first()
+            )
             if row is None:
                 raise StoreError(f"edition {edition} ({unit_set}) has no version {number}")
             before = self._current(conn, edition, unit_set)
-            conn.execute(editions.update().where(
-                editions.c.edition == edition, editions.c.unit_set == unit_set
-            ).values(current_version=row["id"]))
-            self._audit(conn, user, "rollback", edition, unit_set, row["id"], row["file_name"],
-                        row["sha256"], {"from_version_id": before, "to_number": number})
+            conn.execute(
+                editions.update()
+                .where(editions.c.edition == edition, editions.c.unit_set == unit_set)
+                .values(current_version=row["id"])
+            )
+            self._audit(
+                conn,
+                user,
+                "rollback",
+                edition,
+                unit_set,
+                row["id"],
+                row["file_name"],
+                row["sha256"],
+                {"from_version_id": before, "to_number": number},
+            )
             self._bump(conn)
             return self._info(row, row["id"])
 
     # ----- internals ----------------------------------------------------------------
     def _current(self, conn: Connection, edition: int, unit_set: str) -> int | None:
-        return conn.execute(sa.select(editions.c.current_version).where(
-            editions.c.edition == edition, editions.c.unit_set == unit_set)).scalar()
+        return conn.execute(
+            sa.select(editions.c.current_version).where(
+                editions.c.edition == edition, editions.c.unit_set == unit_set
+            )
+        ).scalar()
 
-    def _insert_version(self, conn: Connection, edition: int, unit_set: str,
-                        rows: pd.DataFrame, file_name: str, sha: str, user: str,
-                        file_bytes: bytes | None, action: str) -> int:
+    def _insert_version(
+        self,
+        conn: Connection,
+        edition: int,
+        unit_set: str,
+        rows: pd.DataFrame,
+        file_name: str,
+        sha: str,
+        user: str,
+        file_bytes: bytes | None,
+        action: str,
+    ) -> int:
         dup = rows.duplicated(["province_code", "indicator"])
         if dup.any():
             raise StoreError(f"duplicate key in edition {edition}: {rows[dup].iloc[0].to_dict()}")
-        if conn.execute(sa.select(editions.c.edition).where(
-                editions.c.edition == edition, editions.c.unit_set == unit_set)).first() is None:
+        if (
+            conn.execute(
+                sa.select(editions.c.edition).where(
+                    editions.c.edition == edition, editions.c.unit_set == unit_set
+                )
+            ).first()
+            is None
+        ):
             conn.execute(editions.insert().values(edition=edition, unit_set=unit_set))
-        number = (conn.execute(sa.select(sa.func.max(versions.c.number)).where(
-            versions.c.edition == edition, versions.c.unit_set == unit_set)).scalar() or 0) + 1
-        vid = conn.execute(versions.insert().values(
-            edition=edition, unit_set=unit_set, number=number, file_name=file_name, sha256=sha,
-            user=user, created_at=_now(), n_values=len(rows), file_bytes=file_bytes,
-        )).inserted_primary_key[0]
+        number = (
+            conn.execute(
+                sa.select(sa.func.max(versions.c.number)).where(
+                    versions.c.edition == edition, versions.c.unit_set == unit_set
+                )
+            ).scalar()
+            or 0
+        ) + 1
+        vid = conn.execute(
+            versions.insert().values(
+                edition=edition,
+                unit_set=unit_set,
+                number=number,
+                file_name=file_name,
+                sha256=sha,
+                user=user,
+                created_at=_now(),
+                n_values=len(rows),
+                file_bytes=file_bytes,
+            )
+        ).inserted_primary_key[0]
         payload = [
-            {"version_id": vid, "province_code": str(r.province_code),
-             "indicator": str(r.indicator),
-             "value": None if pd.isna(r.value) else float(r.value), "source": str(r.source)}
+            {
+                "version_id": vid,
+                "province_code": str(r.province_code),
+                "indicator": str(r.indicator),
+                "value": None if pd.isna(r.value) else float(r.value),
+                "source": str(r.source),
+            }
             for r in rows.itertuples(index=False)
         ]
         if payload:
             conn.execute(values.insert(), payload)
-        conn.execute(editions.update().where(
-            editions.c.edition == edition, editions.c.unit_set == unit_set
-        ).values(current_version=vid))
-        self._audit(conn, user, action, edition, unit_set, vid, file_name, sha,
-                    {"number": number, "n_values": len(rows)})
+        conn.execute(
+            editions.update()
+            .where(editions.c.edition == edition, editions.c.unit_set == unit_set)
+            .values(current_version=vid)
+        )
+        self._audit(
+            conn,
+            user,
+            action,
+            edition,
+            unit_set,
+            vid,
+            file_name,
+            sha,
+            {"number": number, "n_values": len(rows)},
+        )
         return int(vid)
 
-    def _audit(self, conn: Connection, user: str, action: str, edition: int | None,
-               unit_set: str | None, version_id: int | None, file_name: str | None,
-               sha: str | None, detail: dict) -> None:
-        conn.execute(audit.insert().values(
-            at=_now(), user=user, action=action, edition=edition, unit_set=unit_set,
-            version_id=version_id, file_name=file_name, sha256=sha,
-            detail=json.dumps(detail, ensure_ascii=False)))
+    def _audit(
+        self,
+        conn: Connection,
+        user: str,
+        action: str,
+        edition: int | None,
+        unit_set: str | None,
+        version_id: int | None,
+        file_name: str | None,
+        sha: str | None,
+        detail: dict,
+    ) -> None:
+        conn.execute(
+            audit.insert().values(
+                at=_now(),
+                user=user,
+                action=action,
+                edition=edition,
+                unit_set=unit_set,
+                version_id=version_id,
+                file_name=file_name,
+                sha256=sha,
+                detail=json.dumps(detail, ensure_ascii=False),
+            )
+        )
 
     def _bump(self, conn: Connection) -> None:
         stamp = uuid.uuid4().hex
-        updated = conn.execute(meta.update().where(meta.c.key == "data_version")
-                               .values(value=stamp)).rowcount
+        updated = conn.execute(
+            meta.update().where(meta.c.key == "data_version").values(value=stamp)
+        ).rowcount
         if not updated:
             conn.execute(meta.insert().values(key="data_version", value=stamp))
 
     @staticmethod
     def _info(row: Iterable | dict, current_id: int | None) -> VersionInfo:
         r = dict(row)
-        return VersionInfo(id=r["id"], edition=r["edition"], unit_set=r["unit_set"],
-                           number=r["number"], file_name=r["file_name"], sha256=r["sha256"],
-                           user=r["user"], created_at=r["created_at"], n_values=r["n_values"],
-                           current=r["id"] == current_id)
+        return VersionInfo(
+            id=r["id"],
+            edition=r["edition"],
+            unit_set=r["unit_set"],
+            number=r["number"],
+            file_name=r["file_name"],
+            sha256=r["sha256"],
+            user=r["user"],
+            created_at=r["created_at"],
+            n_values=r["n_values"],
+            current=r["id"] == current_id,
+        )
 
 
 def load_bundle() -> pd.DataFrame:
@@ -337,5 +494,6 @@ def load_bundle() -> pd.DataFrame:
 
 def load_published() -> pd.DataFrame:
     """Every published figure we hold (scores and ranks), with its source URL."""
-    return pd.read_csv(FILES / "published.csv",
-                       dtype={"unit_set": str, "province_code": str, "rank_basis": str})
+    return pd.read_csv(
+        FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "rank_basis": str}
+    )

@@ -55,8 +55,9 @@ def _is_missing(x: object) -> bool:
         return False
 
 
-def fmt_num(x: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 4,
-            signed: bool = False) -> str:
+def fmt_num(
+    x: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 4, signed: bool = False
+) -> str:
     """1234.5 -> "1.234,5000" (vi) / "1,234.5000" (en); missing -> "–".
 
     Example: fmt_num(0.6383, "vi") == "0,6383"."""
@@ -80,8 +81,9 @@ def fmt_pct(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str
     return f"{body} %" if lang_or_default(lang) == "vi" else f"{body}%"
 
 
-def fmt_rank(rank: float | int | None, n: float | int | None = None,
-             lang: str = DEFAULT_LANG) -> str:
+def fmt_rank(
+    rank: float | int | None, n: float | int | None = None, lang: str = DEFAULT_LANG
+) -> str:
     """13 of 63 -> "13/63"; missing -> "–"."""
     if _is_missing(rank):
         return "–"

@@ -29,8 +29,12 @@ class _Parser(argparse.ArgumentParser):
 def _records(df: pd.DataFrame) -> list[dict]:
     out = []
     for row in df.to_dict(orient="records"):
-        out.append({k: (None if pd.isna(v) else (int(v) if k.endswith("_rank") else v))
-                    for k, v in row.items()})
+        out.append(
+            {
+                k: (None if pd.isna(v) else (int(v) if k.endswith("_rank") else v))
+                for k, v in row.items()
+            }
+        )
     return out
 
 
@@ -40,11 +44,13 @@ def cmd_rankings(args: argparse.Namespace) -> int:
     ds = load_dataset()
     have = set(zip(ds.values["edition"], ds.values["unit_set"], strict=True))
     if (args.year, args.unit_set) not in have:
-        print(f"error: no data for edition {args.year} ({args.unit_set} provinces)",
-              file=sys.stderr)
+        print(
+            f"error: no data for edition {args.year} ({args.unit_set} provinces)", file=sys.stderr
+        )
         return 1
-    table = rankings_table(ds.ranked, args.year, args.unit_set,
-                           ds.units_of(args.unit_set), measure=args.measure)
+    table = rankings_table(
+        ds.ranked, args.year, args.unit_set, ds.units_of(args.unit_set), measure=args.measure
+    )
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False)
     else:
@@ -67,24 +73,40 @@ def cmd_profile(args: argparse.Namespace) -> int:
         print(f"error: no framework for edition {args.year}", file=sys.stderr)
         return 1
     try:
-        prof = build_profile(ds, code, args.year, args.unit_set, target_rank=args.target_rank,
-                             draws=args.draws, seed=args.seed, lang=args.lang)
+        prof = build_profile(
+            ds,
+            code,
+            args.year,
+            args.unit_set,
+            target_rank=args.target_rank,
+            draws=args.draws,
+            seed=args.seed,
+            lang=args.lang,
+        )
     except KeyError:
-        print(f"error: no DTI for {args.province} in edition {args.year} "
-              f"({args.unit_set} provinces)", file=sys.stderr)
+        print(
+            f"error: no DTI for {args.province} in edition {args.year} ({args.unit_set} provinces)",
+            file=sys.stderr,
+        )
         return 1
     if args.json:
         json.dump(prof, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
-    print(f"{prof['province']} ({prof['province_code']}) {prof['year']}: DTI {prof['dti']} "
-          f"rank {prof['dti_rank']}/{prof['n']} ({prof['tier_label']}), "
-          f"region rank {prof['region_rank']}/{prof['region_n']}")
+    print(
+        f"{prof['province']} ({prof['province_code']}) {prof['year']}: DTI {prof['dti']} "
+        f"rank {prof['dti_rank']}/{prof['n']} ({prof['tier_label']}), "
+        f"region rank {prof['region_rank']}/{prof['region_n']}"
+    )
     for p, v in prof["pillars"].items():
         print(f"  {p}: {v['score']} rank {v['rank']}")
     y = prof["yoy"]
-    print(f"  change vs {y['prev_edition']}: {y['dti_change']} (rank {y['rank_change']:+}"
-          if y["rank_change"] is not None else "  no previous edition", end="")
+    print(
+        f"  change vs {y['prev_edition']}: {y['dti_change']} (rank {y['rank_change']:+}"
+        if y["rank_change"] is not None
+        else "  no previous edition",
+        end="",
+    )
     print(")" if y["rank_change"] is not None else "")
     print(f"  gap to next rank {prof['gap_to_next_rank']}, to leader {prof['gap_to_leader']}")
     print(f"  strengths {prof['strengths']}, weaknesses {prof['weaknesses']}")

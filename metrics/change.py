@@ -19,9 +19,21 @@ if TYPE_CHECKING:
 ROUNDING = "rounding"
 
 TREND_COLUMNS = [
-    "unit_set", "province_code", "indicator", "first_edition", "last_edition", "first_score",
-    "last_score", "change", "cagr", "n_editions", "break_in_series", "best_rank",
-    "best_rank_edition", "worst_rank", "worst_rank_edition",
+    "unit_set",
+    "province_code",
+    "indicator",
+    "first_edition",
+    "last_edition",
+    "first_score",
+    "last_score",
+    "change",
+    "cagr",
+    "n_editions",
+    "break_in_series",
+    "best_rank",
+    "best_rank_edition",
+    "worst_rank",
+    "worst_rank_edition",
 ]
 
 
@@ -31,8 +43,9 @@ def previous_edition(editions: list[int] | np.ndarray, edition: int) -> int | No
     return max(earlier) if earlier else None
 
 
-def trend(ranked: pd.DataFrame, frameworks: Mapping[int, Framework],
-          indicator: str = "dti") -> pd.DataFrame:
+def trend(
+    ranked: pd.DataFrame, frameworks: Mapping[int, Framework], indicator: str = "dti"
+) -> pd.DataFrame:
     """Multi-year trend of one indicator per (unit set, province).
 
     The score span runs from the first edition comparable with the unit's last edition
@@ -49,8 +62,10 @@ def trend(ranked: pd.DataFrame, frameworks: Mapping[int, Framework],
     Editions where the unit's score is missing are skipped. Example: 0.4773 (2021) ->
     0.7223 (2023) gives change 0.2450, cagr (0.7223/0.4773)**0.5 - 1 = 0.2302.
     """
-    d = ranked.loc[(ranked["indicator"] == indicator) & ranked["score"].notna(),
-                   ["edition", "unit_set", "province_code", "score", "rank"]]
+    d = ranked.loc[
+        (ranked["indicator"] == indicator) & ranked["score"].notna(),
+        ["edition", "unit_set", "province_code", "score", "rank"],
+    ]
     d = d.sort_values(["unit_set", "province_code", "edition"], kind="stable")
     d = d.reset_index(drop=True)
     # Series id per edition: +1 at every framework break, so rows sharing the last row's
@@ -65,12 +80,18 @@ def trend(ranked: pd.DataFrame, frameworks: Mapping[int, Framework],
     g = d.groupby(["unit_set", "province_code"], sort=True)
     last_series = g["_series"].transform("last")
     span = d[d["_series"] == last_series].groupby(["unit_set", "province_code"], sort=True)
-    out = pd.DataFrame({
-        "first_edition": span["edition"].first(), "last_edition": g["edition"].last(),
-        "first_score": span["score"].first(), "last_score": g["score"].last(),
-        "n_editions": g["edition"].count(), "_first_any": g["edition"].first(),
-        "best_rank": g["rank"].min(), "worst_rank": g["rank"].max(),
-    })
+    out = pd.DataFrame(
+        {
+            "first_edition": span["edition"].first(),
+            "last_edition": g["edition"].last(),
+            "first_score": span["score"].first(),
+            "last_score": g["score"].last(),
+            "n_editions": g["edition"].count(),
+            "_first_any": g["edition"].first(),
+            "best_rank": g["rank"].min(),
+            "worst_rank": g["rank"].max(),
+        }
+    )
     best = d[d["rank"] == g["rank"].transform("min")]
     worst = d[d["rank"] == g["rank"].transform("max")]
     out["best_rank_edition"] = best.groupby(["unit_set", "province_code"])["edition"].max()
@@ -90,8 +111,13 @@ def trend(ranked: pd.DataFrame, frameworks: Mapping[int, Framework],
     return out[TREND_COLUMNS]
 
 
-def contributions(scores: pd.DataFrame, frameworks: Mapping[int, Framework], edition: int,
-                  unit_set: str, prev_edition: int | None = None) -> pd.DataFrame:
+def contributions(
+    scores: pd.DataFrame,
+    frameworks: Mapping[int, Framework],
+    edition: int,
+    unit_set: str,
+    prev_edition: int | None = None,
+) -> pd.DataFrame:
     """Contribution of each input to the DTI change from ``prev_edition`` to ``edition``.
 
     For each input i (main index; the pillars in 2020) with points p_i of total P:
@@ -121,14 +147,24 @@ def contributions(scores: pd.DataFrame, frameworks: Mapping[int, Framework], edi
     s = scores[scores["unit_set"] == unit_set]
     if prev_edition is None:
         prev_edition = previous_edition(sorted(s["edition"].unique()), edition)
-    cols = ["edition", "prev_edition", "unit_set", "province_code", "indicator", "points",
-            "value", "prev_value", "contribution", "dti_change", "comparable"]
+    cols = [
+        "edition",
+        "prev_edition",
+        "unit_set",
+        "province_code",
+        "indicator",
+        "points",
+        "value",
+        "prev_value",
+        "contribution",
+        "dti_change",
+        "comparable",
+    ]
     if prev_edition is None:
         return pd.DataFrame(columns=cols)
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
     inputs = list(fw.inputs)
-    sub = s[s["edition"].isin([edition, prev_edition])
-            & s["indicator"].isin([*inputs, "dti"])]
+    sub = s[s["edition"].isin([edition, prev_edition]) & s["indicator"].isin([*inputs, "dti"])]
     wide = sub.pivot(index="province_code", columns=["edition", "indicator"], values="score")
     codes = list(wide.index)
     n = len(codes)
@@ -137,15 +173,26 @@ def contributions(scores: pd.DataFrame, frameworks: Mapping[int, Framework], edi
         cols_ = pd.MultiIndex.from_product([[ed], inds])
         return wide.reindex(columns=cols_).to_numpy(dtype=float)
 
-    dti_change = np.round(grab(edition, ["dti"])[:, 0] - grab(prev_edition, ["dti"])[:, 0],
-                          DECIMALS)
+    dti_change = np.round(
+        grab(edition, ["dti"])[:, 0] - grab(prev_edition, ["dti"])[:, 0], DECIMALS
+    )
     if not fw.comparable_with(pfw):
-        return pd.DataFrame({
-            "edition": edition, "prev_edition": prev_edition, "unit_set": unit_set,
-            "province_code": codes, "indicator": "dti", "points": np.nan, "value": np.nan,
-            "prev_value": np.nan, "contribution": np.nan, "dti_change": np.nan,
-            "comparable": False,
-        }, columns=cols)
+        return pd.DataFrame(
+            {
+                "edition": edition,
+                "prev_edition": prev_edition,
+                "unit_set": unit_set,
+                "province_code": codes,
+                "indicator": "dti",
+                "points": np.nan,
+                "value": np.nan,
+                "prev_value": np.nan,
+                "contribution": np.nan,
+                "dti_change": np.nan,
+                "comparable": False,
+            },
+            columns=cols,
+        )
     pts = np.array([fw.points[i] for i in inputs], dtype=float)
     v, pv = grab(edition, inputs), grab(prev_edition, inputs)
     contrib = (v - pv) * (pts / pts.sum())[None, :]  # NaN where either value is missing
@@ -155,14 +202,19 @@ def contributions(scores: pd.DataFrame, frameworks: Mapping[int, Framework], edi
     rounding = dti_change - contrib.sum(axis=1)
     k = len(inputs) + 1
     nan_col = np.full((n, 1), np.nan)
-    return pd.DataFrame({
-        "edition": edition, "prev_edition": prev_edition, "unit_set": unit_set,
-        "province_code": np.repeat(np.array(codes, dtype=object), k),
-        "indicator": np.tile(np.array([*inputs, ROUNDING], dtype=object), n),
-        "points": np.tile(np.append(pts, np.nan), n),
-        "value": np.hstack([v, nan_col]).ravel(),
-        "prev_value": np.hstack([pv, nan_col]).ravel(),
-        "contribution": np.hstack([contrib, rounding[:, None]]).ravel(),
-        "dti_change": np.repeat(dti_change, k),
-        "comparable": True,
-    }, columns=cols)
+    return pd.DataFrame(
+        {
+            "edition": edition,
+            "prev_edition": prev_edition,
+            "unit_set": unit_set,
+            "province_code": np.repeat(np.array(codes, dtype=object), k),
+            "indicator": np.tile(np.array([*inputs, ROUNDING], dtype=object), n),
+            "points": np.tile(np.append(pts, np.nan), n),
+            "value": np.hstack([v, nan_col]).ravel(),
+            "prev_value": np.hstack([pv, nan_col]).ravel(),
+            "contribution": np.hstack([contrib, rounding[:, None]]).ravel(),
+            "dti_change": np.repeat(dti_change, k),
+            "comparable": True,
+        },
+        columns=cols,
+    )

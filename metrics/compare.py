@@ -26,8 +26,15 @@ def parse_codes(text: str | None, valid: Iterable[str], limit: int = MAX_COMPARE
     return out[:limit]
 
 
-def nearest(ranked: pd.DataFrame, code: str, edition: int, unit_set: str = "63", k: int = 5,
-            indicator: str = "dti", among: Iterable[str] | None = None) -> list[str]:
+def nearest(
+    ranked: pd.DataFrame,
+    code: str,
+    edition: int,
+    unit_set: str = "63",
+    k: int = 5,
+    indicator: str = "dti",
+    among: Iterable[str] | None = None,
+) -> list[str]:
     """The ``k`` units whose ``indicator`` score in ``edition`` is closest to ``code``'s.
 
     Distance is |score - score(code)|; ties go to the better rank, then the lower code.
@@ -48,8 +55,13 @@ def nearest(ranked: pd.DataFrame, code: str, edition: int, unit_set: str = "63",
     return others["province_code"].head(k).tolist()
 
 
-def rank_paths(ranked: pd.DataFrame, prov: pd.DataFrame, codes: Sequence[str],
-               unit_set: str = "63", indicator: str = "dti") -> pd.DataFrame:
+def rank_paths(
+    ranked: pd.DataFrame,
+    prov: pd.DataFrame,
+    codes: Sequence[str],
+    unit_set: str = "63",
+    indicator: str = "dti",
+) -> pd.DataFrame:
     """Rank and score of each unit in ``codes`` per edition, for the bump chart.
 
     Columns: edition, province_code, score, rank, n, kind. Rows are ordered by the order
@@ -58,16 +70,24 @@ def rank_paths(ranked: pd.DataFrame, prov: pd.DataFrame, codes: Sequence[str],
     part = _part(ranked, unit_set, indicator)
     part = part[part["province_code"].isin(codes)].dropna(subset=["score"])
     kinds = prov[(prov["unit_set"] == unit_set) & (prov["indicator"] == indicator)]
-    out = part.merge(kinds[["edition", "province_code", "kind"]],
-                     on=["edition", "province_code"], how="left")
+    out = part.merge(
+        kinds[["edition", "province_code", "kind"]], on=["edition", "province_code"], how="left"
+    )
     order = {c: i for i, c in enumerate(codes)}
     out = out.assign(_o=out["province_code"].map(order)).sort_values(["_o", "edition"])
     out = out[["edition", "province_code", "score", "rank", "n", "kind"]]
     return out.astype({"edition": int}).reset_index(drop=True)
 
 
-def slope(ranked: pd.DataFrame, prov: pd.DataFrame, codes: Sequence[str], first: int,
-          last: int, unit_set: str = "63", indicator: str = "dti") -> pd.DataFrame:
+def slope(
+    ranked: pd.DataFrame,
+    prov: pd.DataFrame,
+    codes: Sequence[str],
+    first: int,
+    last: int,
+    unit_set: str = "63",
+    indicator: str = "dti",
+) -> pd.DataFrame:
     """Each unit's score and rank in editions ``first`` and ``last``, and the change.
 
     Columns: province_code, score_from, score_to, rank_from, rank_to, score_change
@@ -76,7 +96,8 @@ def slope(ranked: pd.DataFrame, prov: pd.DataFrame, codes: Sequence[str], first:
     Example: rank 14 -> 11 and score 0.50 -> 0.55 gives rank_change 3, score_change 0.05.
     """
     paths = rank_paths(ranked, prov, codes, unit_set, indicator).set_index(
-        ["province_code", "edition"])
+        ["province_code", "edition"]
+    )
     rows = []
     for code in codes:
         a = paths.loc[(code, first)] if (code, first) in paths.index else None
@@ -85,24 +106,46 @@ def slope(ranked: pd.DataFrame, prov: pd.DataFrame, codes: Sequence[str], first:
         sb = float(b["score"]) if b is not None else float("nan")
         ra = a["rank"] if a is not None else pd.NA
         rb = b["rank"] if b is not None else pd.NA
-        rows.append({
-            "province_code": code, "score_from": sa, "score_to": sb,
-            "rank_from": ra, "rank_to": rb, "score_change": round(sb - sa, 4),
-            "rank_change": pd.NA if pd.isna(ra) or pd.isna(rb) else int(ra) - int(rb),
-            "kind_from": a["kind"] if a is not None else None,
-            "kind_to": b["kind"] if b is not None else None,
-        })
-    out = pd.DataFrame(rows, columns=["province_code", "score_from", "score_to", "rank_from",
-                                      "rank_to", "score_change", "rank_change", "kind_from",
-                                      "kind_to"])
+        rows.append(
+            {
+                "province_code": code,
+                "score_from": sa,
+                "score_to": sb,
+                "rank_from": ra,
+                "rank_to": rb,
+                "score_change": round(sb - sa, 4),
+                "rank_change": pd.NA if pd.isna(ra) or pd.isna(rb) else int(ra) - int(rb),
+                "kind_from": a["kind"] if a is not None else None,
+                "kind_to": b["kind"] if b is not None else None,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "province_code",
+            "score_from",
+            "score_to",
+            "rank_from",
+            "rank_to",
+            "score_change",
+            "rank_change",
+            "kind_from",
+            "kind_to",
+        ],
+    )
     for col in ("rank_from", "rank_to", "rank_change"):
         out[col] = out[col].astype("Int64")
     return out
 
 
-def side_by_side(ranked: pd.DataFrame, prov: pd.DataFrame, codes: Sequence[str],
-                 edition: int, indicators: Sequence[str],
-                 unit_set: str = "63") -> pd.DataFrame:
+def side_by_side(
+    ranked: pd.DataFrame,
+    prov: pd.DataFrame,
+    codes: Sequence[str],
+    edition: int,
+    indicators: Sequence[str],
+    unit_set: str = "63",
+) -> pd.DataFrame:
     """Score, rank, n and provenance kind of each (indicator, unit) in ``edition``.
 
     One row per indicator in ``indicators`` x unit in ``codes``, in that order; a pair
@@ -111,20 +154,28 @@ def side_by_side(ranked: pd.DataFrame, prov: pd.DataFrame, codes: Sequence[str],
     part = ranked[(ranked["unit_set"] == unit_set) & (ranked["edition"] == edition)]
     part = part[["province_code", "indicator", "score", "rank", "n"]]
     kinds = prov[(prov["unit_set"] == unit_set) & (prov["edition"] == edition)]
-    grid = pd.DataFrame([(i, c) for i in indicators for c in codes],
-                        columns=["indicator", "province_code"])
+    grid = pd.DataFrame(
+        [(i, c) for i in indicators for c in codes], columns=["indicator", "province_code"]
+    )
     out = grid.merge(part, on=["indicator", "province_code"], how="left").merge(
-        kinds[["indicator", "province_code", "kind"]], on=["indicator", "province_code"],
-        how="left")
+        kinds[["indicator", "province_code", "kind"]], on=["indicator", "province_code"], how="left"
+    )
     out["score"] = out["score"].astype(float)
     for col in ("rank", "n"):
         out[col] = out[col].astype("Int64")
     return out
 
 
-def region_peers(ranked: pd.DataFrame, units: pd.DataFrame, code: str, region: str,
-                 edition: int, unit_set: str = "63", k: int = MAX_COMPARED - 1,
-                 indicator: str = "dti") -> list[str]:
+def region_peers(
+    ranked: pd.DataFrame,
+    units: pd.DataFrame,
+    code: str,
+    region: str,
+    edition: int,
+    unit_set: str = "63",
+    k: int = MAX_COMPARED - 1,
+    indicator: str = "dti",
+) -> list[str]:
     """``code`` followed by the ``k`` members of ``region`` nearest to it in score.
 
     The comparison holds at most six provinces; the Red River Delta has eleven in the
@@ -132,5 +183,7 @@ def region_peers(ranked: pd.DataFrame, units: pd.DataFrame, code: str, region: s
     Example: region_peers(ranked, units, "30", "DBSH", 2024) -> ["30", five DBSH codes].
     """
     members = units[(units["unit_set"] == unit_set) & (units["region_code"] == region)]
-    return [code, *nearest(ranked, code, edition, unit_set, k, indicator,
-                           among=members["province_code"])]
+    return [
+        code,
+        *nearest(ranked, code, edition, unit_set, k, indicator, among=members["province_code"]),
+    ]

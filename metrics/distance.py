@@ -9,9 +9,22 @@ from metrics.scoring import DECIMALS, KEY
 GROUP = ["edition", "unit_set", "indicator"]
 
 DISTANCE_COLUMNS = [
-    *KEY, "indicator", "score", "rank", "above_score", "gap_above", "below_score", "gap_below",
-    "leader_score", "gap_leader", "mean", "diff_mean", "median", "diff_median",
-    "region_best", "gap_region_best",
+    *KEY,
+    "indicator",
+    "score",
+    "rank",
+    "above_score",
+    "gap_above",
+    "below_score",
+    "gap_below",
+    "leader_score",
+    "gap_leader",
+    "mean",
+    "diff_mean",
+    "median",
+    "diff_median",
+    "region_best",
+    "gap_region_best",
 ]
 
 
@@ -32,20 +45,23 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
     (``region_code`` column). Example: scores [0.9, 0.8, 0.8, 0.7] -> the 0.8s have
     gap_above 0.1, gap_below 0.1, gap_leader 0.1, diff_mean 0.0.
     """
-    d = ranked.loc[ranked["score"].notna(),
-                   [*KEY, "indicator", "region_code", "score", "rank"]].reset_index(drop=True)
+    d = ranked.loc[
+        ranked["score"].notna(), [*KEY, "indicator", "region_code", "score", "rank"]
+    ].reset_index(drop=True)
     g = d.groupby(GROUP, sort=False)["score"]
     d["_dense"] = g.rank(method="dense", ascending=False).astype(int)
     levels = d.drop_duplicates([*GROUP, "_dense"])[[*GROUP, "_dense", "score"]]
     above = levels.assign(_dense=levels["_dense"] + 1).rename(columns={"score": "above_score"})
     below = levels.assign(_dense=levels["_dense"] - 1).rename(columns={"score": "below_score"})
     d = d.merge(above, on=[*GROUP, "_dense"], how="left").merge(
-        below, on=[*GROUP, "_dense"], how="left")
+        below, on=[*GROUP, "_dense"], how="left"
+    )
     d["leader_score"] = g.transform("max")
     d["mean"] = g.transform("mean")
     d["median"] = g.transform("median")
     d["region_best"] = d.groupby([*GROUP, "region_code"], sort=False, dropna=False)[
-        "score"].transform("max")
+        "score"
+    ].transform("max")
     s = d["score"]
     d["gap_above"] = (d["above_score"] - s).round(DECIMALS)
     d["gap_below"] = (s - d["below_score"]).round(DECIMALS)
@@ -56,16 +72,21 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
     return d[DISTANCE_COLUMNS]
 
 
-def neighbours(ranked: pd.DataFrame, edition: int, unit_set: str, code: str,
-               indicator: str = "dti", k: int = 1) -> dict[str, list[str]]:
+def neighbours(
+    ranked: pd.DataFrame, edition: int, unit_set: str, code: str, indicator: str = "dti", k: int = 1
+) -> dict[str, list[str]]:
     """Codes of the units on the ``k`` distinct score levels just above and just below ``code``.
 
     Ties on a level are all listed. A unit without a score -> both lists empty.
     Example: scores A 0.9, B 0.8, C 0.8, D 0.7 -> neighbours(.., "D") == {"above": ["B", "C"],
     "below": []}.
     """
-    part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)
-                  & (ranked["indicator"] == indicator) & ranked["score"].notna()]
+    part = ranked[
+        (ranked["edition"] == edition)
+        & (ranked["unit_set"] == unit_set)
+        & (ranked["indicator"] == indicator)
+        & ranked["score"].notna()
+    ]
     s = part.set_index("province_code")["score"]
     if code not in s.index:
         return {"above": [], "below": []}

@@ -12,8 +12,9 @@ from metrics.scoring import DECIMALS, KEY
 SLICE = ["edition", "unit_set", "indicator"]
 
 
-def edition_slice(frame: pd.DataFrame, edition: int, unit_set: str,
-                  indicator: str | None = None) -> pd.DataFrame:
+def edition_slice(
+    frame: pd.DataFrame, edition: int, unit_set: str, indicator: str | None = None
+) -> pd.DataFrame:
     """Rows of one (edition, unit set[, indicator]); a new frame with a fresh index."""
     mask = (frame["edition"] == edition) & (frame["unit_set"] == unit_set)
     if indicator is not None:
@@ -21,8 +22,13 @@ def edition_slice(frame: pd.DataFrame, edition: int, unit_set: str,
     return frame[mask].reset_index(drop=True)
 
 
-def wide_scores(frame: pd.DataFrame, edition: int, unit_set: str,
-                indicators: Sequence[str] | None = None, column: str = "score") -> pd.DataFrame:
+def wide_scores(
+    frame: pd.DataFrame,
+    edition: int,
+    unit_set: str,
+    indicators: Sequence[str] | None = None,
+    column: str = "score",
+) -> pd.DataFrame:
     """province_code x indicator table of ``column`` for one edition and unit set.
 
     Missing cells stay NaN. Example: wide_scores(ranked, 2023, "63", ["dti"]).loc["30", "dti"].
@@ -39,8 +45,11 @@ def round_diff(x: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | fl
     """Differences of 4-decimal figures, cleaned of binary noise (round to 4 decimals)."""
     if isinstance(x, pd.Series):
         return x.astype(float).round(DECIMALS)
-    return np.round(np.asarray(x, dtype=float), DECIMALS) if not isinstance(x, float) else round(
-        x, DECIMALS)
+    return (
+        np.round(np.asarray(x, dtype=float), DECIMALS)
+        if not isinstance(x, float)
+        else round(x, DECIMALS)
+    )
 
 
 __all__ = ["KEY", "SLICE", "edition_slice", "round_diff", "wide_scores"]

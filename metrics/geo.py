@@ -16,9 +16,15 @@ def available_editions(ranked: pd.DataFrame, unit_set: str, indicator: str = "dt
     return sorted(int(e) for e in part.dropna(subset=["score"])["edition"].unique())
 
 
-def map_tiles(ranked: pd.DataFrame, prov: pd.DataFrame, grid: pd.DataFrame,
-              units: pd.DataFrame, edition: int, unit_set: str,
-              indicator: str = "dti") -> pd.DataFrame:
+def map_tiles(
+    ranked: pd.DataFrame,
+    prov: pd.DataFrame,
+    grid: pd.DataFrame,
+    units: pd.DataFrame,
+    edition: int,
+    unit_set: str,
+    indicator: str = "dti",
+) -> pd.DataFrame:
     """One row per tile of ``grid`` (code, row, col, short) for ``edition``/``unit_set``.
 
     Columns: code, row, col, short, name, region_code, score, rank, n, tier, kind, source.
@@ -27,22 +33,42 @@ def map_tiles(ranked: pd.DataFrame, prov: pd.DataFrame, grid: pd.DataFrame,
     score keeps missing score/rank/tier/kind (drawn grey). Inputs are not modified.
     Example: 2024, "63", dti -> 63 rows; Hải Dương's row has its rank among 63.
     """
-    sel = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)
-                 & (ranked["indicator"] == indicator)]
+    sel = ranked[
+        (ranked["edition"] == edition)
+        & (ranked["unit_set"] == unit_set)
+        & (ranked["indicator"] == indicator)
+    ]
     sel = sel[["province_code", "score", "rank", "n", "tier"]]
-    kinds = prov[(prov["edition"] == edition) & (prov["unit_set"] == unit_set)
-                 & (prov["indicator"] == indicator)][["province_code", "kind", "source"]]
+    kinds = prov[
+        (prov["edition"] == edition)
+        & (prov["unit_set"] == unit_set)
+        & (prov["indicator"] == indicator)
+    ][["province_code", "kind", "source"]]
     names = units[units["unit_set"] == unit_set][["province_code", "name", "region_code"]]
-    out = (grid.rename(columns={"code": "province_code"})
-           .merge(names, on="province_code", how="left")
-           .merge(sel, on="province_code", how="left")
-           .merge(kinds, on="province_code", how="left"))
+    out = (
+        grid.rename(columns={"code": "province_code"})
+        .merge(names, on="province_code", how="left")
+        .merge(sel, on="province_code", how="left")
+        .merge(kinds, on="province_code", how="left")
+    )
     out["score"] = out["score"].astype(float)
     for col in ("rank", "n", "tier"):
         out[col] = out[col].astype("Int64")
     out = out.rename(columns={"province_code": "code"})
-    cols = ["code", "row", "col", "short", "name", "region_code", "score", "rank", "n",
-            "tier", "kind", "source"]
+    cols = [
+        "code",
+        "row",
+        "col",
+        "short",
+        "name",
+        "region_code",
+        "score",
+        "rank",
+        "n",
+        "tier",
+        "kind",
+        "source",
+    ]
     return out[cols].sort_values(["row", "col"]).reset_index(drop=True)
 
 
@@ -51,7 +77,6 @@ def kind_counts(tiles: pd.DataFrame) -> dict[str, int]:
 
     Example: {"published": 0, "uploaded": 0, "illustrative": 63, "missing": 0}.
     """
-    counts = {k: int((tiles["kind"] == k).sum()) for k in ("published", "uploaded",
-                                                            "illustrative")}
+    counts = {k: int((tiles["kind"] == k).sum()) for k in ("published", "uploaded", "illustrative")}
     counts["missing"] = int(tiles["score"].isna().sum())
     return counts

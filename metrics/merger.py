@@ -16,9 +16,12 @@ if TYPE_CHECKING:
 PRO_FORMA = "pro-forma"
 
 
-def pro_forma_values(values: pd.DataFrame, frameworks: Mapping[int, Framework],
-                     successor_of: Mapping[str, str],
-                     editions: list[int] | None = None) -> pd.DataFrame:
+def pro_forma_values(
+    values: pd.DataFrame,
+    frameworks: Mapping[int, Framework],
+    successor_of: Mapping[str, str],
+    editions: list[int] | None = None,
+) -> pd.DataFrame:
     """Inputs of the 34 post-merger units, built from the 63-province values of each edition.
 
     Official rule (DTI 2024, 34-unit group): a merged unit's main index is the plain
@@ -60,9 +63,13 @@ def pro_forma_values(values: pd.DataFrame, frameworks: Mapping[int, Framework],
     return out[cols]
 
 
-def pro_forma_results(values: pd.DataFrame, frameworks: Mapping[int, Framework],
-                      successor_of: Mapping[str, str], units: pd.DataFrame,
-                      editions: list[int] | None = None) -> pd.DataFrame:
+def pro_forma_results(
+    values: pd.DataFrame,
+    frameworks: Mapping[int, Framework],
+    successor_of: Mapping[str, str],
+    units: pd.DataFrame,
+    editions: list[int] | None = None,
+) -> pd.DataFrame:
     """Scores and ranks of the 34 units for every edition of 63-province data (pro-forma).
 
     ``pro_forma_values`` then ``compute_scores`` and ``rank_scores`` (ranks among the 34

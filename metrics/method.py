@@ -28,18 +28,23 @@ def framework_rows(fw: Framework) -> pd.DataFrame:
         members: tuple[str, ...] = ()
         if ind.code in fw.composites:
             members = tuple(fw.weights(ind.code))
-        rows.append({
-            "indicator": ind.code, "group": ind.group,
-            "points": float(ind.points) if ind.points else float("nan"),
-            "share": float(ind.points) / total if ind.points else float("nan"),
-            "pillars": ind.pillars if ind.points else (), "members": members,
-            "label_vi": ind.label_vi, "label_en": ind.label_en,
-        })
+        rows.append(
+            {
+                "indicator": ind.code,
+                "group": ind.group,
+                "points": float(ind.points) if ind.points else float("nan"),
+                "share": float(ind.points) / total if ind.points else float("nan"),
+                "pillars": ind.pillars if ind.points else (),
+                "members": members,
+                "label_vi": ind.label_vi,
+                "label_en": ind.label_en,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _host(url: str) -> str:
-    """"https://www.b.vn/y?q" -> "b.vn" (string work only: metrics touch no network
+    """ "https://www.b.vn/y?q" -> "b.vn" (string work only: metrics touch no network
     modules, not even urllib)."""
     m = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://([^/?#:]+)", url)
     return m.group(1).lower().removeprefix("www.") if m else url
@@ -54,14 +59,15 @@ def sources(published: pd.DataFrame) -> pd.DataFrame:
     """
     if published.empty:
         return pd.DataFrame(columns=["source", "site", "n", "editions", "indicators"])
-    split = published.assign(source=published["source"].astype(str).str.split(" | ",
-                                                                              regex=False))
+    split = published.assign(source=published["source"].astype(str).str.split(" | ", regex=False))
     g = split.explode("source").groupby("source", sort=False)
-    out = pd.DataFrame({
-        "n": g.size(),
-        "editions": g["edition"].agg(lambda s: sorted({int(e) for e in s})),
-        "indicators": g["indicator"].agg(lambda s: sorted(set(s))),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "n": g.size(),
+            "editions": g["edition"].agg(lambda s: sorted({int(e) for e in s})),
+            "indicators": g["indicator"].agg(lambda s: sorted(set(s))),
+        }
+    ).reset_index()
     out["site"] = [_host(str(u)) for u in out["source"]]
     out = out.sort_values(["n", "source"], ascending=[False, True]).reset_index(drop=True)
     return out[["source", "site", "n", "editions", "indicators"]]
@@ -75,9 +81,13 @@ def provenance_shares(prov: pd.DataFrame) -> pd.DataFrame:
     n). Rows without a kind (no value) count in n only. Example: 4 scores of which 1
     published and 3 illustrative -> share_published 0.25, share_illustrative 0.75.
     """
-    counts = (prov.assign(kind=prov["kind"].fillna("none"))
-              .pivot_table(index=["edition", "unit_set"], columns="kind",
-                           values="province_code", aggfunc="count", fill_value=0))
+    counts = prov.assign(kind=prov["kind"].fillna("none")).pivot_table(
+        index=["edition", "unit_set"],
+        columns="kind",
+        values="province_code",
+        aggfunc="count",
+        fill_value=0,
+    )
     out = counts.reindex(columns=[*KINDS, "none"], fill_value=0)
     out["n"] = out.sum(axis=1)
     for k in KINDS:
@@ -85,8 +95,11 @@ def provenance_shares(prov: pd.DataFrame) -> pd.DataFrame:
     out = out.drop(columns="none").reset_index()
     out.columns.name = None
     cols = ["edition", "unit_set", "n", *KINDS, *(f"share_{k}" for k in KINDS)]
-    return out[cols].sort_values(["edition", "unit_set"], ascending=[True, False]) \
+    return (
+        out[cols]
+        .sort_values(["edition", "unit_set"], ascending=[True, False])
         .reset_index(drop=True)
+    )
 
 
 def merger_rows(units: pd.DataFrame) -> pd.DataFrame:
@@ -102,9 +115,15 @@ def merger_rows(units: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for code, name in zip(u34["province_code"], u34["name"], strict=True):
         pre = u63[u63["successor_code"] == code].sort_values("province_code")
-        rows.append({"code": code, "name": name,
-                     "predecessors": pre["province_code"].tolist(),
-                     "predecessor_names": pre["name"].tolist(),
-                     "merged": len(pre) > 1})
-    return pd.DataFrame(rows, columns=["code", "name", "predecessors", "predecessor_names",
-                                       "merged"])
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "predecessors": pre["province_code"].tolist(),
+                "predecessor_names": pre["name"].tolist(),
+                "merged": len(pre) > 1,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["code", "name", "predecessors", "predecessor_names", "merged"]
+    )

@@ -33,8 +33,9 @@ class DatasetLike(Protocol):
     frameworks: dict[int, Framework]
 
 
-def strengths_weaknesses(ranked: pd.DataFrame, framework: Framework, unit_set: str, code: str,
-                         n: int = 3) -> pd.DataFrame:
+def strengths_weaknesses(
+    ranked: pd.DataFrame, framework: Framework, unit_set: str, code: str, n: int = 3
+) -> pd.DataFrame:
     """Inputs ranked against the unit's overall DTI rank, best first.
 
     ``rank_gap = dti_rank - input_rank``: positive = the unit ranks better on that input
@@ -43,19 +44,31 @@ def strengths_weaknesses(ranked: pd.DataFrame, framework: Framework, unit_set: s
     the gap are broken by the input's points (heavier first). Inputs without a rank (missing
     value) are left out. Example: dti rank 20, awareness rank 3 -> rank_gap +17, strength.
     """
-    part = ranked[(ranked["edition"] == framework.edition) & (ranked["unit_set"] == unit_set)
-                  & (ranked["province_code"] == code)].set_index("indicator")
+    part = ranked[
+        (ranked["edition"] == framework.edition)
+        & (ranked["unit_set"] == unit_set)
+        & (ranked["province_code"] == code)
+    ].set_index("indicator")
     cols = ["indicator", "score", "rank", "dti_rank", "rank_gap", "points", "kind"]
     if "dti" not in part.index or pd.isna(part.at["dti", "rank"]):
         return pd.DataFrame(columns=cols)
     dti_rank = int(part.at["dti", "rank"])
-    rows = [{"indicator": i, "score": float(part.at[i, "score"]), "rank": int(part.at[i, "rank"]),
-             "dti_rank": dti_rank, "rank_gap": dti_rank - int(part.at[i, "rank"]),
-             "points": framework.points[i]}
-            for i in framework.inputs if i in part.index and pd.notna(part.at[i, "rank"])]
+    rows = [
+        {
+            "indicator": i,
+            "score": float(part.at[i, "score"]),
+            "rank": int(part.at[i, "rank"]),
+            "dti_rank": dti_rank,
+            "rank_gap": dti_rank - int(part.at[i, "rank"]),
+            "points": framework.points[i],
+        }
+        for i in framework.inputs
+        if i in part.index and pd.notna(part.at[i, "rank"])
+    ]
     out = pd.DataFrame(rows, columns=cols[:-1])
-    out = out.sort_values(["rank_gap", "points", "indicator"], ascending=[False, False, True],
-                          kind="stable").reset_index(drop=True)
+    out = out.sort_values(
+        ["rank_gap", "points", "indicator"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
     out["kind"] = ""
     pos = out.index[out["rank_gap"] > 0][:n]
     neg = out.index[out["rank_gap"] < 0][::-1][:n]
@@ -74,9 +87,16 @@ class Peers:
     similar: list[str]  # |score difference| <= band, itself excluded
 
 
-def peers(ranked: pd.DataFrame, edition: int, unit_set: str, code: str,
-          region_code: str | None = None, k: int = 2, band: float = 0.01,
-          indicator: str = "dti") -> Peers:
+def peers(
+    ranked: pd.DataFrame,
+    edition: int,
+    unit_set: str,
+    code: str,
+    region_code: str | None = None,
+    k: int = 2,
+    band: float = 0.01,
+    indicator: str = "dti",
+) -> Peers:
     """Peer groups of ``code`` on ``indicator`` in one edition.
 
     ``region``: every scored unit of ``region_code`` (default the unit's own region, e.g.
@@ -85,8 +105,12 @@ def peers(ranked: pd.DataFrame, edition: int, unit_set: str, code: str,
     Missing scores are left out everywhere. Example: band 0.01 around 0.7223 keeps
     0.7123..0.7323.
     """
-    part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)
-                  & (ranked["indicator"] == indicator) & ranked["score"].notna()]
+    part = ranked[
+        (ranked["edition"] == edition)
+        & (ranked["unit_set"] == unit_set)
+        & (ranked["indicator"] == indicator)
+        & ranked["score"].notna()
+    ]
     part = part.sort_values(["score", "province_code"], ascending=[False, True], kind="stable")
     me = part[part["province_code"] == code]
     if me.empty:
@@ -95,8 +119,12 @@ def peers(ranked: pd.DataFrame, edition: int, unit_set: str, code: str,
     s = float(me["score"].iloc[0])
     nb = neighbours(ranked, edition, unit_set, code, indicator, k)
     close = part[((part["score"] - s).abs() <= band + 1e-9) & (part["province_code"] != code)]
-    return Peers(part.loc[part["region_code"] == region_code, "province_code"].tolist(),
-                 nb["above"], nb["below"], close["province_code"].tolist())
+    return Peers(
+        part.loc[part["region_code"] == region_code, "province_code"].tolist(),
+        nb["above"],
+        nb["below"],
+        close["province_code"].tolist(),
+    )
 
 
 def _num(x: Any) -> Any:
@@ -112,9 +140,17 @@ def _num(x: Any) -> Any:
     return x
 
 
-def build_profile(ds: DatasetLike, code: str, edition: int, unit_set: str = "63",
-                  target_rank: int = 10, draws: int = 2000, seed: int = 0,
-                  lang: str = "vi", names: Mapping[str, str] | None = None) -> dict[str, Any]:
+def build_profile(
+    ds: DatasetLike,
+    code: str,
+    edition: int,
+    unit_set: str = "63",
+    target_rank: int = 10,
+    draws: int = 2000,
+    seed: int = 0,
+    lang: str = "vi",
+    names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """Everything the profile page and ``python -m metrics profile`` show for one unit.
 
     Composes the measures of this package (all pure): scores and ranks (``rank_scores``),
@@ -138,12 +174,25 @@ def build_profile(ds: DatasetLike, code: str, edition: int, unit_set: str = "63"
 
     eds = sorted(ds.ranked.loc[ds.ranked["unit_set"] == unit_set, "edition"].unique())
     prev = previous_edition(eds, edition)
-    yoy_row = ds.yoy[(ds.yoy["edition"] == edition) & (ds.yoy["unit_set"] == unit_set)
-                     & (ds.yoy["province_code"] == code) & (ds.yoy["indicator"] == "dti")]
-    yoy: dict[str, Any] = {"prev_edition": prev, "dti_change": None, "rank_change": None,
-                           "comparable": None, "contributions": {}, "rounding": None,
-                           "overtook_us": [], "we_overtook": [], "own_effect": None,
-                           "others_effect": None, "counterfactual_rank": None}
+    yoy_row = ds.yoy[
+        (ds.yoy["edition"] == edition)
+        & (ds.yoy["unit_set"] == unit_set)
+        & (ds.yoy["province_code"] == code)
+        & (ds.yoy["indicator"] == "dti")
+    ]
+    yoy: dict[str, Any] = {
+        "prev_edition": prev,
+        "dti_change": None,
+        "rank_change": None,
+        "comparable": None,
+        "contributions": {},
+        "rounding": None,
+        "overtook_us": [],
+        "we_overtook": [],
+        "own_effect": None,
+        "others_effect": None,
+        "counterfactual_rank": None,
+    }
     if prev is not None and not yoy_row.empty:
         y = yoy_row.iloc[0]
         comparable = bool(y["comparable"])
@@ -153,8 +202,11 @@ def build_profile(ds: DatasetLike, code: str, edition: int, unit_set: str = "63"
             yoy["dti_change"] = _num(y["score_change"])
             c = contributions(ds.scores, ds.frameworks, edition, unit_set, prev)
             c = c[c["province_code"] == code]
-            yoy["contributions"] = {row.indicator: _num(row.contribution)
-                                    for row in c.itertuples() if row.indicator != "rounding"}
+            yoy["contributions"] = {
+                row.indicator: _num(row.contribution)
+                for row in c.itertuples()
+                if row.indicator != "rounding"
+            }
             yoy["rounding"] = _num(c.loc[c["indicator"] == "rounding", "contribution"].sum())
         dec = rank_change_decomposition(ds.ranked, ds.frameworks, edition, unit_set, prev)
         dm = dec[dec["province_code"] == code].iloc[0]
@@ -165,14 +217,17 @@ def build_profile(ds: DatasetLike, code: str, edition: int, unit_set: str = "63"
         yoy["we_overtook"] = [names.get(c, c) for c in ov.we_overtook]
 
     upto = ds.ranked[ds.ranked["edition"] <= edition]
-    tr = trend(upto[(upto["unit_set"] == unit_set) & (upto["province_code"] == code)],
-               ds.frameworks)
+    tr = trend(
+        upto[(upto["unit_set"] == unit_set) & (upto["province_code"] == code)], ds.frameworks
+    )
     t = tr.iloc[0] if len(tr) else None
 
-    tgt = score_for_rank(r[r["indicator"] == "dti"].set_index("province_code")["score"], code,
-                         target_rank)
-    plan = cheapest_allocation({i: mine.at[i, "score"] for i in fw.inputs if i in mine.index},
-                               fw.points, tgt.gap)
+    tgt = score_for_rank(
+        r[r["indicator"] == "dti"].set_index("province_code")["score"], code, target_rank
+    )
+    plan = cheapest_allocation(
+        {i: mine.at[i, "score"] for i in fw.inputs if i in mine.index}, fw.points, tgt.gap
+    )
     sw = strengths_weaknesses(ds.ranked, fw, unit_set, code)
     iv = edition_rank_intervals(ds.scores, fw, unit_set, draws=draws, seed=seed)
     ivm = iv[iv["province_code"] == code]
@@ -195,11 +250,20 @@ def build_profile(ds: DatasetLike, code: str, edition: int, unit_set: str = "63"
         "percentile": _num(dti["percentile"]),
         "tier": _num(dti["tier"]),
         "tier_label": tier_label(int(dti["tier"]), lang),
-        "pillars": {p: {"score": _num(mine.at[p, "score"]), "rank": _num(mine.at[p, "rank"])}
-                    for p in PILLARS if p in mine.index},
-        "main_indices": {i: {"label": label(i), "score": _num(mine.at[i, "score"]),
-                             "rank": _num(mine.at[i, "rank"])}
-                         for i in fw.inputs if i in mine.index and i not in PILLARS},
+        "pillars": {
+            p: {"score": _num(mine.at[p, "score"]), "rank": _num(mine.at[p, "rank"])}
+            for p in PILLARS
+            if p in mine.index
+        },
+        "main_indices": {
+            i: {
+                "label": label(i),
+                "score": _num(mine.at[i, "score"]),
+                "rank": _num(mine.at[i, "rank"]),
+            }
+            for i in fw.inputs
+            if i in mine.index and i not in PILLARS
+        },
         "region": str(units.at[code, "region"]) if "region" in units.columns else region_code,
         "region_code": region_code,
         "region_rank": _num(dti["region_rank"]),
@@ -213,23 +277,32 @@ def build_profile(ds: DatasetLike, code: str, edition: int, unit_set: str = "63"
         "gap_to_region_best": _num(d["gap_region_best"]),
         "strengths": sw.loc[sw["kind"] == "strength", "indicator"].tolist(),
         "weaknesses": sw.loc[sw["kind"] == "weakness", "indicator"].tolist(),
-        "rank_interval_90": ([_num(ivm["rank_lo"].iloc[0]), _num(ivm["rank_hi"].iloc[0])]
-                             if len(ivm) else None),
+        "rank_interval_90": (
+            [_num(ivm["rank_lo"].iloc[0]), _num(ivm["rank_hi"].iloc[0])] if len(ivm) else None
+        ),
         "statistically_tied": [names.get(c, c) for c in statistically_tied(iv, code)],
-        "trend": None if t is None else {
-            "first_edition": _num(t["first_edition"]), "change": _num(t["change"]),
-            "cagr": _num(t["cagr"]), "break_in_series": bool(t["break_in_series"]),
-            "best_rank": _num(t["best_rank"]), "best_rank_edition": _num(t["best_rank_edition"]),
+        "trend": None
+        if t is None
+        else {
+            "first_edition": _num(t["first_edition"]),
+            "change": _num(t["change"]),
+            "cagr": _num(t["cagr"]),
+            "break_in_series": bool(t["break_in_series"]),
+            "best_rank": _num(t["best_rank"]),
+            "best_rank_edition": _num(t["best_rank_edition"]),
             "worst_rank": _num(t["worst_rank"]),
             "worst_rank_edition": _num(t["worst_rank_edition"]),
         },
         "target": {
-            "rank": tgt.rank, "score": tgt.target_score, "gap": round(tgt.gap, DECIMALS),
+            "rank": tgt.rank,
+            "score": tgt.target_score,
+            "gap": round(tgt.gap, DECIMALS),
             "reached": tgt.reached,
             "kth_province": names.get(tgt.kth_code, tgt.kth_code) if tgt.kth_code else None,
             "feasible": bool(plan["feasible"].iloc[0]) if len(plan) else None,
-            "plan": {row.indicator: _num(row.increase) for row in plan.itertuples()
-                     if row.increase > 0},
+            "plan": {
+                row.indicator: _num(row.increase) for row in plan.itertuples() if row.increase > 0
+            },
         },
         "peers": {
             "region": [names.get(c, c) for c in pe.region],

@@ -17,7 +17,7 @@ KINDS = ("published", "uploaded", "illustrative")
 
 
 def kind_of(source: str | None) -> str | None:
-    """"https://..." -> published; "upload:..." -> uploaded; "illustrative" -> illustrative."""
+    """ "https://..." -> published; "upload:..." -> uploaded; "illustrative" -> illustrative."""
     if source is None or (isinstance(source, float)) or source == "":
         return None
     if source.startswith(("http://", "https://")):
@@ -27,8 +27,9 @@ def kind_of(source: str | None) -> str | None:
     return "illustrative"
 
 
-def provenance(values: pd.DataFrame, scores: pd.DataFrame,
-               frameworks: Mapping[int, Framework]) -> pd.DataFrame:
+def provenance(
+    values: pd.DataFrame, scores: pd.DataFrame, frameworks: Mapping[int, Framework]
+) -> pd.DataFrame:
     """Provenance of every score: key, indicator, kind, source.
 
     A stored value keeps its own source. A recomputed composite is as weak as its weakest
@@ -44,8 +45,12 @@ def provenance(values: pd.DataFrame, scores: pd.DataFrame,
         return out
     # composite -> member inputs, per edition (from the frameworks, never from code)
     members = pd.DataFrame(
-        [(e, comp, m) for e, fw in frameworks.items() for comp in fw.composites
-         for m in fw.weights(comp)],
+        [
+            (e, comp, m)
+            for e, fw in frameworks.items()
+            for comp in fw.composites
+            for m in fw.weights(comp)
+        ],
         columns=["edition", "indicator", "member"],
     )
     todo = out.loc[missing, [*KEY, "indicator"]].merge(members, on=["edition", "indicator"])
@@ -53,14 +58,19 @@ def provenance(values: pd.DataFrame, scores: pd.DataFrame,
     todo = todo.merge(ins, on=[*KEY, "member"], how="inner").dropna(subset=["kind"])
     rank = {k: i for i, k in enumerate(KINDS)}
     todo["order"] = todo["kind"].map(rank)
-    agg = todo.groupby([*KEY, "indicator"], sort=False).agg(
-        order=("order", "max"),
-        sources=("source", lambda s: " | ".join(sorted(set(s)))),
-    ).reset_index()
+    agg = (
+        todo.groupby([*KEY, "indicator"], sort=False)
+        .agg(
+            order=("order", "max"),
+            sources=("source", lambda s: " | ".join(sorted(set(s)))),
+        )
+        .reset_index()
+    )
     agg["kind_new"] = agg["order"].map(dict(enumerate(KINDS)))
     agg["source_new"] = agg["sources"].where(agg["kind_new"] == "published", agg["kind_new"])
-    out = out.merge(agg[[*KEY, "indicator", "kind_new", "source_new"]],
-                    on=[*KEY, "indicator"], how="left")
+    out = out.merge(
+        agg[[*KEY, "indicator", "kind_new", "source_new"]], on=[*KEY, "indicator"], how="left"
+    )
     fill = out["kind"].isna()
     out.loc[fill, "kind"] = out.loc[fill, "kind_new"]
     out.loc[fill, "source"] = out.loc[fill, "source_new"]

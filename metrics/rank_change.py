@@ -15,21 +15,41 @@ if TYPE_CHECKING:
     from data.frameworks import Framework
 
 DECOMPOSITION_COLUMNS = [
-    "edition", "prev_edition", "unit_set", "province_code", "indicator", "prev_score", "score",
-    "prev_rank", "rank", "rank_change", "counterfactual_rank", "own_effect", "others_effect",
+    "edition",
+    "prev_edition",
+    "unit_set",
+    "province_code",
+    "indicator",
+    "prev_score",
+    "score",
+    "prev_rank",
+    "rank",
+    "rank_change",
+    "counterfactual_rank",
+    "own_effect",
+    "others_effect",
     "comparable",
 ]
 
 
 def _scores(ranked: pd.DataFrame, edition: int, unit_set: str, indicator: str) -> pd.Series:
-    part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)
-                  & (ranked["indicator"] == indicator) & ranked["score"].notna()]
+    part = ranked[
+        (ranked["edition"] == edition)
+        & (ranked["unit_set"] == unit_set)
+        & (ranked["indicator"] == indicator)
+        & ranked["score"].notna()
+    ]
     return part.set_index("province_code")["score"].astype(float)
 
 
-def rank_change_decomposition(ranked: pd.DataFrame, frameworks: Mapping[int, Framework],
-                              edition: int, unit_set: str, prev_edition: int | None = None,
-                              indicator: str = "dti") -> pd.DataFrame:
+def rank_change_decomposition(
+    ranked: pd.DataFrame,
+    frameworks: Mapping[int, Framework],
+    edition: int,
+    unit_set: str,
+    prev_edition: int | None = None,
+    indicator: str = "dti",
+) -> pd.DataFrame:
     """Split every unit's rank change into an own-score effect and an others' effect.
 
     With competition ranks (rank = 1 + number of others strictly above):
@@ -54,16 +74,17 @@ def rank_change_decomposition(ranked: pd.DataFrame, frameworks: Mapping[int, Fra
     part = part[part["edition"].isin([edition, prev_edition]) & part["score"].notna()]
     wide = part.pivot(index="province_code", columns="edition", values="score")
     codes = list(wide.index)
-    s_now = (wide[edition] if edition in wide else pd.Series(np.nan, index=wide.index))
-    s_prev = (wide[prev_edition] if prev_edition in wide
-              else pd.Series(np.nan, index=wide.index))
+    s_now = wide[edition] if edition in wide else pd.Series(np.nan, index=wide.index)
+    s_prev = wide[prev_edition] if prev_edition in wide else pd.Series(np.nan, index=wide.index)
     s_now, s_prev = s_now.to_numpy(dtype=float), s_prev.to_numpy(dtype=float)
     rank_now = 1 + _count_above(s_now, s_now)
     rank_prev = 1 + _count_above(s_prev, s_prev)
     # others' old scores above our new one: all old scores above it, minus our own old one
     cf = 1 + _count_above(s_prev, s_now) - (s_prev > s_now)
-    comparable = bool(prev_edition is not None and
-                      frameworks[int(edition)].comparable_with(frameworks[int(prev_edition)]))
+    comparable = bool(
+        prev_edition is not None
+        and frameworks[int(edition)].comparable_with(frameworks[int(prev_edition)])
+    )
     valid_now, valid_prev = ~np.isnan(s_now), ~np.isnan(s_prev)
     both = valid_now & valid_prev & comparable
 
@@ -71,13 +92,25 @@ def rank_change_decomposition(ranked: pd.DataFrame, frameworks: Mapping[int, Fra
         return pd.arrays.IntegerArray(np.where(ok, x, 0).astype("int64"), ~ok)
 
     prev_rank, rank, cfr = ints(rank_prev, valid_prev), ints(rank_now, valid_now), ints(cf, both)
-    return pd.DataFrame({
-        "edition": edition, "prev_edition": prev_edition, "unit_set": unit_set,
-        "province_code": codes, "indicator": indicator, "prev_score": s_prev, "score": s_now,
-        "prev_rank": prev_rank, "rank": rank, "rank_change": prev_rank - rank,
-        "counterfactual_rank": cfr, "own_effect": prev_rank - cfr, "others_effect": cfr - rank,
-        "comparable": comparable,
-    }, columns=DECOMPOSITION_COLUMNS)
+    return pd.DataFrame(
+        {
+            "edition": edition,
+            "prev_edition": prev_edition,
+            "unit_set": unit_set,
+            "province_code": codes,
+            "indicator": indicator,
+            "prev_score": s_prev,
+            "score": s_now,
+            "prev_rank": prev_rank,
+            "rank": rank,
+            "rank_change": prev_rank - rank,
+            "counterfactual_rank": cfr,
+            "own_effect": prev_rank - cfr,
+            "others_effect": cfr - rank,
+            "comparable": comparable,
+        },
+        columns=DECOMPOSITION_COLUMNS,
+    )
 
 
 def _count_above(pool: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -94,8 +127,14 @@ class Overtakes:
     we_overtook: list[str]  # strictly above us before, not above now (tied or below)
 
 
-def overtakes(ranked: pd.DataFrame, edition: int, prev_edition: int, unit_set: str, code: str,
-              indicator: str = "dti") -> Overtakes:
+def overtakes(
+    ranked: pd.DataFrame,
+    edition: int,
+    prev_edition: int,
+    unit_set: str,
+    code: str,
+    indicator: str = "dti",
+) -> Overtakes:
     """Units that overtook ``code`` and units ``code`` overtook (caught up with or passed).
 
     "Above" means a strictly higher 4-decimal score, so for units ranked in both editions

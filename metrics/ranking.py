@@ -36,8 +36,11 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     Returns a new frame; the input is not modified. Example: scores [0.9, 0.8, 0.8, 0.7] ->
     rank [1, 2, 2, 4], percentile [1.0, 1/3, 1/3, 0.0].
     """
-    out = scores.merge(units[["unit_set", "province_code", "region_code"]], how="left",
-                       on=["unit_set", "province_code"])
+    out = scores.merge(
+        units[["unit_set", "province_code", "region_code"]],
+        how="left",
+        on=["unit_set", "province_code"],
+    )
     # Cython groupby ranks on one integer group id (not transform(lambda) on three string
     # keys): same "min" semantics, two orders of magnitude faster on large frames.
     gid = out.groupby(GROUP, sort=False).ngroup().to_numpy()
@@ -55,8 +58,9 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     reg, _ = pd.factorize(out["region_code"], use_na_sentinel=False)
     rid = gid.astype(np.int64) * (int(reg.max(initial=0)) + 1) + reg
     rgrp = score.groupby(rid, sort=False)
-    out["region_rank"] = pd.array(rgrp.rank(method="min", ascending=False).to_numpy(),
-                                  dtype="Float64").astype("Int64")
+    out["region_rank"] = pd.array(
+        rgrp.rank(method="min", ascending=False).to_numpy(), dtype="Float64"
+    ).astype("Int64")
     out["region_n"] = pd.array(rgrp.transform("count").to_numpy(), dtype="Int64")
     return add_tiers(out, copy=False)
 
@@ -122,7 +126,9 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     out = base.merge(prev, on=[*KEY, "indicator"], how="left")
     out["score_change"] = (out["score"] - out["prev_score"]).round(4)
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
-    comparable = {e: e in prev_of and frameworks[int(e)].comparable_with(
-        frameworks[int(prev_of[e])]) for e in editions}  # per edition, not per row
+    comparable = {
+        e: e in prev_of and frameworks[int(e)].comparable_with(frameworks[int(prev_of[e])])
+        for e in editions
+    }  # per edition, not per row
     out["comparable"] = out["edition"].map(comparable).astype(bool)
     return out

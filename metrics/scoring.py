@@ -64,8 +64,7 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
             total = np.nan_to_num(sub) @ pts / pts.sum()
             cols[comp] = np.where(np.isnan(sub).any(axis=1), np.nan, total)
         out = pd.DataFrame(cols, index=wide.index)
-        frames.append(out.reset_index().melt(id_vars=KEY, var_name="indicator",
-                                             value_name="raw"))
+        frames.append(out.reset_index().melt(id_vars=KEY, var_name="indicator", value_name="raw"))
     if not frames:
         return pd.DataFrame(columns=[*KEY, "indicator", "raw", "basis", "score"])
     long = pd.concat(frames, ignore_index=True)
@@ -83,7 +82,9 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     return long.sort_values([*KEY, "indicator"], kind="stable").reset_index(drop=True)
 
 
-def reconcile(values: pd.DataFrame, scores: pd.DataFrame, tolerance: float = 0.0001) -> pd.DataFrame:
+def reconcile(
+    values: pd.DataFrame, scores: pd.DataFrame, tolerance: float = 0.0001
+) -> pd.DataFrame:
     """Stored composites against the recomputed ones.
 
     Returns rows (key, indicator, stored, recomputed, diff, ok) for every stored value of

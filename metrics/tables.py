@@ -5,13 +5,24 @@ from __future__ import annotations
 import pandas as pd
 
 RANKING_COLUMNS = [
-    "province", "province_code", "dti", "dti_rank", "gov_score", "gov_rank", "econ_score",
-    "econ_rank", "soc_score", "soc_rank", "region", "region_rank",
+    "province",
+    "province_code",
+    "dti",
+    "dti_rank",
+    "gov_score",
+    "gov_rank",
+    "econ_score",
+    "econ_rank",
+    "soc_score",
+    "soc_rank",
+    "region",
+    "region_rank",
 ]
 
 
-def rankings_table(ranked: pd.DataFrame, edition: int, unit_set: str,
-                   units: pd.DataFrame, measure: str = "dti") -> pd.DataFrame:
+def rankings_table(
+    ranked: pd.DataFrame, edition: int, unit_set: str, units: pd.DataFrame, measure: str = "dti"
+) -> pd.DataFrame:
     """One row per unit of (edition, unit set): DTI and pillar scores and ranks, region and
     the rank within the region (of ``measure``), sorted by the measure's rank then code.
 
@@ -22,8 +33,12 @@ def rankings_table(ranked: pd.DataFrame, edition: int, unit_set: str,
     u = units.set_index("province_code")
     out = pd.DataFrame({"province_code": list(u.index)})
     out["province"] = out["province_code"].map(u["name"])
-    for ind, score_col in (("dti", "dti"), ("gov", "gov_score"), ("econ", "econ_score"),
-                           ("soc", "soc_score")):
+    for ind, score_col in (
+        ("dti", "dti"),
+        ("gov", "gov_score"),
+        ("econ", "econ_score"),
+        ("soc", "soc_score"),
+    ):
         s = part[part["indicator"] == ind].set_index("province_code")
         out[score_col] = out["province_code"].map(s["score"])
         out[f"{ind}_rank"] = out["province_code"].map(s["rank"]).astype("Int64")
@@ -41,8 +56,14 @@ def rankings_table(ranked: pd.DataFrame, edition: int, unit_set: str,
     return out[cols].reset_index(drop=True)
 
 
-def rankings_view(ranked: pd.DataFrame, prov: pd.DataFrame, edition: int, unit_set: str,
-                  measure: str, units: pd.DataFrame) -> pd.DataFrame:
+def rankings_view(
+    ranked: pd.DataFrame,
+    prov: pd.DataFrame,
+    edition: int,
+    unit_set: str,
+    measure: str,
+    units: pd.DataFrame,
+) -> pd.DataFrame:
     """All units of (edition, unit set) for one measure, best first: province_code,
     province, region_code, region, score, rank, n, tier (1..4 quartile), region_rank,
     kind (published/uploaded/illustrative/None), plus dti/gov/econ/soc scores for context.
@@ -54,10 +75,16 @@ def rankings_view(ranked: pd.DataFrame, prov: pd.DataFrame, edition: int, unit_s
 
     part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)]
     m = part[part["indicator"] == measure].set_index("province_code")
-    kinds = prov[(prov["edition"] == edition) & (prov["unit_set"] == unit_set)
-                 & (prov["indicator"] == measure)].set_index("province_code")["kind"]
-    out = units[["province_code", "name", "region_code", "region"]].rename(
-        columns={"name": "province"}).copy()
+    kinds = prov[
+        (prov["edition"] == edition)
+        & (prov["unit_set"] == unit_set)
+        & (prov["indicator"] == measure)
+    ].set_index("province_code")["kind"]
+    out = (
+        units[["province_code", "name", "region_code", "region"]]
+        .rename(columns={"name": "province"})
+        .copy()
+    )
     out["score"] = out["province_code"].map(m["score"]).astype(float)
     out["rank"] = out["province_code"].map(m["rank"]).astype("Int64")
     out["n"] = out["province_code"].map(m["n"]).astype("Int64")
@@ -71,8 +98,9 @@ def rankings_view(ranked: pd.DataFrame, prov: pd.DataFrame, edition: int, unit_s
     return out.reset_index(drop=True)
 
 
-def filter_view(view: pd.DataFrame, regions: list[str] | None = None, query: str = "",
-                key=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def filter_view(
+    view: pd.DataFrame, regions: list[str] | None = None, query: str = "", key=None
+) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     """Rows whose region is in ``regions`` (all when empty) and whose province name
     contains ``query`` after folding both with ``key`` (e.g. the province-name normaliser,
     so "hai duong" finds "Hải Dương"). Ranks are kept: a filter never re-ranks."""

@@ -58,8 +58,12 @@ def score_for_rank(scores: pd.Series, code: str, k: int) -> RankTarget:
     return RankTarget(code, int(k), mine, current_rank, target, gap, reached, kth)
 
 
-def cheapest_allocation(values: Mapping[str, float], points: Mapping[str, float],
-                        gain: float, costs: Mapping[str, float] | None = None) -> pd.DataFrame:
+def cheapest_allocation(
+    values: Mapping[str, float],
+    points: Mapping[str, float],
+    gain: float,
+    costs: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """The least total improvement of the inputs that raises the DTI by at least ``gain``.
 
     Problem (a linear programme, a fractional knapsack): with weights w_i = p_i / sum(p),
@@ -93,8 +97,15 @@ def cheapest_allocation(values: Mapping[str, float], points: Mapping[str, float]
         v = values.get(ind)
         v = float("nan") if v is None else float(v)
         c = 1.0 if costs is None else float(costs[ind])
-        rows.append({"indicator": ind, "points": float(p), "weight": float(p) / total,
-                     "current": v, "cost": c})
+        rows.append(
+            {
+                "indicator": ind,
+                "points": float(p),
+                "weight": float(p) / total,
+                "current": v,
+                "cost": c,
+            }
+        )
     plan = pd.DataFrame(rows)
     plan["_ratio"] = plan["weight"] / plan["cost"]
     plan = plan.sort_values(["_ratio", "indicator"], ascending=[False, True], kind="stable")
@@ -115,13 +126,19 @@ def cheapest_allocation(values: Mapping[str, float], points: Mapping[str, float]
     plan["new"] = (plan["current"] + plan["increase"]).round(DECIMALS)
     plan["dti_gain"] = plan["weight"] * plan["increase"]
     plan["feasible"] = bool(remaining <= 1e-12)
-    return plan[["indicator", "points", "weight", "current", "increase", "new", "dti_gain",
-                 "feasible"]].reset_index(drop=True)
+    return plan[
+        ["indicator", "points", "weight", "current", "increase", "new", "dti_gain", "feasible"]
+    ].reset_index(drop=True)
 
 
-def what_if(values: pd.DataFrame, frameworks: Mapping[int, Framework], units: pd.DataFrame,
-            edition: int, unit_set: str,
-            edits: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+def what_if(
+    values: pd.DataFrame,
+    frameworks: Mapping[int, Framework],
+    units: pd.DataFrame,
+    edition: int,
+    unit_set: str,
+    edits: Mapping[str, Mapping[str, float]],
+) -> pd.DataFrame:
     """Rescore and rerank one edition after replacing some inputs.
 
     ``values`` is the tidy store shape; ``edits`` maps province_code -> {input: new value}
@@ -150,12 +167,27 @@ def what_if(values: pd.DataFrame, frameworks: Mapping[int, Framework], units: pd
             if hit.any():
                 part.loc[hit, "value"] = val
             else:
-                part = pd.concat([part, pd.DataFrame([{
-                    "edition": edition, "unit_set": unit_set, "province_code": code,
-                    "indicator": ind, "value": val}])], ignore_index=True)
+                part = pd.concat(
+                    [
+                        part,
+                        pd.DataFrame(
+                            [
+                                {
+                                    "edition": edition,
+                                    "unit_set": unit_set,
+                                    "province_code": code,
+                                    "indicator": ind,
+                                    "value": val,
+                                }
+                            ]
+                        ),
+                    ],
+                    ignore_index=True,
+                )
     out = rank_scores(compute_scores(part, frameworks), units)
     before = base_ranked.set_index([*KEY, "indicator"])["score"]
     now = out.set_index([*KEY, "indicator"])["score"]
-    out["changed"] = ~((now == before.reindex(now.index)) | (now.isna() & before.reindex(
-        now.index).isna())).to_numpy()
+    out["changed"] = ~(
+        (now == before.reindex(now.index)) | (now.isna() & before.reindex(now.index).isna())
+    ).to_numpy()
     return out

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 
-def trajectory(ranked: pd.DataFrame, prov: pd.DataFrame, code: str, unit_set: str = "63",
-               indicator: str = "dti") -> pd.DataFrame:
+def trajectory(
+    ranked: pd.DataFrame,
+    prov: pd.DataFrame,
+    code: str,
+    unit_set: str = "63",
+    indicator: str = "dti",
+) -> pd.DataFrame:
     """One row per edition of ``unit_set``: the province's score, rank, n, its provenance
     kind, and the field's median, minimum, maximum and leader (score and code).
 
@@ -20,26 +25,29 @@ def trajectory(ranked: pd.DataFrame, prov: pd.DataFrame, code: str, unit_set: st
         g = g.dropna(subset=["score"])
         me = g[g["province_code"] == code]
         lead = g.sort_values(["score", "province_code"], ascending=[False, True]).head(1)
-        rows.append({
-            "edition": int(edition),
-            "score": float(me["score"].iloc[0]) if len(me) else float("nan"),
-            "rank": me["rank"].iloc[0] if len(me) else pd.NA,
-            "n": int(len(g)),
-            "kind": kinds.get((edition, unit_set, code, indicator)),
-            "median": float(g["score"].median()) if len(g) else float("nan"),
-            "min": float(g["score"].min()) if len(g) else float("nan"),
-            "max": float(g["score"].max()) if len(g) else float("nan"),
-            "leader_code": lead["province_code"].iloc[0] if len(lead) else None,
-            "leader_score": float(lead["score"].iloc[0]) if len(lead) else float("nan"),
-        })
+        rows.append(
+            {
+                "edition": int(edition),
+                "score": float(me["score"].iloc[0]) if len(me) else float("nan"),
+                "rank": me["rank"].iloc[0] if len(me) else pd.NA,
+                "n": int(len(g)),
+                "kind": kinds.get((edition, unit_set, code, indicator)),
+                "median": float(g["score"].median()) if len(g) else float("nan"),
+                "min": float(g["score"].min()) if len(g) else float("nan"),
+                "max": float(g["score"].max()) if len(g) else float("nan"),
+                "leader_code": lead["province_code"].iloc[0] if len(lead) else None,
+                "leader_score": float(lead["score"].iloc[0]) if len(lead) else float("nan"),
+            }
+        )
     out = pd.DataFrame(rows)
     if not out.empty:
         out["rank"] = out["rank"].astype("Int64")
     return out
 
 
-def field_scores(ranked: pd.DataFrame, prov: pd.DataFrame, unit_set: str = "63",
-                 indicator: str = "dti") -> pd.DataFrame:
+def field_scores(
+    ranked: pd.DataFrame, prov: pd.DataFrame, unit_set: str = "63", indicator: str = "dti"
+) -> pd.DataFrame:
     """Every unit's score, rank and provenance kind per edition (for the spread chart)."""
     part = ranked[(ranked["unit_set"] == unit_set) & (ranked["indicator"] == indicator)]
     part = part.dropna(subset=["score"])

@@ -18,17 +18,25 @@ _SCALE = 10**DECIMALS
 
 def input_matrix(scores: pd.DataFrame, framework: Framework, unit_set: str) -> pd.DataFrame:
     """province_code x input values of ``framework.edition`` (rows with a missing input dropped)."""
-    part = scores[(scores["edition"] == framework.edition) & (scores["unit_set"] == unit_set)
-                  & scores["indicator"].isin(framework.inputs)]
+    part = scores[
+        (scores["edition"] == framework.edition)
+        & (scores["unit_set"] == unit_set)
+        & scores["indicator"].isin(framework.inputs)
+    ]
     wide = part.pivot(index="province_code", columns="indicator", values="score")
     wide = wide.reindex(columns=list(framework.inputs)).astype(float).dropna()
     wide.columns.name = None
     return wide
 
 
-def simulate_ranks(x: np.ndarray, points: np.ndarray, draws: int = 2000,
-                   weight_spread: float = 0.2, noise: float = 0.5 * 10**-DECIMALS,
-                   seed: int = 0) -> np.ndarray:
+def simulate_ranks(
+    x: np.ndarray,
+    points: np.ndarray,
+    draws: int = 2000,
+    weight_spread: float = 0.2,
+    noise: float = 0.5 * 10**-DECIMALS,
+    seed: int = 0,
+) -> np.ndarray:
     """Competition ranks of N units in each of ``draws`` perturbed scorings, shape (draws, N).
 
     Draw d: weights w_dk = p_k * u_dk with u_dk ~ U(1 - spread, 1 + spread), renormalised to
@@ -56,10 +64,17 @@ def simulate_ranks(x: np.ndarray, points: np.ndarray, draws: int = 2000,
     return (above + 1).astype(np.int32)
 
 
-def rank_intervals(inputs: pd.DataFrame, points: Mapping[str, float],
-                   base_scores: pd.Series | None = None, draws: int = 2000,
-                   weight_spread: float = 0.2, noise: float = 0.5 * 10**-DECIMALS,
-                   seed: int = 0, lo: float = 5.0, hi: float = 95.0) -> pd.DataFrame:
+def rank_intervals(
+    inputs: pd.DataFrame,
+    points: Mapping[str, float],
+    base_scores: pd.Series | None = None,
+    draws: int = 2000,
+    weight_spread: float = 0.2,
+    noise: float = 0.5 * 10**-DECIMALS,
+    seed: int = 0,
+    lo: float = 5.0,
+    hi: float = 95.0,
+) -> pd.DataFrame:
     """The ``lo``-``hi`` percentile rank interval of every unit under perturbed scoring.
 
     ``inputs`` is province_code x input values (``input_matrix``); ``points`` the framework
@@ -82,16 +97,18 @@ def rank_intervals(inputs: pd.DataFrame, points: Mapping[str, float],
         base = base_scores.reindex(inputs.index).to_numpy(dtype=float)
     base_rank = 1 + (base[None, :] > base[:, None]).sum(axis=1)
     q = np.percentile(ranks, [lo, hi], axis=0, method="inverted_cdf")
-    out = pd.DataFrame({
-        "province_code": inputs.index.astype(str),
-        "score": base,
-        "rank": base_rank,
-        "rank_lo": np.minimum(q[0], base_rank).astype(int),
-        "rank_hi": np.maximum(q[1], base_rank).astype(int),
-        "rank_median": np.median(ranks, axis=0),
-        "covered": (q[0] <= base_rank) & (base_rank <= q[1]),
-        "p_top10": (ranks <= 10).mean(axis=0),
-    })
+    out = pd.DataFrame(
+        {
+            "province_code": inputs.index.astype(str),
+            "score": base,
+            "rank": base_rank,
+            "rank_lo": np.minimum(q[0], base_rank).astype(int),
+            "rank_hi": np.maximum(q[1], base_rank).astype(int),
+            "rank_median": np.median(ranks, axis=0),
+            "covered": (q[0] <= base_rank) & (base_rank <= q[1]),
+            "p_top10": (ranks <= 10).mean(axis=0),
+        }
+    )
     return out.sort_values(["rank", "province_code"], kind="stable").reset_index(drop=True)
 
 
@@ -102,15 +119,22 @@ def statistically_tied(intervals: pd.DataFrame, code: str) -> list[str]:
     if me.empty:
         return []
     a, b = int(me["rank_lo"].iloc[0]), int(me["rank_hi"].iloc[0])
-    other = intervals[(intervals["province_code"] != code) & (intervals["rank_lo"] <= b)
-                      & (intervals["rank_hi"] >= a)]
+    other = intervals[
+        (intervals["province_code"] != code)
+        & (intervals["rank_lo"] <= b)
+        & (intervals["rank_hi"] >= a)
+    ]
     return other["province_code"].tolist()
 
 
-def edition_rank_intervals(scores: pd.DataFrame, framework: Framework, unit_set: str,
-                           draws: int = 2000, seed: int = 0) -> pd.DataFrame:
+def edition_rank_intervals(
+    scores: pd.DataFrame, framework: Framework, unit_set: str, draws: int = 2000, seed: int = 0
+) -> pd.DataFrame:
     """``rank_intervals`` for one edition's DTI, based on the official (shown) DTI scores."""
     inputs = input_matrix(scores, framework, unit_set)
-    dti = scores[(scores["edition"] == framework.edition) & (scores["unit_set"] == unit_set)
-                 & (scores["indicator"] == "dti")].set_index("province_code")["score"]
+    dti = scores[
+        (scores["edition"] == framework.edition)
+        & (scores["unit_set"] == unit_set)
+        & (scores["indicator"] == "dti")
+    ].set_index("province_code")["score"]
     return rank_intervals(inputs, framework.points, base_scores=dti, draws=draws, seed=seed)

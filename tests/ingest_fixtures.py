@@ -27,8 +27,9 @@ OFFICIAL_HEADERS = {
 }
 
 
-def seeded_values(edition: int = 2022, unit_set: str = "63", seed: int = 7
-                  ) -> dict[str, dict[str, float]]:
+def seeded_values(
+    edition: int = 2022, unit_set: str = "63", seed: int = 7
+) -> dict[str, dict[str, float]]:
     """code -> {indicator: value}: the edition's inputs at 4 decimals plus consistent
     composites (each pillar and dti recomputed and rounded as published)."""
     rng = random.Random(seed)
@@ -47,23 +48,37 @@ def competition_ranks(scores: dict[str, float]) -> dict[str, int]:
     return {k: 1 + sum(1 for o in scores.values() if o > v + 1e-12) for k, v in scores.items()}
 
 
-def detail_rows(edition: int = 2022, unit_set: str = "63", seed: int = 7
-                ) -> tuple[list[str], list[list[Any]], dict[str, dict[str, float]]]:
+def detail_rows(
+    edition: int = 2022, unit_set: str = "63", seed: int = 7
+) -> tuple[list[str], list[list[Any]], dict[str, dict[str, float]]]:
     """Header and rows of the dti.gov.vn "Xếp hạng chi tiết" table, sorted by rank."""
     fw = framework(edition)
     vals = seeded_values(edition, unit_set, seed)
     names = {p.code: p.name for p in provinces(unit_set)}
     ranks = competition_ranks({c: v["dti"] for c, v in vals.items()})
-    header = ["Xếp hạng DTI", "Các tỉnh, thành phố trực thuộc TW",
-              *[OFFICIAL_HEADERS[c] for c in fw.inputs], OFFICIAL_HEADERS["dti"]]
-    rows = [[ranks[c], names[c], *[vals[c][i] for i in fw.inputs], vals[c]["dti"]]
-            for c in sorted(vals, key=lambda c: (ranks[c], c))]
+    header = [
+        "Xếp hạng DTI",
+        "Các tỉnh, thành phố trực thuộc TW",
+        *[OFFICIAL_HEADERS[c] for c in fw.inputs],
+        OFFICIAL_HEADERS["dti"],
+    ]
+    rows = [
+        [ranks[c], names[c], *[vals[c][i] for i in fw.inputs], vals[c]["dti"]]
+        for c in sorted(vals, key=lambda c: (ranks[c], c))
+    ]
     return header, rows, vals
 
 
-def detail_workbook(edition: int = 2022, unit_set: str = "63", seed: int = 7, *,
-                    notes_sheet: bool = True, title: bool = True, footer: bool = True,
-                    edit: Callable[[Any], None] | None = None) -> bytes:
+def detail_workbook(
+    edition: int = 2022,
+    unit_set: str = "63",
+    seed: int = 7,
+    *,
+    notes_sheet: bool = True,
+    title: bool = True,
+    footer: bool = True,
+    edit: Callable[[Any], None] | None = None,
+) -> bytes:
     """An .xlsx in the dti.gov.vn layout: a notes sheet first, a title (row 1), the header
     on row 3, data from row 4 (so the first province is on row 4), a source footer."""
     header, rows, _ = detail_rows(edition, unit_set, seed)
@@ -97,8 +112,12 @@ def pillar_workbook(seed: int = 3) -> bytes:
     """The 2020 layout: a two-row header, value and rank per pillar under merged groups."""
     vals = seeded_values(2020, "63", seed)
     names = {p.code: p.name for p in provinces("63")}
-    groups = [("dti", "DTI"), ("gov", "Chính quyền số"), ("econ", "Kinh tế số"),
-              ("soc", "Xã hội số")]
+    groups = [
+        ("dti", "DTI"),
+        ("gov", "Chính quyền số"),
+        ("econ", "Kinh tế số"),
+        ("soc", "Xã hội số"),
+    ]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Xếp hạng 2020"
@@ -114,8 +133,7 @@ def pillar_workbook(seed: int = 3) -> bytes:
         ws.merge_cells(start_row=2, start_column=c, end_row=2, end_column=c + 1)
         ws.cell(row=3, column=c, value="Giá trị")
         ws.cell(row=3, column=c + 1, value="Xếp hạng")
-    ranks = {code: competition_ranks({p: v[code] for p, v in vals.items()})
-             for code, _ in groups}
+    ranks = {code: competition_ranks({p: v[code] for p, v in vals.items()}) for code, _ in groups}
     for i, (pc, v) in enumerate(sorted(vals.items())):
         ws.cell(row=4 + i, column=1, value=i + 1)
         ws.cell(row=4 + i, column=2, value=names[pc])
@@ -127,14 +145,21 @@ def pillar_workbook(seed: int = 3) -> bytes:
     return buf.getvalue()
 
 
-def detail_csv(edition: int = 2022, seed: int = 7, *, delimiter: str = ",",
-               decimal_comma: bool = False, bom: bool = False) -> bytes:
+def detail_csv(
+    edition: int = 2022,
+    seed: int = 7,
+    *,
+    delimiter: str = ",",
+    decimal_comma: bool = False,
+    bom: bool = False,
+) -> bytes:
     header, rows, _ = detail_rows(edition, "63", seed)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter)
     w.writerow(header)
     for r in rows:
-        w.writerow([str(x).replace(".", ",") if decimal_comma and isinstance(x, float) else x
-                    for x in r])
+        w.writerow(
+            [str(x).replace(".", ",") if decimal_comma and isinstance(x, float) else x for x in r]
+        )
     text = buf.getvalue()
     return (("\ufeff" if bom else "") + text).encode("utf-8")

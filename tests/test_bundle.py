@@ -34,8 +34,14 @@ def stored_dataset(tmp_path_factory):
 
 
 def test_complete_for_every_edition_and_unit_set(bundle):
-    for edition, unit_set in [(2020, "63"), (2021, "63"), (2022, "63"), (2023, "63"),
-                              (2024, "63"), (2024, "34")]:
+    for edition, unit_set in [
+        (2020, "63"),
+        (2021, "63"),
+        (2022, "63"),
+        (2023, "63"),
+        (2024, "63"),
+        (2024, "34"),
+    ]:
         part = bundle[(bundle["edition"] == edition) & (bundle["unit_set"] == unit_set)]
         inputs = framework(edition).inputs
         got = part[part["indicator"].isin(inputs)]
@@ -65,7 +71,8 @@ def test_34_group_is_the_rounded_mean_of_predecessors(bundle):
     for unit in provinces("34"):
         for ind in framework(2024).inputs:
             mean = sum(b.loc[("63", p, ind), "value"] for p in predecessors(unit.code)) / len(
-                predecessors(unit.code))
+                predecessors(unit.code)
+            )
             assert b.loc[("34", unit.code, ind), "value"] == round4(mean), (unit.code, ind)
 
 
@@ -88,7 +95,9 @@ def test_haiduong_known_figures(stored_dataset):
     assert r.loc[(2022, "63", "30", "dti"), ["score", "rank"]].tolist() == [0.6383, 13]
     assert r.loc[(2024, "34", "31", "dti"), ["score", "rank"]].tolist() == [0.7857, 3]
     # 2022: the full published order, with Thanh Hóa and Yên Bái tied at 15
-    assert r.loc[(2022, "63", "38", "dti"), "rank"] == r.loc[(2022, "63", "15", "dti"), "rank"] == 15
+    assert (
+        r.loc[(2022, "63", "38", "dti"), "rank"] == r.loc[(2022, "63", "15", "dti"), "rank"] == 15
+    )
 
 
 def test_reported_national_means(stored_dataset):
@@ -103,26 +112,57 @@ def test_rankings_cli_reproduces_published_dti_ranks_and_scores(tmp_path):
     env = {**os.environ, "DTI_DB_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     pub = load_published()
     for (edition, unit_set), part in pub[pub["indicator"] == "dti"].groupby(
-            ["edition", "unit_set"]):
+        ["edition", "unit_set"]
+    ):
         out = subprocess.run(
-            [sys.executable, "-m", "metrics", "rankings", "--year", str(edition), "--unit-set",
-             unit_set, "--format", "json"], cwd=REPO, env=env, capture_output=True, text=True,
-            check=True)
+            [
+                sys.executable,
+                "-m",
+                "metrics",
+                "rankings",
+                "--year",
+                str(edition),
+                "--unit-set",
+                unit_set,
+                "--format",
+                "json",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rows = {r["province_code"]: r for r in json.loads(out.stdout)}
         assert len(rows) == int(unit_set)
         for row in part.itertuples():
             key = "dti" if row.kind == "score" else "dti_rank"
             assert rows[row.province_code][key] == pytest.approx(row.value), row
     first = json.loads(out.stdout)[0]
-    assert list(first) == ["province", "province_code", "dti", "dti_rank", "gov_score",
-                           "gov_rank", "econ_score", "econ_rank", "soc_score", "soc_rank",
-                           "region", "region_rank"]
+    assert list(first) == [
+        "province",
+        "province_code",
+        "dti",
+        "dti_rank",
+        "gov_score",
+        "gov_rank",
+        "econ_score",
+        "econ_rank",
+        "soc_score",
+        "soc_rank",
+        "region",
+        "region_rank",
+    ]
 
 
 def test_cli_exit_codes(tmp_path):
     env = {**os.environ, "DTI_DB_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", *a], cwd=REPO, env=env,  # noqa: E731
-                                    capture_output=True, text=True)
+
+    def run(*a: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", *a], cwd=REPO, env=env, capture_output=True, text=True
+        )
+
     assert run("metrics", "rankings", "--year", "2019").returncode == 1
     assert run("metrics", "rankings").returncode == 2
     assert run("metrics", "rankings", "--year", "2022", "--unit-set", "34").returncode == 1
@@ -134,7 +174,9 @@ def test_cli_exit_codes(tmp_path):
     assert len(x) == 63 and list(x.columns[:3]) == ["province_code", "province", "awareness"]
     assert x.set_index("province_code").loc["30", "dti"] == pytest.approx(0.6383)
     out2 = tmp_path / "e.csv"
-    assert run("data", "export", "--year", "2020", "--format", "csv", "--out",
-               str(out2)).returncode == 0
+    assert (
+        run("data", "export", "--year", "2020", "--format", "csv", "--out", str(out2)).returncode
+        == 0
+    )
     c = pd.read_csv(out2, dtype={"province_code": str})
     assert list(c.columns) == ["province_code", "province", "gov", "econ", "soc", "dti"]

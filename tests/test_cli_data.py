@@ -49,12 +49,12 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(p)
 
 
-def filled_template(tmp_path: Path, year: int = 2022, unit_set: str = "63", seed: int = 5
-                    ) -> tuple[str, dict[tuple[str, str], float]]:
+def filled_template(
+    tmp_path: Path, year: int = 2022, unit_set: str = "63", seed: int = 5
+) -> tuple[str, dict[tuple[str, str], float]]:
     """`template`, then filled in as the Department would: inputs at 4 decimals, PDTI."""
     out = tmp_path / "mau.xlsx"
-    assert main(["template", "--year", str(year), "--unit-set", unit_set, "--out",
-                 str(out)]) == 0
+    assert main(["template", "--year", str(year), "--unit-set", unit_set, "--out", str(out)]) == 0
     fw = framework(year)
     vals = seeded_values(year, unit_set, seed)
     wb = openpyxl.load_workbook(out)
@@ -75,8 +75,9 @@ def filled_template(tmp_path: Path, year: int = 2022, unit_set: str = "63", seed
 # --------------------------------------------------------------------------- validate
 
 
-def test_validate_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_json_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "never.db"
     monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{db}")
     f = write(tmp_path, "dti_2022.xlsx", detail_workbook())
@@ -86,8 +87,12 @@ def test_validate_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert (out["ok"], out["year"], out["unit_set"]) == (True, 2022, "63")
     assert len(out["rows"]) == 63 * 9
     row = next(r for r in out["rows"] if r["province_code"] == "01" and r["indicator"] == "dti")
-    assert row == {"province": "Hà Nội", "province_code": "01", "indicator": "dti",
-                   "value": seeded_values()["01"]["dti"]}
+    assert row == {
+        "province": "Hà Nội",
+        "province_code": "01",
+        "indicator": "dti",
+        "value": seeded_values()["01"]["dti"],
+    }
     assert not db.exists()  # validate writes nothing, not even an empty database
 
 
@@ -99,7 +104,11 @@ def test_validate_json_errors_located(tmp_path: Path, capsys: pytest.CaptureFixt
     err = out["errors"][0]
     assert list(err) == ["sheet", "cell", "row", "column", "code", "message"]
     assert (err["sheet"], err["cell"], err["row"], err["code"]) == (
-        "Xếp hạng chi tiết", "E12", 12, "NON_NUMERIC")
+        "Xếp hạng chi tiết",
+        "E12",
+        12,
+        "NON_NUMERIC",
+    )
     assert "not a number" in err["message"]
 
 
@@ -124,8 +133,9 @@ def current(store: Store, year: int = 2022, unit_set: str = "63") -> dict[tuple[
     return {(r.province_code, r.indicator): r.value for r in v.itertuples()}
 
 
-def test_import_versions_diff_rollback(store_env: Store, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_versions_diff_rollback(
+    store_env: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = store_env
     f = write(tmp_path, "dti_2022.xlsx", detail_workbook())
     # Without --replace an edition that has data is not overwritten.
@@ -135,8 +145,12 @@ def test_import_versions_diff_rollback(store_env: Store, tmp_path: Path,
     assert main(["import", f, "--user", "op", "--replace"]) == 0
     assert "as version 2 of 2022 (63)" in capsys.readouterr().out
     got = current(store)
-    want = {(pc, i): v for pc, d in seeded_values().items() for i, v in d.items()
-            if i in (*framework(2022).inputs, "dti")}
+    want = {
+        (pc, i): v
+        for pc, d in seeded_values().items()
+        for i, v in d.items()
+        if i in (*framework(2022).inputs, "dti")
+    }
     assert got == pytest.approx(want)
     # Identical file: recognised, no new version.
     n_audit = len(store.audit_log())
@@ -147,8 +161,11 @@ def test_import_versions_diff_rollback(store_env: Store, tmp_path: Path,
     # diff of a changed file names the province, the indicator and the change.
     _, rows, _ = __import__("ingest_fixtures").detail_rows()
     changed = round(rows[0][2] - 0.05, 4)
-    g = write(tmp_path, "dti_2022_v3.xlsx", detail_workbook(edit=set_cells(
-        C4=changed, K4=round(rows[0][10] - 0.005, 4))))
+    g = write(
+        tmp_path,
+        "dti_2022_v3.xlsx",
+        detail_workbook(edit=set_cells(C4=changed, K4=round(rows[0][10] - 0.005, 4))),
+    )
     assert main(["diff", g]) == 0
     out = capsys.readouterr().out
     assert "1 provinces, 2 indicators differ" in out
@@ -157,7 +174,9 @@ def test_import_versions_diff_rollback(store_env: Store, tmp_path: Path,
     assert main(["versions", "--year", "2022", "--json"]) == 0
     vs = json.loads(capsys.readouterr().out)
     assert [(v["number"], v["current"], v["user"]) for v in vs] == [
-        (1, False, "bundle"), (2, True, "op")]
+        (1, False, "bundle"),
+        (2, True, "op"),
+    ]
     assert main(["rollback", "--year", "2022", "--to", "1", "--user", "op2"]) == 0
     assert store.versions(2022, "63")[0].current
     log = store.audit_log()
@@ -192,8 +211,9 @@ REJECTED: list[tuple[str, Any]] = [
 
 
 @pytest.mark.parametrize(("name", "make"), REJECTED, ids=[n for n, _ in REJECTED])
-def test_rejected_file_leaves_store_unchanged(store_env: Store, tmp_path: Path, name: str,
-                                              make: Any) -> None:
+def test_rejected_file_leaves_store_unchanged(
+    store_env: Store, tmp_path: Path, name: str, make: Any
+) -> None:
     before = dump(store_env)
     f = write(tmp_path, name, make())
     assert main(["import", f, "--year", "2022", "--replace", "--user", "op"]) in (1, 2)
@@ -206,8 +226,11 @@ def test_round_trip_template_fill_import_export(store_env: Store, tmp_path: Path
     out = tmp_path / "export.csv"
     assert main(["export", "--year", "2022", "--format", "csv", "--out", str(out)]) == 0
     exported = pd.read_csv(out, dtype={"province_code": str})
-    got = {(r["province_code"], ind): r[ind] for _, r in exported.iterrows()
-           for ind in (*framework(2022).inputs, "dti")}
+    got = {
+        (r["province_code"], ind): r[ind]
+        for _, r in exported.iterrows()
+        for ind in (*framework(2022).inputs, "dti")
+    }
     assert got == want  # exactly the 4-decimal figures typed in
     assert len(exported) == 63
 
@@ -219,31 +242,55 @@ def test_round_trip_34_set(store_env: Store, tmp_path: Path) -> None:
     fw = framework(2024)
     some = next(iter({pc for pc, _ in want}))
     w = fw.weights("dti")
-    assert want[(some, "dti")] == float(round4(sum(p * want[(some, c)] for c, p in w.items())
-                                               / 1000))
+    assert want[(some, "dti")] == float(
+        round4(sum(p * want[(some, c)] for c, p in w.items()) / 1000)
+    )
 
 
 def test_cli_end_to_end_subprocess(tmp_path: Path) -> None:
     """The real entry point in a fresh interpreter: exit codes and JSON on stdout."""
     f = write(tmp_path, "dti_2022.xlsx", detail_workbook())
-    env = {"PATH": "/usr/bin:/bin", "DTI_DB_URL": f"sqlite:///{tmp_path / 'x.db'}",
-           "DTI_CONFIG_DIR": str(tmp_path)}
-    p = subprocess.run([sys.executable, "-m", "data", "validate", f, "--json"], cwd=REPO,
-                       env=env, capture_output=True, text=True, check=False)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DTI_DB_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "DTI_CONFIG_DIR": str(tmp_path),
+    }
+    p = subprocess.run(
+        [sys.executable, "-m", "data", "validate", f, "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert p.returncode == 0, p.stderr
     assert json.loads(p.stdout)["ok"] is True
     bad = write(tmp_path, "bad.xlsx", detail_workbook(edit=set_cells(B10="Hà Nộii")))
-    p = subprocess.run([sys.executable, "-m", "data", "import", bad, "--replace"], cwd=REPO,
-                       env=env, capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "data", "import", bad, "--replace"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert p.returncode == 1
     assert "Ô B10" in p.stderr and "store is unchanged" in p.stderr
-    p = subprocess.run([sys.executable, "-m", "data", "nope"], cwd=REPO, env=env,
-                       capture_output=True, text=True, check=False)
+    p = subprocess.run(
+        [sys.executable, "-m", "data", "nope"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert p.returncode == 2
 
 
 def test_template_out_of_edition_is_usage_error(tmp_path: Path) -> None:
-    assert main(["template", "--year", "2022", "--unit-set", "34", "--out",
-                 str(tmp_path / "t.xlsx")]) == 2
+    assert (
+        main(["template", "--year", "2022", "--unit-set", "34", "--out", str(tmp_path / "t.xlsx")])
+        == 2
+    )
     wb = io.BytesIO((tmp_path / "t.xlsx").read_bytes()) if (tmp_path / "t.xlsx").exists() else None
     assert wb is None

@@ -17,7 +17,7 @@ def test_overview_in_browser_and_language_switch(app_server, browser, output_dir
     assert page.locator(CHART).count() >= 2
     page.screenshot(path=str(output_dir / "overview_vi.png"))
     # switching language keeps the page and the URL carries the choice
-    page.locator("[data-testid=\"stSidebar\"] label").filter(has_text="English").click()
+    page.locator('[data-testid="stSidebar"] label').filter(has_text="English").click()
     page.wait_for_selector("text=Hải Dương in the DTI ranking", timeout=30_000)
     page.wait_for_selector(CHART, timeout=30_000)
     assert "/overview" in page.url and "lang=en" in page.url

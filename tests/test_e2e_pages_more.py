@@ -32,12 +32,21 @@ def wait_ready(page, text):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-@pytest.mark.parametrize(("lang", "nav", "title"), [
-    ("vi", ["Bản đồ", "So sánh", "Phương pháp"],
-     ["Bản đồ chỉ số DTI", "So sánh các tỉnh", "Phương pháp"]),
-    ("en", ["Map", "Compare", "Methodology"],
-     ["Map of the provinces", "Compare provinces", "Method and sources"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "nav", "title"),
+    [
+        (
+            "vi",
+            ["Bản đồ", "So sánh", "Phương pháp"],
+            ["Bản đồ chỉ số DTI", "So sánh các tỉnh", "Phương pháp"],
+        ),
+        (
+            "en",
+            ["Map", "Compare", "Methodology"],
+            ["Map of the provinces", "Compare provinces", "Method and sources"],
+        ),
+    ],
+)
 def test_map_compare_methodology_in_browser(app_server, browser, output_dir, lang, nav, title):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     for link, heading, name in zip(nav, title, ["map", "compare", "methodology"], strict=True):

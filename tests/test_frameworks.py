@@ -17,8 +17,12 @@ def test_qd922_main_indices(edition):
     assert fw.total_points == 1000
     assert fw.points["gov_activity"] == 200 and fw.points["soc_activity"] == 150
     assert fw.weights("gov") == {
-        "awareness": 100, "institutions": 100, "infrastructure": 100,
-        "human_resources": 100, "cybersecurity": 100, "gov_activity": 200,
+        "awareness": 100,
+        "institutions": 100,
+        "infrastructure": 100,
+        "human_resources": 100,
+        "cybersecurity": 100,
+        "gov_activity": 200,
     }
     assert sum(fw.weights("econ").values()) == 650
     assert fw.composites == ("gov", "econ", "soc", "dti")

@@ -51,18 +51,27 @@ def wide(result: Any) -> dict[tuple[str, str], float]:
     return {(r.province_code, r.indicator): r.value for r in result.rows.itertuples()}
 
 
-def expected_values(edition: int = 2022, unit_set: str = "63", seed: int = 7,
-                    indicators: tuple[str, ...] | None = None) -> dict[tuple[str, str], float]:
+def expected_values(
+    edition: int = 2022,
+    unit_set: str = "63",
+    seed: int = 7,
+    indicators: tuple[str, ...] | None = None,
+) -> dict[tuple[str, str], float]:
     fw = framework(edition)
     keep = indicators or (*fw.inputs, "dti")
-    return {(pc, ind): v for pc, vals in seeded_values(edition, unit_set, seed).items()
-            for ind, v in vals.items() if ind in keep}
+    return {
+        (pc, ind): v
+        for pc, vals in seeded_values(edition, unit_set, seed).items()
+        for ind, v in vals.items()
+        if ind in keep
+    }
 
 
 def set_cells(**cells: Any) -> Any:
     def edit(ws: Any) -> None:
         for ref, value in cells.items():
             ws[ref] = value
+
     return edit
 
 
@@ -106,8 +115,9 @@ def test_csv_comma_without_bom_year_option() -> None:
 def test_ods() -> None:
     header, rows, _ = detail_rows()
     buf = io.BytesIO()
-    pd.DataFrame(rows, columns=header).to_excel(buf, engine="odf", sheet_name="DTI 2022",
-                                                 index=False)
+    pd.DataFrame(rows, columns=header).to_excel(
+        buf, engine="odf", sheet_name="DTI 2022", index=False
+    )
     res = parse(buf.getvalue(), "bang.ods")
     assert res.ok, [p.message_en for p in res.problems]
     assert res.edition == 2022  # from the sheet name
@@ -117,8 +127,15 @@ def test_ods() -> None:
 def test_header_variants_shuffled_columns_no_rank() -> None:
     header, rows, _ = detail_rows()
     variants = [
-        unicodedata.normalize("NFD", "CHỈ SỐ NHẬN THỨC SỐ"), "the che so", "Hạ tầng số",
-        "nhân lực số", "ATTT", "HĐ CQS", "Hoạt động KTS", "Chỉ số hoạt động XHS", "PDTI",
+        unicodedata.normalize("NFD", "CHỈ SỐ NHẬN THỨC SỐ"),
+        "the che so",
+        "Hạ tầng số",
+        "nhân lực số",
+        "ATTT",
+        "HĐ CQS",
+        "Hoạt động KTS",
+        "Chỉ số hoạt động XHS",
+        "PDTI",
     ]
     order = [8, 0, 3, 2, 1, 7, 6, 5, 4]  # dti first, then indices in another order
     wb = openpyxl.Workbook()
@@ -134,16 +151,19 @@ def test_header_variants_shuffled_columns_no_rank() -> None:
     assert wide(res) == pytest.approx(expected_values())
 
 
-@pytest.mark.parametrize(("text", "want"), [
-    ("Chỉ số Nhận thức số", ("awareness", "value")),
-    ("NHAN THUC SO", ("awareness", "value")),
-    ("Xếp hạng DTI", ("dti", "rank")),
-    ("Xếp hạng Chính quyền số", ("gov", "rank")),
-    ("CQS", ("gov", "value")),
-    ("Hoạt động CQS", ("gov_activity", "value")),
-    ("DTI", ("dti", "value")),
-    ("STT", ("", "ignore")),
-])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Chỉ số Nhận thức số", ("awareness", "value")),
+        ("NHAN THUC SO", ("awareness", "value")),
+        ("Xếp hạng DTI", ("dti", "rank")),
+        ("Xếp hạng Chính quyền số", ("gov", "rank")),
+        ("CQS", ("gov", "value")),
+        ("Hoạt động CQS", ("gov_activity", "value")),
+        ("DTI", ("dti", "value")),
+        ("STT", ("", "ignore")),
+    ],
+)
 def test_header_aliases(text: str, want: tuple[str, str]) -> None:
     assert classify_header([text], {}) == want
 
@@ -153,10 +173,18 @@ def test_header_key_folds_case_diacritics_and_prefix() -> None:
     assert header_key(unicodedata.normalize("NFD", "Thể chế số")) == "thecheso"
 
 
-@pytest.mark.parametrize(("text", "kind", "value"), [
-    ("0,6383", "num", 0.6383), (" 0.6383 ", "num", 0.6383), (1, "num", 1.0),
-    ("", "empty", None), ("-", "empty", None), ("abc", "text", None), (True, "text", None),
-])
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("0,6383", "num", 0.6383),
+        (" 0.6383 ", "num", 0.6383),
+        (1, "num", 1.0),
+        ("", "empty", None),
+        ("-", "empty", None),
+        ("abc", "text", None),
+        (True, "text", None),
+    ],
+)
 def test_to_number(text: Any, kind: str, value: float | None) -> None:
     assert to_number(text) == (kind, value)
 
@@ -218,8 +246,9 @@ def test_scale_ambiguous_is_refused_then_given() -> None:
 # --------------------------------------------------------------------------- mapping
 
 
-def test_unmapped_header_then_mapping_then_saved(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unmapped_header_then_mapping_then_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DTI_CONFIG_DIR", str(tmp_path))
     data = detail_workbook(edit=set_cells(K3="Điểm tổng hợp cuối cùng"))
     res = parse(data, NAME)
@@ -231,7 +260,8 @@ def test_unmapped_header_then_mapping_then_saved(tmp_path: Path,
     assert wide(res2) == pytest.approx(expected_values())
     save_mappings({"Điểm tổng hợp cuối cùng": "dti"})
     assert json.loads((tmp_path / "header_mappings.json").read_text("utf-8")) == {
-        "Điểm tổng hợp cuối cùng": "dti"}
+        "Điểm tổng hợp cuối cùng": "dti"
+    }
     assert load_saved_mappings() == {"Điểm tổng hợp cuối cùng": "dti"}
     assert parse(data, NAME).ok  # reused without --mapping
 
@@ -369,9 +399,9 @@ def test_zip_bomb_with_lying_header() -> None:
     # Patch the central directory's uncompressed size of the big member to 10 bytes.
     pos = 0
     while (pos := raw.find(b"PK\x01\x02", pos)) >= 0:
-        name_len = int.from_bytes(raw[pos + 28:pos + 30], "little")
-        if raw[pos + 46:pos + 46 + name_len] == b"xl/worksheets/sheet1.xml":
-            raw[pos + 24:pos + 28] = (10).to_bytes(4, "little")
+        name_len = int.from_bytes(raw[pos + 28 : pos + 30], "little")
+        if raw[pos + 46 : pos + 46 + name_len] == b"xl/worksheets/sheet1.xml":
+            raw[pos + 24 : pos + 28] = (10).to_bytes(4, "little")
         pos += 4
     res = parse(bytes(raw), NAME, limits=Limits(max_unzipped_bytes=1024 * 1024))
     assert res.errors and res.errors[0].code in {"ZIP_BOMB", "UNREADABLE"}
@@ -380,12 +410,16 @@ def test_zip_bomb_with_lying_header() -> None:
 
 def billion_laughs_xlsx() -> bytes:
     base = detail_workbook()
-    lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                      for i in range(1, 10))
-           + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-           b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
-           b"</sheetData></worksheet>")
+    lol = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+            for i in range(1, 10)
+        )
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(base)) as zin, zipfile.ZipFile(out, "w") as zout:
         for n in zin.namelist():
@@ -409,11 +443,14 @@ def test_defusedxml_stays_installed_and_guards_openpyxl() -> None:
     assert "Entities" in repr(info.value.__context__) or "invalid XML" in str(info.value)
 
 
-@pytest.mark.parametrize(("data", "name", "actual"), [
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, NAME, "unknown binary"),
-    (b"%PDF-1.7\n...", NAME, "PDF"),
-    ("Tỉnh,DTI\nHà Nội,0.5\n".encode(), NAME, "text/CSV"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "actual"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, NAME, "unknown binary"),
+        (b"%PDF-1.7\n...", NAME, "PDF"),
+        ("Tỉnh,DTI\nHà Nội,0.5\n".encode(), NAME, "text/CSV"),
+    ],
+)
 def test_wrong_file_type(data: bytes, name: str, actual: str) -> None:
     p = only(parse(data, name), "WRONG_TYPE")
     assert actual in p.message_en and ".xlsx" in p.message_en
@@ -453,22 +490,33 @@ def test_year_missing_then_given() -> None:
 
 
 def test_every_problem_reported_together() -> None:
-    res = parse(detail_workbook(edit=set_cells(B10="Hà Nộii", E12="x?", D7=1.5,
-                                               K20="=C20")), NAME)
+    res = parse(detail_workbook(edit=set_cells(B10="Hà Nộii", E12="x?", D7=1.5, K20="=C20")), NAME)
     located = {p.code: p.cell for p in res.errors}
-    assert located == {"UNKNOWN_PROVINCE": "B10", "NON_NUMERIC": "E12", "OUT_OF_RANGE": "D7",
-                       "FORMULA_NO_VALUE": "K20", "MISSING_PROVINCE": None}
+    assert located == {
+        "UNKNOWN_PROVINCE": "B10",
+        "NON_NUMERIC": "E12",
+        "OUT_OF_RANGE": "D7",
+        "FORMULA_NO_VALUE": "K20",
+        "MISSING_PROVINCE": None,
+    }
 
 
 def test_recompute_matches_metrics_scoring() -> None:
     vals = seeded_values(2022, "63", 11)
-    tidy = pd.DataFrame([(2022, "63", pc, ind, v) for pc, d in vals.items()
-                         for ind, v in d.items() if ind in framework(2022).inputs],
-                        columns=["edition", "unit_set", "province_code", "indicator", "value"])
+    tidy = pd.DataFrame(
+        [
+            (2022, "63", pc, ind, v)
+            for pc, d in vals.items()
+            for ind, v in d.items()
+            if ind in framework(2022).inputs
+        ],
+        columns=["edition", "unit_set", "province_code", "indicator", "value"],
+    )
     ref = compute_scores(tidy, {2022: framework(2022)})
     ref = ref[ref.indicator.isin(framework(2022).composites)]
-    mine = recompute({(r.province_code, r.indicator): r.value for r in tidy.itertuples()},
-                     framework(2022))
+    mine = recompute(
+        {(r.province_code, r.indicator): r.value for r in tidy.itertuples()}, framework(2022)
+    )
     assert len(mine) == len(ref) == 63 * 4
     for r in ref.itertuples():
         assert mine[(r.province_code, r.indicator)] == pytest.approx(r.recomputed, abs=1e-12)

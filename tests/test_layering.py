@@ -6,8 +6,18 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-IO_MODULES = {"sqlalchemy", "psycopg", "openpyxl", "python_calamine", "requests", "urllib",
-              "socket", "subprocess", "shutil", "tempfile"}
+IO_MODULES = {
+    "sqlalchemy",
+    "psycopg",
+    "openpyxl",
+    "python_calamine",
+    "requests",
+    "urllib",
+    "socket",
+    "subprocess",
+    "shutil",
+    "tempfile",
+}
 
 
 def imports(path: Path) -> set[str]:
@@ -43,8 +53,9 @@ def calls(path: Path) -> set[str]:
 
 
 def files(folder: str, include_main: bool = True) -> list[Path]:
-    return [p for p in sorted((REPO / folder).glob("*.py"))
-            if include_main or p.name != "__main__.py"]
+    return [
+        p for p in sorted((REPO / folder).glob("*.py")) if include_main or p.name != "__main__.py"
+    ]
 
 
 @pytest.mark.parametrize("folder", ["data", "metrics", "charts", "i18n"])
@@ -59,10 +70,13 @@ def test_metrics_and_charts_do_no_io(folder):
     for path in files(folder, include_main=False):
         mods = imports(path)
         assert not (mods & IO_MODULES), (path, mods & IO_MODULES)
-        assert not (full_imports(path) & {"data.store", "data.dataset", "data.ingest",
-                                          "data.export", "data.__main__"}), path
-        assert not ({"open", "read_csv", "read_excel", "to_csv", "to_excel", "connect"}
-                    & calls(path)), path
+        assert not (
+            full_imports(path)
+            & {"data.store", "data.dataset", "data.ingest", "data.export", "data.__main__"}
+        ), path
+        assert not (
+            {"open", "read_csv", "read_excel", "to_csv", "to_excel", "connect"} & calls(path)
+        ), path
 
 
 def test_metrics_import_no_plotly():

@@ -23,8 +23,16 @@ FWS = {2020: pillar_framework(2020), 2021: tiny_framework(2021), 2022: tiny_fram
 
 
 def test_trend_span_cagr_best_worst() -> None:
-    r = scores_frame({(2020, "01"): 0.30, (2021, "01"): 0.40, (2022, "01"): 0.49,
-                      (2020, "02"): 0.35, (2021, "02"): 0.45, (2022, "02"): 0.48})
+    r = scores_frame(
+        {
+            (2020, "01"): 0.30,
+            (2021, "01"): 0.40,
+            (2022, "01"): 0.49,
+            (2020, "02"): 0.35,
+            (2021, "02"): 0.45,
+            (2022, "02"): 0.48,
+        }
+    )
     t = trend(r, FWS).set_index("province_code")
     # 2020 has another framework: the span starts in 2021
     assert t.at["01", "first_edition"] == 2021 and bool(t.at["01", "break_in_series"])
@@ -45,10 +53,18 @@ def test_trend_cagr_over_two_years() -> None:
 
 
 TWO_YEARS = {
-    (2021, "01"): {"awareness": 0.50, "gov_activity": 0.40, "econ_activity": 0.30,
-                   "soc_activity": 0.20},
-    (2022, "01"): {"awareness": 0.60, "gov_activity": 0.55, "econ_activity": 0.30,
-                   "soc_activity": 0.10},
+    (2021, "01"): {
+        "awareness": 0.50,
+        "gov_activity": 0.40,
+        "econ_activity": 0.30,
+        "soc_activity": 0.20,
+    },
+    (2022, "01"): {
+        "awareness": 0.60,
+        "gov_activity": 0.55,
+        "econ_activity": 0.30,
+        "soc_activity": 0.10,
+    },
 }
 
 
@@ -70,8 +86,12 @@ def test_contributions_hand_computed_and_close_on_published() -> None:
 
 
 def test_contributions_across_framework_break_flagged_not_computed() -> None:
-    v = values_frame({(2020, "01"): {"gov": 0.3, "econ": 0.2, "soc": 0.1},
-                      **{k: d for k, d in TWO_YEARS.items() if k[0] == 2021}})
+    v = values_frame(
+        {
+            (2020, "01"): {"gov": 0.3, "econ": 0.2, "soc": 0.1},
+            **{k: d for k, d in TWO_YEARS.items() if k[0] == 2021},
+        }
+    )
     c = contributions(compute_scores(v, FWS), FWS, 2021, "63")
     assert len(c) == 1 and not c["comparable"].iloc[0]
     assert c["contribution"].isna().all() and c["dti_change"].isna().all()
@@ -88,8 +108,7 @@ unit = st.integers(0, 10000).map(lambda i: i / 10000)
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(unit, unit, unit, unit, unit, unit, unit, unit), min_size=1,
-                max_size=6))
+@given(st.lists(st.tuples(unit, unit, unit, unit, unit, unit, unit, unit), min_size=1, max_size=6))
 def test_contributions_sum_exactly_to_the_change(rows) -> None:
     keys = ["awareness", "gov_activity", "econ_activity", "soc_activity"]
     data = {}
@@ -98,18 +117,29 @@ def test_contributions_sum_exactly_to_the_change(rows) -> None:
         data[(2022, f"{i:02d}")] = dict(zip(keys, r[4:], strict=True))
     scores = compute_scores(values_frame(data), FWS)
     c = contributions(scores, FWS, 2022, "63")
-    raw = scores[scores["indicator"] == "dti"].pivot(index="province_code", columns="edition",
-                                                     values="raw")
+    raw = scores[scores["indicator"] == "dti"].pivot(
+        index="province_code", columns="edition", values="raw"
+    )
     for code, part in c.groupby("province_code"):
         inputs = part[part["indicator"] != "rounding"]["contribution"].sum()
         assert inputs == pytest.approx(raw.at[code, 2022] - raw.at[code, 2021], abs=1e-12)
         assert part["contribution"].sum() == pytest.approx(part["dti_change"].iloc[0], abs=1e-12)
-        assert abs(part.loc[part["indicator"] == "rounding", "contribution"].iloc[0]) <= 1e-4 + 1e-12
+        assert (
+            abs(part.loc[part["indicator"] == "rounding", "contribution"].iloc[0]) <= 1e-4 + 1e-12
+        )
 
 
 def test_rank_change_decomposition_hand_computed() -> None:
-    r = scores_frame({(2021, "A"): 0.9, (2021, "B"): 0.8, (2021, "C"): 0.7,
-                      (2022, "A"): 0.85, (2022, "B"): 0.75, (2022, "C"): 0.8})
+    r = scores_frame(
+        {
+            (2021, "A"): 0.9,
+            (2021, "B"): 0.8,
+            (2021, "C"): 0.7,
+            (2022, "A"): 0.85,
+            (2022, "B"): 0.75,
+            (2022, "C"): 0.8,
+        }
+    )
     d = rank_change_decomposition(r, FWS, 2022, "63").set_index("province_code")
     assert d.at["C", "prev_rank"] == 3 and d.at["C", "rank"] == 2
     assert d.at["C", "counterfactual_rank"] == 2  # 0.8 vs old A .9, B .8 -> only A above

@@ -15,8 +15,10 @@ REGIONS = {"A": "N", "B": "S", "C": "N", "D": "S", "E": "N"}
 
 @pytest.fixture()
 def ranked():
-    return scores_frame({(2022, "A"): 0.9, (2022, "B"): 0.8, (2022, "C"): 0.8,
-                         (2022, "D"): 0.7, (2022, "E"): 0.4}, regions=REGIONS)
+    return scores_frame(
+        {(2022, "A"): 0.9, (2022, "B"): 0.8, (2022, "C"): 0.8, (2022, "D"): 0.7, (2022, "E"): 0.4},
+        regions=REGIONS,
+    )
 
 
 def test_distances_hand_computed(ranked) -> None:

@@ -6,15 +6,23 @@ import pandas as pd
 
 from data.frameworks import Framework, Indicator
 
-TINY_POINTS = {"awareness": 100.0, "gov_activity": 200.0, "econ_activity": 150.0,
-               "soc_activity": 150.0}
+TINY_POINTS = {
+    "awareness": 100.0,
+    "gov_activity": 200.0,
+    "econ_activity": 150.0,
+    "soc_activity": 150.0,
+}
 
 
 def tiny_framework(edition: int = 2022, points: dict[str, float] | None = None) -> Framework:
     """awareness (foundation of every pillar) + three activity indices, 600 points."""
     pts = points or TINY_POINTS
-    pill = {"awareness": ("gov", "econ", "soc"), "gov_activity": ("gov",),
-            "econ_activity": ("econ",), "soc_activity": ("soc",)}
+    pill = {
+        "awareness": ("gov", "econ", "soc"),
+        "gov_activity": ("gov",),
+        "econ_activity": ("econ",),
+        "soc_activity": ("soc",),
+    }
     inds = [Indicator(c, "activity", p, pill[c], c, c) for c, p in pts.items()]
     inds += [Indicator(p, "pillar", None, (), p, p) for p in ("gov", "econ", "soc")]
     inds.append(Indicator("dti", "total", None, (), "DTI", "DTI"))
@@ -24,33 +32,63 @@ def tiny_framework(edition: int = 2022, points: dict[str, float] | None = None) 
 
 def pillar_framework(edition: int = 2020) -> Framework:
     """The 2020 shape: the three pillars are the inputs (400/300/300)."""
-    inds = (Indicator("gov", "pillar", 400.0, ("gov",), "gov", "gov"),
-            Indicator("econ", "pillar", 300.0, ("econ",), "econ", "econ"),
-            Indicator("soc", "pillar", 300.0, ("soc",), "soc", "soc"),
-            Indicator("dti", "total", None, (), "DTI", "DTI"))
-    return Framework(edition, inds, "test", {"gov": ("gov",), "econ": ("econ",),
-                                             "soc": ("soc",)})
+    inds = (
+        Indicator("gov", "pillar", 400.0, ("gov",), "gov", "gov"),
+        Indicator("econ", "pillar", 300.0, ("econ",), "econ", "econ"),
+        Indicator("soc", "pillar", 300.0, ("soc",), "soc", "soc"),
+        Indicator("dti", "total", None, (), "DTI", "DTI"),
+    )
+    return Framework(edition, inds, "test", {"gov": ("gov",), "econ": ("econ",), "soc": ("soc",)})
 
 
-def values_frame(data: dict[tuple[int, str], dict[str, float]], unit_set: str = "63") -> pd.DataFrame:
+def values_frame(
+    data: dict[tuple[int, str], dict[str, float]], unit_set: str = "63"
+) -> pd.DataFrame:
     """{(edition, code): {indicator: value}} -> tidy values."""
-    rows = [{"edition": e, "unit_set": unit_set, "province_code": c, "indicator": i,
-             "value": v} for (e, c), d in data.items() for i, v in d.items()]
+    rows = [
+        {"edition": e, "unit_set": unit_set, "province_code": c, "indicator": i, "value": v}
+        for (e, c), d in data.items()
+        for i, v in d.items()
+    ]
     return pd.DataFrame(rows)
 
 
 def units_frame(regions: dict[str, str], unit_set: str = "63") -> pd.DataFrame:
-    return pd.DataFrame([{"unit_set": unit_set, "province_code": c, "name": f"P{c}",
-                          "region_code": r, "region": r} for c, r in regions.items()])
+    return pd.DataFrame(
+        [
+            {
+                "unit_set": unit_set,
+                "province_code": c,
+                "name": f"P{c}",
+                "region_code": r,
+                "region": r,
+            }
+            for c, r in regions.items()
+        ]
+    )
 
 
-def scores_frame(data: dict[tuple[int, str], float], indicator: str = "dti",
-                 regions: dict[str, str] | None = None, unit_set: str = "63") -> pd.DataFrame:
+def scores_frame(
+    data: dict[tuple[int, str], float],
+    indicator: str = "dti",
+    regions: dict[str, str] | None = None,
+    unit_set: str = "63",
+) -> pd.DataFrame:
     """Already-scored rows {(edition, code): score} ranked with rank_scores."""
     from metrics.ranking import rank_scores
 
-    rows = pd.DataFrame([{"edition": e, "unit_set": unit_set, "province_code": c,
-                          "indicator": indicator, "score": s} for (e, c), s in data.items()])
+    rows = pd.DataFrame(
+        [
+            {
+                "edition": e,
+                "unit_set": unit_set,
+                "province_code": c,
+                "indicator": indicator,
+                "score": s,
+            }
+            for (e, c), s in data.items()
+        ]
+    )
     codes = sorted(rows["province_code"].unique())
     regions = regions or dict.fromkeys(codes, "R")
     return rank_scores(rows, units_frame(regions, unit_set))

@@ -29,12 +29,18 @@ def prov_frame(ranked, kind="illustrative"):
     return p
 
 
-RANKED = ranked_frame([
-    (2023, "30", "dti", 0.60, 3), (2023, "31", "dti", 0.62, 2), (2023, "33", "dti", 0.57, 4),
-    (2023, "01", "dti", 0.90, 1),
-    (2024, "30", "dti", 0.55, 3), (2024, "31", "dti", 0.70, 1), (2024, "33", "dti", 0.58, 2),
-    (2024, "01", "dti", float("nan"), pd.NA),
-])
+RANKED = ranked_frame(
+    [
+        (2023, "30", "dti", 0.60, 3),
+        (2023, "31", "dti", 0.62, 2),
+        (2023, "33", "dti", 0.57, 4),
+        (2023, "01", "dti", 0.90, 1),
+        (2024, "30", "dti", 0.55, 3),
+        (2024, "31", "dti", 0.70, 1),
+        (2024, "33", "dti", 0.58, 2),
+        (2024, "01", "dti", float("nan"), pd.NA),
+    ]
+)
 PROV = prov_frame(RANKED)
 
 
@@ -50,8 +56,9 @@ def test_tile_grid_covers_every_unit_once_on_distinct_cells(unit_set):
     assert sorted(isl["key"]) == ["hoang_sa", "truong_sa"]
     assert (isl["col"] > grid["col"].max() - 0.5).all()
     # Hoàng Sa is north of Trường Sa
-    assert isl.set_index("key").loc["hoang_sa", "row"] < isl.set_index("key").loc["truong_sa",
-                                                                                    "row"]
+    assert (
+        isl.set_index("key").loc["hoang_sa", "row"] < isl.set_index("key").loc["truong_sa", "row"]
+    )
 
 
 def test_tile_grid_shape_north_wide_centre_narrow_delta_south():
@@ -75,11 +82,22 @@ def test_check_grid_rejects_duplicates_and_gaps():
 
 
 def test_map_tiles_keeps_every_tile_and_joins_values():
-    grid = pd.DataFrame({"code": ["30", "31", "01"], "row": [0, 0, 1], "col": [0, 1, 0],
-                         "short": ["HD", "HP", "HN"]})
-    units = pd.DataFrame({"unit_set": "63", "province_code": ["30", "31", "01"],
-                          "name": ["Hải Dương", "Hải Phòng", "Hà Nội"],
-                          "region_code": "DBSH"})
+    grid = pd.DataFrame(
+        {
+            "code": ["30", "31", "01"],
+            "row": [0, 0, 1],
+            "col": [0, 1, 0],
+            "short": ["HD", "HP", "HN"],
+        }
+    )
+    units = pd.DataFrame(
+        {
+            "unit_set": "63",
+            "province_code": ["30", "31", "01"],
+            "name": ["Hải Dương", "Hải Phòng", "Hà Nội"],
+            "region_code": "DBSH",
+        }
+    )
     prov = PROV.copy()
     prov.loc[(prov["province_code"] == "31") & (prov["edition"] == 2024), "kind"] = "published"
     tiles = map_tiles(RANKED, prov, grid, units, 2024, "63")
@@ -87,8 +105,7 @@ def test_map_tiles_keeps_every_tile_and_joins_values():
     hd = tiles.iloc[0]
     assert (hd["score"], int(hd["rank"]), int(hd["n"])) == (0.55, 3, 3)
     assert pd.isna(tiles.iloc[2]["score"]) and pd.isna(tiles.iloc[2]["rank"])
-    assert kind_counts(tiles) == {"published": 1, "uploaded": 0, "illustrative": 2,
-                                  "missing": 1}
+    assert kind_counts(tiles) == {"published": 1, "uploaded": 0, "illustrative": 2, "missing": 1}
     assert len(RANKED) == 8  # input untouched
 
 
@@ -105,14 +122,20 @@ def test_nearest_by_score_distance_with_ties_to_better_rank():
     assert nearest(RANKED, "30", 2024, k=5) == ["33", "31"]
     assert nearest(RANKED, "30", 2023, k=5, among=["33", "01"]) == ["33", "01"]
     assert nearest(RANKED, "01", 2024) == []
-    tie = ranked_frame([(2024, "30", "dti", 0.5, 2), (2024, "02", "dti", 0.6, 1),
-                        (2024, "04", "dti", 0.4, 3)])
+    tie = ranked_frame(
+        [(2024, "30", "dti", 0.5, 2), (2024, "02", "dti", 0.6, 1), (2024, "04", "dti", 0.4, 3)]
+    )
     assert nearest(tie, "30", 2024, k=1) == ["02"]  # equal distance: the better rank
 
 
 def test_region_peers_puts_home_first():
-    units = pd.DataFrame({"unit_set": "63", "province_code": ["30", "31", "33", "01"],
-                          "region_code": ["DBSH", "DBSH", "TN", "DBSH"]})
+    units = pd.DataFrame(
+        {
+            "unit_set": "63",
+            "province_code": ["30", "31", "33", "01"],
+            "region_code": ["DBSH", "DBSH", "TN", "DBSH"],
+        }
+    )
     assert region_peers(RANKED, units, "30", "DBSH", 2023) == ["30", "31", "01"]
 
 
@@ -137,7 +160,11 @@ def test_rank_paths_and_slope_by_hand():
 def test_side_by_side_keeps_missing_pairs():
     sbs = side_by_side(RANKED, PROV, ["30", "01"], 2024, ["dti", "gov"])
     assert sbs[["indicator", "province_code"]].values.tolist() == [
-        ["dti", "30"], ["dti", "01"], ["gov", "30"], ["gov", "01"]]
+        ["dti", "30"],
+        ["dti", "01"],
+        ["gov", "30"],
+        ["gov", "01"],
+    ]
     assert sbs.loc[0, "score"] == 0.55 and int(sbs.loc[0, "rank"]) == 3
     assert sbs["score"].iloc[1:].isna().all()
 
@@ -151,16 +178,25 @@ def test_framework_rows_weights():
     assert rows["share"].sum() == pytest.approx(1.0)
     r2020 = framework_rows(framework(2020)).set_index("indicator")
     assert r2020.loc["gov", "share"] == 0.4 and r2020.loc["dti", "members"] == (
-        "gov", "econ", "soc")
+        "gov",
+        "econ",
+        "soc",
+    )
 
 
 def test_sources_groups_by_url_and_splits_joined_sources():
-    pub = pd.DataFrame({
-        "edition": [2022, 2022, 2021, 2020],
-        "indicator": ["dti", "gov", "dti", "dti"],
-        "source": ["https://a.vn/x", "https://a.vn/x", "https://www.b.vn/y | https://a.vn/x",
-                   "https://www.b.vn/y"],
-    })
+    pub = pd.DataFrame(
+        {
+            "edition": [2022, 2022, 2021, 2020],
+            "indicator": ["dti", "gov", "dti", "dti"],
+            "source": [
+                "https://a.vn/x",
+                "https://a.vn/x",
+                "https://www.b.vn/y | https://a.vn/x",
+                "https://www.b.vn/y",
+            ],
+        }
+    )
     out = sources(pub)
     assert out["source"].tolist() == ["https://a.vn/x", "https://www.b.vn/y"]
     assert out["n"].tolist() == [3, 2]
@@ -170,12 +206,14 @@ def test_sources_groups_by_url_and_splits_joined_sources():
 
 
 def test_provenance_shares_by_hand():
-    prov = pd.DataFrame({
-        "edition": [2024] * 4 + [2023] * 2, "unit_set": ["63"] * 6,
-        "province_code": ["01", "02", "04", "06", "01", "02"],
-        "kind": ["published", "illustrative", "illustrative", "illustrative", "uploaded",
-                 None],
-    })
+    prov = pd.DataFrame(
+        {
+            "edition": [2024] * 4 + [2023] * 2,
+            "unit_set": ["63"] * 6,
+            "province_code": ["01", "02", "04", "06", "01", "02"],
+            "kind": ["published", "illustrative", "illustrative", "illustrative", "uploaded", None],
+        }
+    )
     out = provenance_shares(prov).set_index("edition")
     assert out.loc[2024, "n"] == 4 and out.loc[2024, "share_published"] == 0.25
     assert out.loc[2024, "share_illustrative"] == 0.75
@@ -184,12 +222,14 @@ def test_provenance_shares_by_hand():
 
 
 def test_merger_rows():
-    units = pd.DataFrame({
-        "unit_set": ["63", "63", "63", "34", "34"],
-        "province_code": ["31", "30", "01", "31", "01"],
-        "name": ["Hải Phòng", "Hải Dương", "Hà Nội", "Hải Phòng", "Hà Nội"],
-        "successor_code": ["31", "31", "01", None, None],
-    })
+    units = pd.DataFrame(
+        {
+            "unit_set": ["63", "63", "63", "34", "34"],
+            "province_code": ["31", "30", "01", "31", "01"],
+            "name": ["Hải Phòng", "Hải Dương", "Hà Nội", "Hải Phòng", "Hà Nội"],
+            "successor_code": ["31", "31", "01", None, None],
+        }
+    )
     out = merger_rows(units).set_index("code")
     assert out.loc["31", "predecessors"] == ["30", "31"]
     assert out.loc["31", "predecessor_names"] == ["Hải Dương", "Hải Phòng"]

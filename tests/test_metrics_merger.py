@@ -13,11 +13,13 @@ IDX = ["awareness", "gov_activity", "econ_activity", "soc_activity"]
 
 
 def test_mean_of_predecessors_rounded_then_scored() -> None:
-    v = values_frame({
-        (2022, "30"): dict(zip(IDX, [0.80, 0.60, 0.40, 0.20], strict=True)),
-        (2022, "31"): dict(zip(IDX, [0.90, 0.70, 0.55, 0.30], strict=True)),
-        (2022, "01"): dict(zip(IDX, [0.12345, 0.5, 0.5, 0.5], strict=True)),
-    })
+    v = values_frame(
+        {
+            (2022, "30"): dict(zip(IDX, [0.80, 0.60, 0.40, 0.20], strict=True)),
+            (2022, "31"): dict(zip(IDX, [0.90, 0.70, 0.55, 0.30], strict=True)),
+            (2022, "01"): dict(zip(IDX, [0.12345, 0.5, 0.5, 0.5], strict=True)),
+        }
+    )
     succ = {"30": "31", "31": "31", "01": "01"}
     pf = pro_forma_values(v, FW, succ).set_index(["province_code", "indicator"])["value"]
     assert pf[("31", "awareness")] == pytest.approx(0.85)
@@ -31,8 +33,9 @@ def test_mean_of_predecessors_rounded_then_scored() -> None:
 
 
 def test_missing_predecessor_value_makes_merged_value_missing() -> None:
-    v = values_frame({(2022, "30"): {"awareness": 0.8}, (2022, "31"): {"awareness": 0.9,
-                                                                      "gov_activity": 0.5}})
+    v = values_frame(
+        {(2022, "30"): {"awareness": 0.8}, (2022, "31"): {"awareness": 0.9, "gov_activity": 0.5}}
+    )
     pf = pro_forma_values(v, FW, {"30": "31", "31": "31"}).set_index("indicator")["value"]
     assert pf["awareness"] == pytest.approx(0.85)
     assert pd.isna(pf["gov_activity"])
@@ -49,18 +52,25 @@ def test_bundled_2024_pro_forma_equals_published_34_group() -> None:
     succ = {c: successor(c) for c in by_code("63")}
     pf = pro_forma_values(values, fws, succ, editions=[2024])
     got = pf.set_index(["province_code", "indicator"])["value"]
-    want = values[(values["edition"] == 2024) & (values["unit_set"] == "34")
-                  & values["indicator"].isin(fws[2024].inputs)]
+    want = values[
+        (values["edition"] == 2024)
+        & (values["unit_set"] == "34")
+        & values["indicator"].isin(fws[2024].inputs)
+    ]
     want = want.set_index(["province_code", "indicator"])["value"].astype(float)
     assert len(want) == 34 * 8
-    pd.testing.assert_series_equal(got.reindex(want.index), want, check_names=False,
-                                   atol=1e-12, rtol=0)
+    pd.testing.assert_series_equal(
+        got.reindex(want.index), want, check_names=False, atol=1e-12, rtol=0
+    )
     # scored, the pro-forma reproduces the 34-group scores (official totals within 0.0001)
     ds = build_dataset(values)
     res = pro_forma_results(values, fws, succ, ds.units, editions=[2024])
     mine = res[res["indicator"] == "dti"].set_index("province_code")["score"]
-    off = ds.ranked[(ds.ranked["edition"] == 2024) & (ds.ranked["unit_set"] == "34")
-                    & (ds.ranked["indicator"] == "dti")].set_index("province_code")["score"]
+    off = ds.ranked[
+        (ds.ranked["edition"] == 2024)
+        & (ds.ranked["unit_set"] == "34")
+        & (ds.ranked["indicator"] == "dti")
+    ].set_index("province_code")["score"]
     assert (mine.reindex(off.index) - off).abs().max() <= 0.0001 + 1e-9
     assert mine["31"] == pytest.approx(0.7857)  # Hải Phòng = old Hải Phòng + Hải Dương
 

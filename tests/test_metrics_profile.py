@@ -25,8 +25,11 @@ def ds():
 
 def test_profile_hai_duong_2023_is_consistent(ds) -> None:
     p = build_profile(ds, "30", 2023, draws=300)
-    r = ds.ranked[(ds.ranked["edition"] == 2023) & (ds.ranked["unit_set"] == "63")
-                  & (ds.ranked["indicator"] == "dti")].set_index("province_code")
+    r = ds.ranked[
+        (ds.ranked["edition"] == 2023)
+        & (ds.ranked["unit_set"] == "63")
+        & (ds.ranked["indicator"] == "dti")
+    ].set_index("province_code")
     assert p["dti"] == r.at["30", "score"] and p["dti_rank"] == r.at["30", "rank"]
     assert p["region_code"] == "DBSH" and p["region_n"] == 11
     assert set(p["pillars"]) == {"gov", "econ", "soc"}
@@ -58,19 +61,43 @@ def test_profile_across_framework_break_not_computed(ds) -> None:
 
 def _run(args: list[str], db: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DTI_DB_URL": f"sqlite:///{db}"}
-    return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "metrics", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_profile_json_and_errors(tmp_path: Path) -> None:
     db = tmp_path / "dti.sqlite"
-    res = _run(["profile", "--province", "Hai Duong", "--year", "2023", "--draws", "200",
-                "--json"], db)
+    res = _run(
+        ["profile", "--province", "Hai Duong", "--year", "2023", "--draws", "200", "--json"], db
+    )
     assert res.returncode == 0, res.stderr
     p = json.loads(res.stdout)
-    for key in ("province", "province_code", "year", "dti", "dti_rank", "pillars", "region",
-                "region_rank", "yoy", "gap_to_next_rank", "gap_to_leader", "strengths",
-                "weaknesses", "rank_interval_90", "tier", "percentile", "peers", "target"):
+    for key in (
+        "province",
+        "province_code",
+        "year",
+        "dti",
+        "dti_rank",
+        "pillars",
+        "region",
+        "region_rank",
+        "yoy",
+        "gap_to_next_rank",
+        "gap_to_leader",
+        "strengths",
+        "weaknesses",
+        "rank_interval_90",
+        "tier",
+        "percentile",
+        "peers",
+        "target",
+    ):
         assert key in p
     assert p["province"] == "Hải Dương" and p["province_code"] == "30" and p["year"] == 2023
     assert set(p["yoy"]) >= {"dti_change", "rank_change", "contributions"}
@@ -79,8 +106,21 @@ def test_cli_profile_json_and_errors(tmp_path: Path) -> None:
     bad = _run(["profile", "--province", "Hai Duongg", "--year", "2023"], db)
     assert bad.returncode == 1 and "Hải Dương" in bad.stderr
 
-    hp = _run(["profile", "--province", "Hải Phòng", "--year", "2024", "--unit-set", "34",
-               "--draws", "100", "--json"], db)
+    hp = _run(
+        [
+            "profile",
+            "--province",
+            "Hải Phòng",
+            "--year",
+            "2024",
+            "--unit-set",
+            "34",
+            "--draws",
+            "100",
+            "--json",
+        ],
+        db,
+    )
     assert hp.returncode == 0, hp.stderr
     assert json.loads(hp.stdout)["dti"] == 0.7857
 

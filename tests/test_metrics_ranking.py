@@ -20,9 +20,10 @@ def test_competition_rank_ties_share_best_and_skip() -> None:
 
 
 def test_rank_scores_national_regional_percentile_tier() -> None:
-    r = scores_frame({(2022, "01"): 0.9, (2022, "02"): 0.8, (2022, "03"): 0.8,
-                      (2022, "04"): 0.7},
-                     regions={"01": "A", "02": "B", "03": "A", "04": "B"})
+    r = scores_frame(
+        {(2022, "01"): 0.9, (2022, "02"): 0.8, (2022, "03"): 0.8, (2022, "04"): 0.7},
+        regions={"01": "A", "02": "B", "03": "A", "04": "B"},
+    )
     r = r.set_index("province_code")
     assert r["rank"].tolist() == [1, 2, 2, 4]
     assert r["percentile"].round(6).tolist() == [1.0, round(1 / 3, 6), round(1 / 3, 6), 0.0]
@@ -57,8 +58,17 @@ def test_ranks_independent_of_row_order_and_ties_share_best(ints: list[int], rnd
 
 def test_reconcile_reports_published_minus_recomputed() -> None:
     fw = tiny_framework()
-    v = values_frame({(2022, "01"): {"awareness": 0.5, "gov_activity": 0.6,
-                                     "econ_activity": 0.7, "soc_activity": 0.8, "dti": 0.6501}})
+    v = values_frame(
+        {
+            (2022, "01"): {
+                "awareness": 0.5,
+                "gov_activity": 0.6,
+                "econ_activity": 0.7,
+                "soc_activity": 0.8,
+                "dti": 0.6501,
+            }
+        }
+    )
     scores = compute_scores(v, {2022: fw})
     # (50 + 120 + 105 + 120) / 600 = 0.658333 -> 0.6583
     rec = reconcile(v, scores).set_index("indicator")
@@ -81,8 +91,12 @@ def test_golden_every_published_figure(bundle_dataset) -> None:
     from data.store import load_published
 
     pub = load_published()
-    m = pub.merge(bundle_dataset.ranked, on=["edition", "unit_set", "province_code", "indicator"],
-                  how="left", validate="many_to_one")
+    m = pub.merge(
+        bundle_dataset.ranked,
+        on=["edition", "unit_set", "province_code", "indicator"],
+        how="left",
+        validate="many_to_one",
+    )
     assert len(m) == len(pub) > 300
     scores = m[m["kind"] == "score"]
     bad = scores[(scores["value"].astype(float) - scores["score"]).abs() > 1e-9]

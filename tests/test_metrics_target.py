@@ -52,8 +52,11 @@ def test_cheapest_allocation_spills_over_and_infeasible() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 20), min_size=3, max_size=3),
-       st.lists(st.integers(1, 4), min_size=3, max_size=3), st.integers(1, 30))
+@given(
+    st.lists(st.integers(0, 20), min_size=3, max_size=3),
+    st.lists(st.integers(1, 4), min_size=3, max_size=3),
+    st.integers(1, 30),
+)
 def test_greedy_is_no_worse_than_any_grid_allocation(vals, pts, gain_steps) -> None:
     # values on a 0.05 grid, gain in 0.01 steps; brute force over the 0.05 grid of increases
     values = {k: v / 20 for k, v in zip("abc", vals, strict=True)}
@@ -62,9 +65,14 @@ def test_greedy_is_no_worse_than_any_grid_allocation(vals, pts, gain_steps) -> N
     plan = cheapest_allocation(values, points, gain)
     w = {k: p / sum(points.values()) for k, p in points.items()}
     grids = [[i / 20 for i in range(0, 21 - vals[j])] for j in range(3)]
-    best = min((sum(x) for x in itertools.product(*grids)
-                if sum(w[k] * xi for k, xi in zip("abc", x, strict=True)) >= gain - 1e-12),
-               default=None)
+    best = min(
+        (
+            sum(x)
+            for x in itertools.product(*grids)
+            if sum(w[k] * xi for k, xi in zip("abc", x, strict=True)) >= gain - 1e-12
+        ),
+        default=None,
+    )
     if best is None:
         assert not plan["feasible"].iloc[0]
     else:
@@ -96,9 +104,9 @@ def test_what_if_unchanged_keeps_ranks_and_official_totals() -> None:
 
 def test_what_if_edit_rescored_and_reranked() -> None:
     units = units_frame(dict.fromkeys(ROWS, "X"))
-    out = what_if(_values(), {2022: FW}, units, 2022, "63",
-                  {"03": {"soc_activity": 1.0, "gov_activity": 1.0}}).set_index(
-        ["province_code", "indicator"])
+    out = what_if(
+        _values(), {2022: FW}, units, 2022, "63", {"03": {"soc_activity": 1.0, "gov_activity": 1.0}}
+    ).set_index(["province_code", "indicator"])
     # 03: (50 + 200 + 142.5 + 150) / 600 = 0.904167 -> 0.9042 > 01's official 0.9001
     assert out.at[("03", "dti"), "score"] == pytest.approx(0.9042)
     assert out.at[("03", "dti"), "rank"] == 1 and out.at[("01", "dti"), "rank"] == 2
@@ -112,8 +120,10 @@ def test_what_if_edit_rescored_and_reranked() -> None:
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 100), min_size=4, max_size=4), min_size=2, max_size=8))
 def test_what_if_with_unchanged_values_returns_same_ranks(rows) -> None:
-    data = {(2022, f"{i:02d}"): {k: x / 100 for k, x in zip(IDX, r, strict=True)}
-            for i, r in enumerate(rows)}
+    data = {
+        (2022, f"{i:02d}"): {k: x / 100 for k, x in zip(IDX, r, strict=True)}
+        for i, r in enumerate(rows)
+    }
     v = values_frame(data)
     units = units_frame({c: "X" for _, c in data})
     edits = {c: dict(d) for (_, c), d in data.items()}

@@ -37,8 +37,10 @@ def test_seeded_and_reproducible() -> None:
 
 def test_clear_gaps_give_point_intervals_and_close_scores_overlap() -> None:
     # 02 and 03 swap places as the weights move: 0.4997 + 0.0006 * w_a vs 0.5003 - 0.0006 * w_a
-    inputs = pd.DataFrame({"a": [0.9, 0.5003, 0.4997, 0.1], "b": [0.9, 0.4997, 0.5003, 0.1]},
-                          index=["01", "02", "03", "04"])
+    inputs = pd.DataFrame(
+        {"a": [0.9, 0.5003, 0.4997, 0.1], "b": [0.9, 0.4997, 0.5003, 0.1]},
+        index=["01", "02", "03", "04"],
+    )
     iv = rank_intervals(inputs, {"a": 100, "b": 100}, draws=500).set_index("province_code")
     assert (iv.at["01", "rank_lo"], iv.at["01", "rank_hi"]) == (1, 1)
     assert (iv.at["04", "rank_lo"], iv.at["04", "rank_hi"]) == (4, 4)
@@ -49,11 +51,20 @@ def test_clear_gaps_give_point_intervals_and_close_scores_overlap() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50)),
-                min_size=2, max_size=15), st.integers(0, 10))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50)),
+        min_size=2,
+        max_size=15,
+    ),
+    st.integers(0, 10),
+)
 def test_interval_contains_rank(rows, seed) -> None:
-    inputs = pd.DataFrame([[a / 50, b / 50, c / 50] for a, b, c in rows],
-                          columns=["x", "y", "z"], index=[f"{i:02d}" for i in range(len(rows))])
+    inputs = pd.DataFrame(
+        [[a / 50, b / 50, c / 50] for a, b, c in rows],
+        columns=["x", "y", "z"],
+        index=[f"{i:02d}" for i in range(len(rows))],
+    )
     iv = rank_intervals(inputs, {"x": 100, "y": 200, "z": 300}, draws=100, seed=seed)
     assert ((iv["rank_lo"] <= iv["rank"]) & (iv["rank"] <= iv["rank_hi"])).all()
     assert (iv["rank_lo"] >= 1).all() and (iv["rank_hi"] <= len(rows)).all()

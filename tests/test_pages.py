@@ -63,8 +63,9 @@ def test_overview_in_english(app_env):
 
 def test_rankings_page_values_and_url_state(app_env):
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
-    at.query_params.update({"lang": "vi", "edition": "2022", "measure": "dti",
-                            "view": "table", "region": "DBSH"})
+    at.query_params.update(
+        {"lang": "vi", "edition": "2022", "measure": "dti", "view": "table", "region": "DBSH"}
+    )
     at.switch_page(str(REPO / "views" / "rankings.py"))
     at.run()
     assert not at.exception

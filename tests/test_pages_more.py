@@ -98,8 +98,9 @@ def test_map_in_english_names_the_islands(app_env):
     texts = " ".join(a["text"] for a in fig["layout"]["annotations"])
     assert "Hoàng Sa<br>(Paracel) Islands" in texts
     assert "Trường Sa<br>(Spratly) Islands" in texts
-    assert fig["data"][0]["text"][0].endswith(("#", "1", "2", "3", "4", "5", "6", "7", "8",
-                                               "9", "0"))
+    assert fig["data"][0]["text"][0].endswith(
+        ("#", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+    )
 
 
 def test_map_url_state_round_trip(ds):
@@ -131,15 +132,17 @@ def test_compare_defaults_and_table_equal_metrics(ds):
     assert home["line"]["color"] == "#D55E00"
     assert bump["layout"]["yaxis"]["range"][0] > bump["layout"]["yaxis"]["range"][1]
     r = ds.ranked.set_index(["edition", "unit_set", "province_code", "indicator"])
-    assert [int(v) for v in home["y"]] == [int(r.loc[(e, "63", HOME_CODE, "dti"), "rank"])
-                                           for e in range(2020, 2025)]
+    assert [int(v) for v in home["y"]] == [
+        int(r.loc[(e, "63", HOME_CODE, "dti"), "rank"]) for e in range(2020, 2025)
+    ]
     table = at.dataframe[0].value
     prov = provenance(ds.values, ds.scores, ds.frameworks)
     sbs = side_by_side(ds.ranked, prov, expected, 2024, ["dti"])
     me = sbs[sbs["province_code"] == HOME_CODE].iloc[0]
     cell = table.loc[0, "Hải Dương"]
     assert cell.startswith(f"{me['score']:.4f}".replace(".", ",")) and cell.endswith(
-        f"(#{int(me['rank'])})")
+        f"(#{int(me['rank'])})"
+    )
     assert "Phương pháp" not in cell
 
 

@@ -27,9 +27,16 @@ def test_seed_loads_every_bundled_value_once(store):
     got = store.load_values()
     assert len(got) == len(bundle) == 2512
     assert set(zip(got["edition"], got["unit_set"], strict=True)) == {
-        (2020, "63"), (2021, "63"), (2022, "63"), (2023, "63"), (2024, "63"), (2024, "34")}
-    hd = got[(got["edition"] == 2022) & (got["province_code"] == "30")
-             & (got["indicator"] == "dti")]
+        (2020, "63"),
+        (2021, "63"),
+        (2022, "63"),
+        (2023, "63"),
+        (2024, "63"),
+        (2024, "34"),
+    }
+    hd = got[
+        (got["edition"] == 2022) & (got["province_code"] == "30") & (got["indicator"] == "dti")
+    ]
     assert hd["value"].iloc[0] == pytest.approx(0.6383)
     assert hd["source"].iloc[0].startswith("https://")
     assert store.seed_if_empty() is False  # idempotent
@@ -38,8 +45,9 @@ def test_seed_loads_every_bundled_value_once(store):
 
 def test_schema_version_recorded(store):
     with store.engine.connect() as c:
-        assert c.execute(sa.text("select max(version) from schema_version")).scalar() == \
-            SCHEMA_VERSION
+        assert (
+            c.execute(sa.text("select max(version) from schema_version")).scalar() == SCHEMA_VERSION
+        )
 
 
 def test_import_creates_version_dedupes_and_rolls_back(store):
@@ -47,18 +55,23 @@ def test_import_creates_version_dedupes_and_rolls_back(store):
     cur = store.load_values()
     e22 = cur[(cur["edition"] == 2022) & (cur["unit_set"] == "63")]
     rows = _rows(e22, bump=0.001)
-    res = store.import_version(2022, "63", rows, file_name="dti2022.xlsx",
-                               file_bytes=b"file-bytes-1", user="it-dept")
+    res = store.import_version(
+        2022, "63", rows, file_name="dti2022.xlsx", file_bytes=b"file-bytes-1", user="it-dept"
+    )
     assert res.created and res.version.number == 2 and res.version.current
     assert store.data_version() != v0
     now = store.load_values()
-    qn = now[(now["edition"] == 2022) & (now["province_code"] == "22")
-             & (now["indicator"] == "awareness")]
+    qn = now[
+        (now["edition"] == 2022)
+        & (now["province_code"] == "22")
+        & (now["indicator"] == "awareness")
+    ]
     assert qn["value"].iloc[0] == pytest.approx(0.9591)
     assert qn["source"].iloc[0] == "upload:test.xlsx"
     # identical file: recognised, no new version
-    again = store.import_version(2022, "63", rows, file_name="copy.xlsx",
-                                 file_bytes=b"file-bytes-1", user="it-dept")
+    again = store.import_version(
+        2022, "63", rows, file_name="copy.xlsx", file_bytes=b"file-bytes-1", user="it-dept"
+    )
     assert not again.created and again.version.number == 2
     assert [v.number for v in store.versions(2022, "63")] == [1, 2]
     assert store.version_file(res.version.id) == ("dti2022.xlsx", b"file-bytes-1")
@@ -68,8 +81,11 @@ def test_import_creates_version_dedupes_and_rolls_back(store):
     assert info.number == 1 and info.current
     assert store.data_version() != v1
     back = store.load_values()
-    qn = back[(back["edition"] == 2022) & (back["province_code"] == "22")
-              & (back["indicator"] == "awareness")]
+    qn = back[
+        (back["edition"] == 2022)
+        & (back["province_code"] == "22")
+        & (back["indicator"] == "awareness")
+    ]
     assert qn["value"].iloc[0] == pytest.approx(0.9581)
     log = store.audit_log()
     assert list(log["action"][:2]) == ["rollback", "import"]

@@ -58,9 +58,17 @@ BOTTOM = {2020: 0.2, 2021: 0.3, 2022: 0.43, 2023: 0.5, 2024: 0.55}
 # Per-input offsets from a province's overall level (activity indices, especially the
 # digital-society one, sit well below the foundation indices in the 2022 published rows).
 OFFSETS = {
-    "awareness": 0.14, "institutions": 0.10, "infrastructure": 0.03, "human_resources": -0.01,
-    "cybersecurity": -0.04, "gov_activity": 0.06, "econ_activity": -0.06, "soc_activity": -0.26,
-    "gov": 0.06, "econ": -0.06, "soc": -0.02,
+    "awareness": 0.14,
+    "institutions": 0.10,
+    "infrastructure": 0.03,
+    "human_resources": -0.01,
+    "cybersecurity": -0.04,
+    "gov_activity": 0.06,
+    "econ_activity": -0.06,
+    "soc_activity": -0.26,
+    "gov": 0.06,
+    "econ": -0.06,
+    "soc": -0.02,
 }
 
 
@@ -95,7 +103,10 @@ def latent_strength() -> dict[str, float]:
     with open(FILES / "published.csv", encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             if (r["edition"], r["unit_set"], r["indicator"], r["kind"]) == (
-                "2022", "63", "dti", "rank"
+                "2022",
+                "63",
+                "dti",
+                "rank",
             ):
                 ranks[r["province_code"]] = int(r["value"])
     assert len(ranks) == 63, "the 2022 rank order must be complete"
@@ -157,12 +168,16 @@ def _levels_2024(spec: Spec, key: dict[str, float]) -> tuple[dict[str, float], l
     skey = {u: float(np.mean([key[p] for p in predecessors(u)])) for u in codes34}
     fixed34 = {c: r for (u, c, m), r in spec.ranks.items() if u == "34" and m == "dti"}
     order34 = full_order(codes34, fixed34, skey)
-    known34 = {order34.index(c) + 1: s for (u, c, m), s in spec.scores.items()
-               if u == "34" and m == "dti"}
+    known34 = {
+        order34.index(c) + 1: s for (u, c, m), s in spec.scores.items() if u == "34" and m == "dti"
+    }
     curve34 = level_curve(2024, known34, 34)
     top63 = {1: 0.868, 2: 0.852, 3: 0.836}
-    fixed63 = {c: top63[r] for (u, c, m), r in spec.ranks.items()
-               if u == "63" and m == "dti" and r in top63}
+    fixed63 = {
+        c: top63[r]
+        for (u, c, m), r in spec.ranks.items()
+        if u == "63" and m == "dti" and r in top63
+    }
     level: dict[str, float] = {}
     for pos, u in enumerate(order34):
         preds = predecessors(u)
@@ -236,8 +251,15 @@ def rounding_interval(target: int, tot: float) -> tuple[float, float]:
     return math.ceil(target * tot - tot / 2), math.ceil(target * tot + tot / 2) - 1
 
 
-def relate(prog: Programme, rel: str, a: dict[int, float], ta: int | None,
-           b: dict[int, float], tb: int | None, tot: float) -> None:
+def relate(
+    prog: Programme,
+    rel: str,
+    a: dict[int, float],
+    ta: int | None,
+    b: dict[int, float],
+    tb: int | None,
+    tot: float,
+) -> None:
     """Constrain the 4-decimal rounded values of two sums: rel is ">" (a strictly above b),
     ">=" (a not below b) or "=" (equal). ``ta``/``tb`` are published rounded targets (in
     1e-4 units) when known: then the exact rounding boundary is used, otherwise a
@@ -274,8 +296,17 @@ def relate(prog: Programme, rel: str, a: dict[int, float], ta: int | None,
         prog.row(diff, 0, 0)
 
 
-def exact_rank(prog: Programme, c: str, r: int, mr: dict[str, int], codes: list[str],
-               expr, target, tot: float, above: set[str] | None = None) -> dict[int, str]:
+def exact_rank(
+    prog: Programme,
+    c: str,
+    r: int,
+    mr: dict[str, int],
+    codes: list[str],
+    expr,
+    target,
+    tot: float,
+    above: set[str] | None = None,
+) -> dict[int, str]:
     """Competition rank of ``c`` is exactly ``r``: r-1 units strictly above it, the rest
     not above. Units with a published rank in the same measure are placed by it; for the
     others either ``above`` says which are above, or a binary variable each lets the
@@ -369,8 +400,9 @@ def build_edition(edition: int, spec: Spec, strength: dict[str, float]) -> dict[
     return solved
 
 
-def _propose(edition: int, spec: Spec, guide: dict[str, dict]
-             ) -> dict[tuple[str, str, str], set[str]]:
+def _propose(
+    edition: int, spec: Spec, guide: dict[str, dict]
+) -> dict[tuple[str, str, str], set[str]]:
     """For each published rank, the units above it in the guide solution's order."""
     fw = framework(edition)
     out: dict[tuple[str, str, str], set[str]] = {}
@@ -381,19 +413,24 @@ def _propose(edition: int, spec: Spec, guide: dict[str, dict]
         w = {m: 1.0} if m in fw.inputs else fw.weights(m)
         tot = sum(w.values())
         codes = [p.code for p in provinces(u)]
-        est = {c: spec.scores.get((u, c, m),
-                                  sum(guide[u][(c, i)] * wi for i, wi in w.items()) / tot)
-               for c in codes}
+        est = {
+            c: spec.scores.get((u, c, m), sum(guide[u][(c, i)] * wi for i, wi in w.items()) / tot)
+            for c in codes
+        }
         order = full_order(codes, mr, est)
         for c in mr:
             out[(u, m, c)] = {q for q in order[: order.index(c)] if q not in mr}
     return out
 
 
-def _solve_edition(edition: int, spec: Spec, strength: dict[str, float],
-                   above: dict[tuple[str, str, str], set[str] | None],
-                   skip: set[tuple[str, str, str]], gap: float = 0.02,
-                   ) -> tuple[dict[str, dict], dict[tuple[str, str, str], set[str]]]:
+def _solve_edition(
+    edition: int,
+    spec: Spec,
+    strength: dict[str, float],
+    above: dict[tuple[str, str, str], set[str] | None],
+    skip: set[tuple[str, str, str]],
+    gap: float = 0.02,
+) -> tuple[dict[str, dict], dict[tuple[str, str, str], set[str]]]:
     fw = framework(edition)
     inputs = list(fw.inputs)
     measures = list(inputs) + list(fw.composites)
@@ -411,8 +448,11 @@ def _solve_edition(edition: int, spec: Spec, strength: dict[str, float],
         order63 = full_order(codes63, fixed, level_of)
     else:
         order63 = full_order(codes63, fixed, key)
-        known = {order63.index(c) + 1: s for (u, c, m), s in spec.scores.items()
-                 if u == "63" and m == "dti"}
+        known = {
+            order63.index(c) + 1: s
+            for (u, c, m), s in spec.scores.items()
+            if u == "63" and m == "dti"
+        }
         curve = level_curve(edition, known, 63)
         level_of = {c: float(curve[pos]) for pos, c in enumerate(order63)}
     raw: dict[tuple[str, str], float] = {}
@@ -497,8 +537,15 @@ def _solve_edition(edition: int, spec: Spec, strength: dict[str, float],
         for a, b in zip(order, order[1:], strict=False) if chain else ():
             if dranks.get(a) is not None and dranks.get(a) == dranks.get(b):
                 continue
-            relate(prog, ">", _expr(xs, a, dti_w), target(a, "dti"), _expr(xs, b, dti_w),
-                   target(b, "dti"), tot)
+            relate(
+                prog,
+                ">",
+                _expr(xs, a, dti_w),
+                target(a, "dti"),
+                _expr(xs, b, dti_w),
+                target(b, "dti"),
+                tot,
+            )
         for group in tie_groups.values():
             if len(group) > 1:
                 m = prog.var(0, SCALE)
@@ -516,9 +563,17 @@ def _solve_edition(edition: int, spec: Spec, strength: dict[str, float],
             for c, r in mr.items():
                 if (unit_set, m, c) in skip:
                     continue
-                names = exact_rank(prog, c, r, mr, codes, lambda q, w=w, xs=xs: _expr(xs, q, w),
-                                   lambda q, m=m: target(q, m), sum(w.values()),
-                                   above.get((unit_set, m, c)))
+                names = exact_rank(
+                    prog,
+                    c,
+                    r,
+                    mr,
+                    codes,
+                    lambda q, w=w, xs=xs: _expr(xs, q, w),
+                    lambda q, m=m: target(q, m),
+                    sum(w.values()),
+                    above.get((unit_set, m, c)),
+                )
                 chosen[(unit_set, m, c)] = names
         # Reported national mean (63 group only).
         if unit_set == "63" and edition in MEANS:
@@ -552,7 +607,9 @@ def main() -> None:
             # Published composites are stored too (the app recomputes and reconciles them).
             for (u, code, ind), s in sorted(spec.scores.items()):
                 if u == unit_set and ind in fw.composites:
-                    rows.append((edition, unit_set, code, ind, f"{s:.4f}", spec.sources[(u, code, ind)]))
+                    rows.append(
+                        (edition, unit_set, code, ind, f"{s:.4f}", spec.sources[(u, code, ind)])
+                    )
         print(f"{edition}: solved")
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
     with open(FILES / "values.csv", "w", newline="", encoding="utf-8") as fh:

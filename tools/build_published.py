@@ -28,8 +28,16 @@ DETAIL_COLS = {
     "kts_activity": "econ_activity",
     "xhs_activity": "soc_activity",
 }
-FIELDS = ["edition", "unit_set", "province_code", "indicator", "kind", "value", "rank_basis",
-          "source"]
+FIELDS = [
+    "edition",
+    "unit_set",
+    "province_code",
+    "indicator",
+    "kind",
+    "value",
+    "rank_basis",
+    "source",
+]
 
 
 def _rows_pillars(path: Path, unit_set: str) -> list[dict[str, str]]:
@@ -42,13 +50,31 @@ def _rows_pillars(path: Path, unit_set: str) -> list[dict[str, str]]:
                 rank_col = f"{col}_rank"
                 basis = r["dti_rank_basis"] if col == "dti" else "explicit"
                 if r[score_col]:
-                    out.append(dict(edition=r["year"], unit_set=unit_set, province_code=code,
-                                    indicator=ind, kind="score", value=r[score_col],
-                                    rank_basis="", source=r["source_urls"]))
+                    out.append(
+                        dict(
+                            edition=r["year"],
+                            unit_set=unit_set,
+                            province_code=code,
+                            indicator=ind,
+                            kind="score",
+                            value=r[score_col],
+                            rank_basis="",
+                            source=r["source_urls"],
+                        )
+                    )
                 if r[rank_col]:
-                    out.append(dict(edition=r["year"], unit_set=unit_set, province_code=code,
-                                    indicator=ind, kind="rank", value=r[rank_col],
-                                    rank_basis=basis, source=r["source_urls"]))
+                    out.append(
+                        dict(
+                            edition=r["year"],
+                            unit_set=unit_set,
+                            province_code=code,
+                            indicator=ind,
+                            kind="rank",
+                            value=r[rank_col],
+                            rank_basis=basis,
+                            source=r["source_urls"],
+                        )
+                    )
     return out
 
 
@@ -58,9 +84,18 @@ def _rows_detail() -> list[dict[str, str]]:
         for r in csv.DictReader(fh):
             code = resolve(r["province"], "63")
             for col, ind in DETAIL_COLS.items():
-                out.append(dict(edition=r["year"], unit_set="63", province_code=code,
-                                indicator=ind, kind="score", value=r[col], rank_basis="",
-                                source=r["source_url"]))
+                out.append(
+                    dict(
+                        edition=r["year"],
+                        unit_set="63",
+                        province_code=code,
+                        indicator=ind,
+                        kind="score",
+                        value=r[col],
+                        rank_basis="",
+                        source=r["source_url"],
+                    )
+                )
     return out
 
 
@@ -71,9 +106,18 @@ def _rows_index_ranks() -> list[dict[str, str]]:
             code = resolve(r["province"], "63")
             for col, ind in DETAIL_COLS.items():
                 if r[f"{col}_rank"]:
-                    out.append(dict(edition=r["year"], unit_set="63", province_code=code,
-                                    indicator=ind, kind="rank", value=r[f"{col}_rank"],
-                                    rank_basis="explicit", source=r["source_url"]))
+                    out.append(
+                        dict(
+                            edition=r["year"],
+                            unit_set="63",
+                            province_code=code,
+                            indicator=ind,
+                            kind="rank",
+                            value=r[f"{col}_rank"],
+                            rank_basis="explicit",
+                            source=r["source_url"],
+                        )
+                    )
     return out
 
 
@@ -83,30 +127,75 @@ _VNECONOMY_2023 = "https://vneconomy.vn/da-nang-dan-dau-cac-tinh-thanh-ve-chuyen
 _VIETNAM_VN_HP = (
     "https://www.vietnam.vn/en/hai-phong-vuon-len-top-3-toan-quoc-ve-chi-so-chuyen-doi-so-cap-tinh"
 )
-_VTC_2024 = (
-    "https://vtcnews.vn/ha-noi-dan-dau-ca-nuoc-ve-chuyen-doi-so-cao-bang-dung-cuoi-bang-ar972306.html"
-)
+_VTC_2024 = "https://vtcnews.vn/ha-noi-dan-dau-ca-nuoc-ve-chuyen-doi-so-cao-bang-dung-cuoi-bang-ar972306.html"
 STATED = [
     # Đà Nẵng 2023: "rank 1 in 5/8 main indices" (ties allowed: competition rank 1).
     *[
-        dict(edition="2023", unit_set="63", province_code="48", indicator=i, kind="rank",
-             value="1", rank_basis="explicit", source=_VNECONOMY_2023)
-        for i in ("awareness", "institutions", "human_resources", "cybersecurity",
-                  "gov_activity")
+        dict(
+            edition="2023",
+            unit_set="63",
+            province_code="48",
+            indicator=i,
+            kind="rank",
+            value="1",
+            rank_basis="explicit",
+            source=_VNECONOMY_2023,
+        )
+        for i in ("awareness", "institutions", "human_resources", "cybersecurity", "gov_activity")
     ],
     # Hải Phòng (34-group) 2024: full marks in awareness and institutions, 3rd in
     # infrastructure and digital-economy activity.
-    dict(edition="2024", unit_set="34", province_code="31", indicator="awareness",
-         kind="score", value="1.0000", rank_basis="", source=_VIETNAM_VN_HP),
-    dict(edition="2024", unit_set="34", province_code="31", indicator="institutions",
-         kind="score", value="1.0000", rank_basis="", source=_VIETNAM_VN_HP),
-    dict(edition="2024", unit_set="34", province_code="31", indicator="infrastructure",
-         kind="rank", value="3", rank_basis="explicit", source=_VIETNAM_VN_HP),
-    dict(edition="2024", unit_set="34", province_code="31", indicator="econ_activity",
-         kind="rank", value="3", rank_basis="explicit", source=_VIETNAM_VN_HP),
+    dict(
+        edition="2024",
+        unit_set="34",
+        province_code="31",
+        indicator="awareness",
+        kind="score",
+        value="1.0000",
+        rank_basis="",
+        source=_VIETNAM_VN_HP,
+    ),
+    dict(
+        edition="2024",
+        unit_set="34",
+        province_code="31",
+        indicator="institutions",
+        kind="score",
+        value="1.0000",
+        rank_basis="",
+        source=_VIETNAM_VN_HP,
+    ),
+    dict(
+        edition="2024",
+        unit_set="34",
+        province_code="31",
+        indicator="infrastructure",
+        kind="rank",
+        value="3",
+        rank_basis="explicit",
+        source=_VIETNAM_VN_HP,
+    ),
+    dict(
+        edition="2024",
+        unit_set="34",
+        province_code="31",
+        indicator="econ_activity",
+        kind="rank",
+        value="3",
+        rank_basis="explicit",
+        source=_VIETNAM_VN_HP,
+    ),
     # Cao Bằng last of 34 (headline "Cao Bằng đứng cuối bảng").
-    dict(edition="2024", unit_set="34", province_code="04", indicator="dti", kind="rank",
-         value="34", rank_basis="explicit", source=_VTC_2024),
+    dict(
+        edition="2024",
+        unit_set="34",
+        province_code="04",
+        indicator="dti",
+        kind="rank",
+        value="34",
+        rank_basis="explicit",
+        source=_VTC_2024,
+    ),
 ]
 
 
@@ -125,8 +214,10 @@ def build() -> list[dict[str, str]]:
         if key in seen and float(seen[key]["value"]) != float(r["value"]):
             raise SystemExit(f"conflicting published figures for {key}")
         seen.setdefault(key, r)
-    return sorted(seen.values(), key=lambda r: (r["edition"], r["unit_set"], r["kind"],
-                                               r["indicator"], r["province_code"]))
+    return sorted(
+        seen.values(),
+        key=lambda r: (r["edition"], r["unit_set"], r["kind"], r["indicator"], r["province_code"]),
+    )
 
 
 def main() -> None:

@@ -54,8 +54,12 @@ def language_switch() -> str:
     current = current_lang()
     labels = {"vi": "Tiếng Việt", "en": "English"}
     choice = st.sidebar.radio(
-        t("lang.label", current), LANGS, index=LANGS.index(current), horizontal=True,
-        format_func=labels.__getitem__, key="lang_switch",
+        t("lang.label", current),
+        LANGS,
+        index=LANGS.index(current),
+        horizontal=True,
+        format_func=labels.__getitem__,
+        key="lang_switch",
     )
     st.session_state["lang"] = choice
     if st.query_params.get("lang") != choice:
@@ -66,8 +70,14 @@ def language_switch() -> str:
     return current
 
 
-def query_choice(name: str, options: list, container, label: str, cast=str,  # type: ignore[no-untyped-def]
-                 fmt=str) -> object:
+def query_choice(
+    name: str,
+    options: list,
+    container,
+    label: str,
+    cast=str,  # type: ignore[no-untyped-def]
+    fmt=str,
+) -> object:
     """A selectbox whose value lives in the URL (?name=value), so links reopen the view."""
     raw = st.query_params.get(name)
     try:
@@ -76,7 +86,8 @@ def query_choice(name: str, options: list, container, label: str, cast=str,  # t
         current = options[0]
     if current not in options:
         current = options[0]
-    choice = container.selectbox(label, options, index=options.index(current),
-                                 format_func=fmt, key=f"q_{name}")
+    choice = container.selectbox(
+        label, options, index=options.index(current), format_func=fmt, key=f"q_{name}"
+    )
     st.query_params[name] = str(choice)
     return choice

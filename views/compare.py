@@ -19,8 +19,9 @@ from metrics.geo import available_editions
 from views._shared import current_lang, dataset, provenance_table, query_choice
 
 UNIT_SET = "63"
-TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [i for i in ALL_INDICATORS
-                                              if i not in ("dti", "gov", "econ", "soc")]
+TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
+    i for i in ALL_INDICATORS if i not in ("dti", "gov", "econ", "soc")
+]
 
 # Inputs
 lang = current_lang()
@@ -37,15 +38,21 @@ nearest_default = [HOME_CODE, *nearest(ds.ranked, HOME_CODE, latest, UNIT_SET)]
 if "cmp_p" not in st.session_state:
     st.session_state["cmp_p"] = parse_codes(st.query_params.get("p"), names) or nearest_default
 b1, b2, _ = st.columns([1, 1, 2])
-if b1.button(t("compare.preset_dbsh", lang), help=t("compare.preset_dbsh_help", lang,
-                                                    year=latest)):
-    st.session_state["cmp_p"] = region_peers(ds.ranked, ds.units, HOME_CODE, "DBSH", latest,
-                                             UNIT_SET)
-if b2.button(t("compare.preset_nearest", lang), help=t("compare.preset_nearest_help", lang,
-                                                       year=latest)):
+if b1.button(t("compare.preset_dbsh", lang), help=t("compare.preset_dbsh_help", lang, year=latest)):
+    st.session_state["cmp_p"] = region_peers(
+        ds.ranked, ds.units, HOME_CODE, "DBSH", latest, UNIT_SET
+    )
+if b2.button(
+    t("compare.preset_nearest", lang), help=t("compare.preset_nearest_help", lang, year=latest)
+):
     st.session_state["cmp_p"] = nearest_default
-chosen = st.multiselect(t("compare.provinces", lang), list(names), key="cmp_p",
-                        max_selections=MAX_COMPARED, format_func=names.get)
+chosen = st.multiselect(
+    t("compare.provinces", lang),
+    list(names),
+    key="cmp_p",
+    max_selections=MAX_COMPARED,
+    format_func=names.get,
+)
 st.query_params["p"] = ",".join(chosen)
 e1, e2, _ = st.columns([1, 1, 2])
 first = query_choice("from", editions, e1, t("compare.from", lang), cast=int)
@@ -66,11 +73,15 @@ comparable = fw.comparable_with(ds.frameworks[first])
 # Draw
 left, right = st.columns(2)
 left.plotly_chart(bump(paths, names, HOME_CODE, lang), width="stretch", key="cmp_bump")
-right.plotly_chart(slope_chart(sl, names, HOME_CODE, first, last, lang), width="stretch",
-                   key="cmp_slope")
+right.plotly_chart(
+    slope_chart(sl, names, HOME_CODE, first, last, lang), width="stretch", key="cmp_slope"
+)
 if not comparable:
     st.warning(t("compare.not_comparable", lang, first=first, last=last), icon="⚠️")
 st.subheader(t("compare.table_title", lang, year=last))
-st.dataframe(side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
-             hide_index=True, width="stretch")
+st.dataframe(
+    side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+    hide_index=True,
+    width="stretch",
+)
 st.caption(t("compare.table_note", lang))

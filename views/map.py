@@ -17,20 +17,26 @@ ds = dataset()
 prov = provenance_table()
 st.title(t("map.title", lang))
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-unit_set = query_choice("unit", ["63", "34"], c1, t("rankings.unit_set", lang),
-                        fmt=lambda u: t(f"unit.{u}", lang))
+unit_set = query_choice(
+    "unit", ["63", "34"], c1, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
+)
 editions = available_editions(ds.ranked, unit_set)[::-1]
 edition = query_choice("edition", editions, c2, t("rankings.edition", lang), cast=int)
 fw = ds.frameworks[edition]
-indicator = query_choice("ind", INDICATORS, c3, t("rankings.measure", lang),
-                         fmt=lambda i: fw.get(i).label(lang))
-measure = query_choice("colour", list(MAP_MEASURES), c4, t("map.colour_by", lang),
-                       fmt=lambda m: t(f"map.measure.{m}", lang))
+indicator = query_choice(
+    "ind", INDICATORS, c3, t("rankings.measure", lang), fmt=lambda i: fw.get(i).label(lang)
+)
+measure = query_choice(
+    "colour",
+    list(MAP_MEASURES),
+    c4,
+    t("map.colour_by", lang),
+    fmt=lambda m: t(f"map.measure.{m}", lang),
+)
 home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
 
 # Compute
-tiles = map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set,
-                  indicator)
+tiles = map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator)
 counts = kind_counts(tiles)
 me = tiles[tiles["code"] == home].iloc[0]
 table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
@@ -38,31 +44,55 @@ table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
 # Draw
 label = fw.get(indicator).label(lang)
 if counts["illustrative"]:
-    st.caption(t("map.illustrative_note", lang, n=fmt_int(counts["illustrative"], lang),
-                 total=fmt_int(len(tiles), lang)))
+    st.caption(
+        t(
+            "map.illustrative_note",
+            lang,
+            n=fmt_int(counts["illustrative"], lang),
+            total=fmt_int(len(tiles), lang),
+        )
+    )
 left, right = st.columns([2, 1])
 with left:
-    fig = tile_map(tiles, island_tiles(unit_set), measure, home, label,
-                   t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
-                   lang, height=760 if unit_set == "63" else 700)
-    event = st.plotly_chart(fig, width="stretch", key=f"map_{unit_set}", on_select="rerun",
-                            selection_mode="points", config={"displayModeBar": False})
+    fig = tile_map(
+        tiles,
+        island_tiles(unit_set),
+        measure,
+        home,
+        label,
+        t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
+        lang,
+        height=760 if unit_set == "63" else 700,
+    )
+    event = st.plotly_chart(
+        fig,
+        width="stretch",
+        key=f"map_{unit_set}",
+        on_select="rerun",
+        selection_mode="points",
+        config={"displayModeBar": False},
+    )
 with right:
     st.info(t("map.click_hint", lang), icon=":material/touch_app:")
     if unit_set == "34":
         st.caption(t("map.successor_note", lang, name=me["name"]))
-    st.metric(t("map.home_metric", lang, name=me["name"], year=edition),
-              fmt_rank(me["rank"], me["n"], lang),
-              help=t("map.home_help", lang, score=fmt_num(me["score"], lang)))
+    st.metric(
+        t("map.home_metric", lang, name=me["name"], year=edition),
+        fmt_rank(me["rank"], me["n"], lang),
+        help=t("map.home_help", lang, score=fmt_num(me["score"], lang)),
+    )
     st.dataframe(
         {
             t("col.rank", lang): [fmt_rank(r, None, lang) for r in table["rank"]],
             t("col.province", lang): table["name"].tolist(),
             t("col.score", lang): [fmt_num(s, lang) for s in table["score"]],
-            t("col.provenance", lang): [t(f"prov.{k}", lang) if isinstance(k, str) else "–"
-                                        for k in table["kind"]],
+            t("col.provenance", lang): [
+                t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in table["kind"]
+            ],
         },
-        hide_index=True, width="stretch", height=560,
+        hide_index=True,
+        width="stretch",
+        height=560,
     )
 
 points = event.selection.points if event else []
@@ -70,5 +100,6 @@ if points:
     picked = points[0].get("customdata")
     code = picked[0] if isinstance(picked, list) else picked
     if code in set(tiles["code"]):
-        st.switch_page("views/profile.py",
-                       query_params={"province": code, "unit": unit_set, "lang": lang})
+        st.switch_page(
+            "views/profile.py", query_params={"province": code, "unit": unit_set, "lang": lang}
+        )

@@ -49,9 +49,13 @@ for tab, (edition, fw) in zip(tabs, latest_first, strict=True):
     with tab:
         if fw.assumed:
             st.warning(t("method.assumed", lang, year=edition), icon="⚠️")
-        st.dataframe(framework_display(framework_rows(fw),
-                                       {i.code: i.label(lang) for i in fw.indicators}, lang),
-                     hide_index=True, width="stretch")
+        st.dataframe(
+            framework_display(
+                framework_rows(fw), {i.code: i.label(lang) for i in fw.indicators}, lang
+            ),
+            hide_index=True,
+            width="stretch",
+        )
         st.caption(t("method.basis_label", lang))
         st.text(fw.basis)
 
@@ -70,7 +74,8 @@ st.dataframe(shares_display(shares, lang), hide_index=True, width="stretch")
 st.subheader(t("method.sources", lang))
 st.caption(t("method.sources_caption", lang, n=len(src)))
 st.dataframe(
-    sources_display(src, labels, lang), hide_index=True, width="stretch",
-    column_config={"url": st.column_config.LinkColumn(t("method.col.source", lang),
-                                                      width="large")},
+    sources_display(src, labels, lang),
+    hide_index=True,
+    width="stretch",
+    column_config={"url": st.column_config.LinkColumn(t("method.col.source", lang), width="large")},
 )

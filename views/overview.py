@@ -30,8 +30,16 @@ st.title(t("overview.title", lang))
 editions = traj["edition"].tolist()
 st.caption(t("overview.caption", lang, first=min(editions), last=max(editions)))
 if n_ill:
-    st.warning(t("banner.illustrative", lang, n=fmt_num(n_ill, lang, 0),
-                 total=fmt_num(n_all, lang, 0), share=fmt_pct(n_ill / n_all, lang)), icon="ℹ️")
+    st.warning(
+        t(
+            "banner.illustrative",
+            lang,
+            n=fmt_num(n_ill, lang, 0),
+            total=fmt_num(n_all, lang, 0),
+            share=fmt_pct(n_ill / n_all, lang),
+        ),
+        icon="ℹ️",
+    )
 else:
     st.info(t("banner.all_official", lang))
 
@@ -39,39 +47,49 @@ c1, c2, c3 = st.columns(3)
 if head is None:
     c1.metric(t("kpi.rank", lang, year="–"), t("kpi.no_data", lang))
 else:
-    c1.metric(t("kpi.rank", lang, year=head.edition), fmt_rank(head.rank, head.n, lang),
-              delta=None if head.rank_change is None else
-              t("kpi.rank_delta", lang, delta=fmt_int(head.rank_change, lang, signed=True)))
-    c2.metric(t("kpi.score", lang, year=head.edition), fmt_num(head.score, lang),
-              delta=None if head.score_change is None else
-              fmt_num(head.score_change, lang, signed=True),
-              help=None if head.comparable else t("kpi.not_comparable", lang))
+    c1.metric(
+        t("kpi.rank", lang, year=head.edition),
+        fmt_rank(head.rank, head.n, lang),
+        delta=None
+        if head.rank_change is None
+        else t("kpi.rank_delta", lang, delta=fmt_int(head.rank_change, lang, signed=True)),
+    )
+    c2.metric(
+        t("kpi.score", lang, year=head.edition),
+        fmt_num(head.score, lang),
+        delta=None if head.score_change is None else fmt_num(head.score_change, lang, signed=True),
+        help=None if head.comparable else t("kpi.not_comparable", lang),
+    )
     median = traj.loc[traj["edition"] == head.edition, "median"].iloc[0]
-    c3.metric(t("kpi.median", lang, year=head.edition), fmt_num(median, lang),
-              delta=t("kpi.vs_median", lang,
-                      delta=fmt_num(head.score - median, lang, signed=True)),
-              delta_color="off")
+    c3.metric(
+        t("kpi.median", lang, year=head.edition),
+        fmt_num(median, lang),
+        delta=t("kpi.vs_median", lang, delta=fmt_num(head.score - median, lang, signed=True)),
+        delta_color="off",
+    )
 
 left, right = st.columns([3, 2])
-left.plotly_chart(score_spread(field, traj, names, province, lang), width="stretch",
-                  key="score_spread")
+left.plotly_chart(
+    score_spread(field, traj, names, province, lang), width="stretch", key="score_spread"
+)
 right.plotly_chart(rank_path(traj, province, lang), width="stretch", key="rank_path")
 
 last34 = merged.dropna(subset=["score"])
 if len(last34):
     row = last34.iloc[-1]
-    st.info(t("overview.merger_note", lang, rank=int(row["rank"]),
-              score=fmt_num(row["score"], lang)))
+    st.info(
+        t("overview.merger_note", lang, rank=int(row["rank"]), score=fmt_num(row["score"], lang))
+    )
 
 st.subheader(t("overview.table_title", lang))
 table = traj.assign(
     **{
         t("col.edition", lang): traj["edition"].astype(str),
-        t("col.rank", lang): [fmt_rank(r, n, lang) for r, n in zip(traj["rank"], traj["n"],
-                                                                   strict=True)],
+        t("col.rank", lang): [
+            fmt_rank(r, n, lang) for r, n in zip(traj["rank"], traj["n"], strict=True)
+        ],
         t("col.score", lang): [fmt_num(s, lang) for s in traj["score"]],
         t("col.provenance", lang): [t(f"prov.{k}", lang) if k else "–" for k in traj["kind"]],
     }
-)[[t("col.edition", lang), t("col.rank", lang), t("col.score", lang),
-   t("col.provenance", lang)]]
+)[[t("col.edition", lang), t("col.rank", lang), t("col.score", lang), t("col.provenance", lang)]]
 st.dataframe(table, hide_index=True, width="stretch")

@@ -16,29 +16,46 @@ from views._shared import current_lang, dataset, provenance_table, query_choice
 lang = current_lang()
 ds = dataset()
 prov = provenance_table()
-pairs = sorted({(int(e), str(u)) for e, u in
-                ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)})
+pairs = sorted(
+    {
+        (int(e), str(u))
+        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
+    }
+)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))
 c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
 edition = query_choice("edition", editions, c1, t("rankings.edition", lang), cast=int)
 unit_sets = sorted((u for e, u in pairs if e == edition), key=lambda u: u != "63")
-unit_set = query_choice("unit", unit_sets, c2, t("rankings.unit_set", lang),
-                        fmt=lambda u: t(f"unit.{u}", lang))
+unit_set = query_choice(
+    "unit", unit_sets, c2, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
+)
 fw = framework(edition)
-measures = ["dti", *[p for p in ("gov", "econ", "soc")], *[i for i in fw.inputs
-                                                           if i not in ("gov", "econ", "soc")]]
-measure = query_choice("measure", measures, c3, t("rankings.measure", lang),
-                       fmt=lambda m: fw.get(m).label(lang))
-view_mode = query_choice("view", ["chart", "table"], c4, t("rankings.view", lang),
-                         fmt=lambda v: t(f"rankings.view_{v}", lang))
+measures = [
+    "dti",
+    *[p for p in ("gov", "econ", "soc")],
+    *[i for i in fw.inputs if i not in ("gov", "econ", "soc")],
+]
+measure = query_choice(
+    "measure", measures, c3, t("rankings.measure", lang), fmt=lambda m: fw.get(m).label(lang)
+)
+view_mode = query_choice(
+    "view",
+    ["chart", "table"],
+    c4,
+    t("rankings.view", lang),
+    fmt=lambda v: t(f"rankings.view_{v}", lang),
+)
 f1, f2 = st.columns([2, 1])
-regions = f1.multiselect(t("rankings.region", lang), list(REGIONS),
-                         default=[r for r in st.query_params.get("region", "").split(",")
-                                  if r in REGIONS],
-                         format_func=lambda r: region_name(r, lang), key="region",
-                         placeholder=t("rankings.region_all", lang))
+regions = f1.multiselect(
+    t("rankings.region", lang),
+    list(REGIONS),
+    default=[r for r in st.query_params.get("region", "").split(",") if r in REGIONS],
+    format_func=lambda r: region_name(r, lang),
+    key="region",
+    placeholder=t("rankings.region_all", lang),
+)
 query = f2.text_input(t("rankings.search", lang), value=st.query_params.get("q", ""), key="q")
 st.query_params["region"] = ",".join(regions)
 st.query_params["q"] = query
@@ -54,30 +71,43 @@ st.caption(t("rankings.caption", lang, n=len(shown), total=len(view)))
 if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
-    st.plotly_chart(ranking_bars(shown, HOME_CODE if unit_set == "63" else "31", label, edition,
-                                 lang), width="stretch", key="ranking_chart")
-table = pd.DataFrame({
-    t("col.rank", lang): shown["rank"],
-    t("col.province", lang): shown["province"],
-    t("col.region", lang): shown["region"],
-    label: [fmt_num(s, lang) for s in shown["score"]],
-    t("col.tier", lang): [tier_label(x, lang) if pd.notna(x) else "–" for x in shown["tier"]],
-    t("col.region_rank", lang): [fmt_rank(r, None, lang) for r in shown["region_rank"]],
-    t("col.provenance", lang): [t(f"prov.{k}", lang) if isinstance(k, str) else "–"
-                                for k in shown["kind"]],
-})
+    st.plotly_chart(
+        ranking_bars(shown, HOME_CODE if unit_set == "63" else "31", label, edition, lang),
+        width="stretch",
+        key="ranking_chart",
+    )
+table = pd.DataFrame(
+    {
+        t("col.rank", lang): shown["rank"],
+        t("col.province", lang): shown["province"],
+        t("col.region", lang): shown["region"],
+        label: [fmt_num(s, lang) for s in shown["score"]],
+        t("col.tier", lang): [tier_label(x, lang) if pd.notna(x) else "–" for x in shown["tier"]],
+        t("col.region_rank", lang): [fmt_rank(r, None, lang) for r in shown["region_rank"]],
+        t("col.provenance", lang): [
+            t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in shown["kind"]
+        ],
+    }
+)
 if measure != "dti":
     table[t("col.dti", lang)] = [fmt_num(s, lang) for s in shown["dti_score"]]
 home_rows = shown.index[shown["province_code"] == (HOME_CODE if unit_set == "63" else "31")]
-styled = table.style.set_properties(subset=pd.IndexSlice[list(home_rows), :],
-                                    **{"background-color": "#FBE3D6", "font-weight": "bold"})
+styled = table.style.set_properties(
+    subset=pd.IndexSlice[list(home_rows), :],
+    **{"background-color": "#FBE3D6", "font-weight": "bold"},
+)
 if view_mode == "table":
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
 st.caption(t("rankings.legend", lang))
 d1, d2 = st.columns(2)
 name = f"dti_{edition}_{unit_set}_{measure}"
-d1.download_button(t("download.csv", lang), table_bytes(table, "csv"), f"{name}.csv",
-                   "text/csv", key="dl_csv")
-d2.download_button(t("download.xlsx", lang), table_bytes(table, "xlsx", name), f"{name}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="dl_xlsx")
+d1.download_button(
+    t("download.csv", lang), table_bytes(table, "csv"), f"{name}.csv", "text/csv", key="dl_csv"
+)
+d2.download_button(
+    t("download.xlsx", lang),
+    table_bytes(table, "xlsx", name),
+    f"{name}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="dl_xlsx",
+)
