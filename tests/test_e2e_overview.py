@@ -28,3 +28,28 @@ def test_overview_in_browser_and_language_switch(app_server, browser, output_dir
     other.wait_for_selector("text=Hải Dương in the DTI ranking", timeout=60_000)
     other.close()
     page.close()
+
+
+def test_rankings_and_profile_in_browser(app_server, browser, output_dir):
+    """Direct links (the URL holds every selection) open the same view in both languages."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{app_server}/rankings?lang=vi&edition=2022&unit=63&measure=dti&view=table")
+    page.get_by_text("Bảng xếp hạng DTI các tỉnh, thành phố").wait_for(timeout=60_000)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(output_dir / "rankings_vi_table.png"))
+    page.goto(f"{app_server}/rankings?lang=en&edition=2024&unit=34&measure=dti&view=chart")
+    page.get_by_text("DTI rankings of the provinces").wait_for(timeout=60_000)
+    page.wait_for_selector(CHART, timeout=60_000)
+    assert page.locator(CHART).first.locator("text", has_text="Hải Phòng").count() >= 1
+    page.screenshot(path=str(output_dir / "rankings_en_chart.png"))
+    page.goto(f"{app_server}/profile?lang=en&unit=63&province=30&edition=2023&target=10")
+    page.get_by_text("Hải Dương – 2023").wait_for(timeout=60_000)
+    page.wait_for_selector(CHART, timeout=60_000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert values[0] == "14/63"  # Hải Dương's 2023 rank in the bundled data
+    assert page.locator(CHART).count() >= 4  # history, matrix, radar, waterfall...
+    page.screenshot(path=str(output_dir / "profile_en.png"))
+    page.close()

@@ -105,3 +105,20 @@ def test_rankings_views_pure():
     f = filter_view(v, ["DBSH"], "ha", key=normalise)
     assert set(f["province"]) == {"Hà Nội", "Hải Dương", "Hải Phòng", "Hà Nam", "Thái Bình"}
     assert f["rank"].tolist() == sorted(f["rank"].tolist())
+
+
+def test_every_chart_offers_png_svg_and_data_downloads(app_env):
+    at = run_page("overview", "en")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download PNG") == 2 and labels.count("Download SVG") == 2
+    assert labels.count("Download CSV") == 2 and labels.count("Download Excel") == 2
+
+
+def test_a_fall_in_rank_reads_as_a_fall(app_env):
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"lang": "en", "province": "30", "edition": "2023", "unit": "63"})
+    at.switch_page(str(REPO / "views" / "profile.py"))
+    at.run()
+    rank = next(m for m in at.metric if m.label == "Rank")
+    assert rank.value == "14/63"
+    assert rank.proto.delta == "-1 places"  # 13 -> 14: Streamlit draws a red down arrow

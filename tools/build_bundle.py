@@ -306,9 +306,10 @@ def exact_rank(
     target,
     tot: float,
     above: set[str] | None = None,
+    strict: bool = False,
 ) -> dict[int, str]:
     """Competition rank of ``c`` is exactly ``r``: r-1 units strictly above it, the rest
-    not above. Units with a published rank in the same measure are placed by it; for the
+    not above (``strict``: strictly below, so no tie that was not published). Units with a published rank in the same measure are placed by it; for the
     others either ``above`` says which are above, or a binary variable each lets the
     solver choose (big-M rows); the binaries are returned as {variable: unit}."""
     ec, tc = expr(c), target(c)
@@ -327,7 +328,7 @@ def exact_rank(
             above_fixed += tq > tc
             continue
         elif above is not None:
-            rel = ">" if q in above else "<="
+            rel = ">" if q in above else ("<" if strict else "<=")
             above_fixed += rel == ">"
         else:
             z = prog.var(0, 1)
@@ -337,15 +338,16 @@ def exact_rank(
             if tc is not None:
                 lo, hi = rounding_interval(tc, tot)
                 prog.row({**eq, z: -(hi + 1)}, 0, math.inf)
-                prog.row({**eq, z: -big}, -math.inf, hi)
+                prog.row({**eq, z: -big}, -math.inf, lo - 1 if strict else hi)
             elif tq is not None:
                 lo, hi = rounding_interval(tq, tot)
                 prog.row({**ec, z: big}, -math.inf, lo - 1 + big)
-                prog.row({**ec, z: lo}, lo, math.inf)
+                floor = hi + 1 if strict else lo
+                prog.row({**ec, z: floor}, floor, math.inf)
             else:
                 diff = _sub(eq, ec)
                 prog.row({**diff, z: -(tot + big)}, -big, math.inf)
-                prog.row({**diff, z: -big}, -math.inf, 0)
+                prog.row({**diff, z: -big}, -math.inf, -tot if strict else 0)
             continue
         if rel == "<":
             relate(prog, ">", ec, tc, eq, tq, tot)
@@ -573,6 +575,7 @@ def _solve_edition(
                     lambda q, m=m: target(q, m),
                     sum(w.values()),
                     above.get((unit_set, m, c)),
+                    strict=m == "dti",
                 )
                 chosen[(unit_set, m, c)] = names
         # Reported national mean (63 group only).

@@ -91,3 +91,60 @@ def query_choice(
     )
     st.query_params[name] = str(choice)
     return choice
+
+
+def chart(fig, key: str, data: pd.DataFrame | None = None, name: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A plotly chart with its downloads: PNG and SVG (title, source and language kept,
+    rendered by kaleido only when clicked) and the data behind it as CSV/XLSX."""
+    from charts.export import figure_image
+    from data.export import table_bytes
+
+    lang = current_lang()
+    st.plotly_chart(fig, width="stretch", key=key)
+    stem = name or key
+    cols = st.columns([1, 1, 1, 1, 4]) if data is not None else st.columns([1, 1, 6])
+    cols[0].download_button(
+        t("download.png", lang),
+        lambda: figure_image(fig, "png", scale=2),
+        f"{stem}.png",
+        "image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+        type="tertiary",
+    )
+    cols[1].download_button(
+        t("download.svg", lang),
+        lambda: figure_image(fig, "svg"),
+        f"{stem}.svg",
+        "image/svg+xml",
+        key=f"{key}_svg",
+        on_click="ignore",
+        type="tertiary",
+    )
+    if data is not None:
+        cols[2].download_button(
+            t("download.csv", lang),
+            lambda: table_bytes(data, "csv"),
+            f"{stem}.csv",
+            "text/csv",
+            key=f"{key}_csv",
+            on_click="ignore",
+            type="tertiary",
+        )
+        cols[3].download_button(
+            t("download.xlsx", lang),
+            lambda: table_bytes(data, "xlsx", stem),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}_xlsx",
+            on_click="ignore",
+            type="tertiary",
+        )
+
+
+def metric(container, label: str, value: str, delta: str | None = None, **kw) -> None:  # type: ignore[no-untyped-def]
+    """st.metric whose delta direction follows our formatter's typographic minus ("−"):
+    Streamlit reads only a leading ASCII "-" as a fall."""
+    if delta is not None and delta.startswith("−"):
+        delta = "-" + delta[1:]
+    container.metric(label, value, delta=delta, **kw)

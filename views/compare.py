@@ -16,7 +16,7 @@ from metrics.compare import (
     slope,
 )
 from metrics.geo import available_editions
-from views._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import chart, current_lang, dataset, provenance_table, query_choice
 
 UNIT_SET = "63"
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
@@ -72,10 +72,10 @@ comparable = fw.comparable_with(ds.frameworks[first])
 
 # Draw
 left, right = st.columns(2)
-left.plotly_chart(bump(paths, names, HOME_CODE, lang), width="stretch", key="cmp_bump")
-right.plotly_chart(
-    slope_chart(sl, names, HOME_CODE, first, last, lang), width="stretch", key="cmp_slope"
-)
+with left:
+    chart(bump(paths, names, HOME_CODE, lang), "cmp_bump", paths)
+with right:
+    chart(slope_chart(sl, names, HOME_CODE, first, last, lang), "cmp_slope", sl)
 if not comparable:
     st.warning(t("compare.not_comparable", lang, first=first, last=last), icon="⚠️")
 st.subheader(t("compare.table_title", lang, year=last))

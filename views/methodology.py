@@ -18,7 +18,7 @@ from data.frameworks import ALL_INDICATORS
 from data.store import load_published
 from i18n import t
 from metrics.method import framework_rows, merger_rows, provenance_shares, sources
-from views._shared import current_lang, dataset, provenance_table
+from views._shared import chart, current_lang, dataset, provenance_table
 
 
 @st.cache_data(show_spinner=False)
@@ -68,7 +68,7 @@ st.dataframe(merger_display(merger, lang), hide_index=True, width="stretch")
 
 st.subheader(t("method.provenance", lang))
 st.markdown(t("method.provenance_text", lang))
-st.plotly_chart(provenance_bars(shares, lang), width="stretch", key="method_shares")
+chart(provenance_bars(shares, lang), "method_shares", shares)
 st.dataframe(shares_display(shares, lang), hide_index=True, width="stretch")
 
 st.subheader(t("method.sources", lang))

@@ -8,7 +8,7 @@ from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
 from metrics.overview import headline
 from metrics.provenance import illustrative_share
 from metrics.trajectory import field_scores, trajectory
-from views._shared import current_lang, dataset, provenance_table
+from views._shared import chart, current_lang, dataset, metric, provenance_table
 
 # Inputs
 lang = current_lang()
@@ -45,23 +45,26 @@ else:
 
 c1, c2, c3 = st.columns(3)
 if head is None:
-    c1.metric(t("kpi.rank", lang, year="–"), t("kpi.no_data", lang))
+    metric(c1, t("kpi.rank", lang, year="–"), t("kpi.no_data", lang))
 else:
-    c1.metric(
+    metric(
+        c1,
         t("kpi.rank", lang, year=head.edition),
         fmt_rank(head.rank, head.n, lang),
         delta=None
         if head.rank_change is None
         else t("kpi.rank_delta", lang, delta=fmt_int(head.rank_change, lang, signed=True)),
     )
-    c2.metric(
+    metric(
+        c2,
         t("kpi.score", lang, year=head.edition),
         fmt_num(head.score, lang),
         delta=None if head.score_change is None else fmt_num(head.score_change, lang, signed=True),
         help=None if head.comparable else t("kpi.not_comparable", lang),
     )
     median = traj.loc[traj["edition"] == head.edition, "median"].iloc[0]
-    c3.metric(
+    metric(
+        c3,
         t("kpi.median", lang, year=head.edition),
         fmt_num(median, lang),
         delta=t("kpi.vs_median", lang, delta=fmt_num(head.score - median, lang, signed=True)),
@@ -69,10 +72,10 @@ else:
     )
 
 left, right = st.columns([3, 2])
-left.plotly_chart(
-    score_spread(field, traj, names, province, lang), width="stretch", key="score_spread"
-)
-right.plotly_chart(rank_path(traj, province, lang), width="stretch", key="rank_path")
+with left:
+    chart(score_spread(field, traj, names, province, lang), "score_spread", field)
+with right:
+    chart(rank_path(traj, province, lang), "rank_path", traj)
 
 last34 = merged.dropna(subset=["score"])
 if len(last34):

@@ -1,5 +1,6 @@
 """Hồ sơ tỉnh / Province profile: one province, every question of the committee."""
 
+import pandas as pd
 import streamlit as st
 
 from charts.profile import interval, ladder, matrix, radar, waterfall
@@ -11,7 +12,7 @@ from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
-from views._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import chart, current_lang, dataset, metric, provenance_table, query_choice
 
 # Inputs
 lang = current_lang()
@@ -73,22 +74,25 @@ iv = _intervals(ds.data_version, edition, unit_set)
 # Draw
 st.subheader(t("profile.headline", lang, province=province, year=edition))
 k1, k2, k3, k4 = st.columns(4)
-k1.metric(
+metric(
+    k1,
     t("col.rank", lang),
     fmt_rank(p["dti_rank"], p["n"], lang),
     delta=None
     if p["yoy"]["rank_change"] is None
     else t("kpi.rank_delta", lang, delta=fmt_int(p["yoy"]["rank_change"], lang, signed=True)),
 )
-k2.metric(
+metric(
+    k2,
     t("col.score", lang),
     fmt_num(p["dti"], lang),
     delta=None
     if p["yoy"]["dti_change"] is None
     else fmt_num(p["yoy"]["dti_change"], lang, signed=True),
 )
-k3.metric(t("col.tier", lang), f"{p['tier']}/4", help=p["tier_label"])
-k4.metric(
+metric(k3, t("col.tier", lang), f"{p['tier']}/4", help=p["tier_label"])
+metric(
+    k4,
     t("profile.region_rank", lang),
     fmt_rank(p["region_rank"], p["region_n"], lang),
     help=p["region"],
@@ -109,9 +113,11 @@ if fw.assumed:
 
 st.header(t("profile.history", lang))
 h1, h2 = st.columns([3, 2])
-h1.plotly_chart(score_spread(field, traj, names, province, lang), width="stretch", key="p_spread")
-h2.plotly_chart(rank_path(traj, province, lang), width="stretch", key="p_rank")
-st.plotly_chart(
+with h1:
+    chart(score_spread(field, traj, names, province, lang), "p_spread", traj)
+with h2:
+    chart(rank_path(traj, province, lang), "p_rank", traj)
+chart(
     matrix(
         mat,
         labels,
@@ -120,8 +126,8 @@ st.plotly_chart(
         else [*fw.inputs, "dti"],
         lang,
     ),
-    width="stretch",
-    key="p_matrix",
+    "p_matrix",
+    mat,
 )
 
 st.header(t("profile.strengths_title", lang))
@@ -132,7 +138,7 @@ for ind in p["strengths"]:
 s2.markdown("**" + t("profile.weaknesses", lang) + "**")
 for ind in p["weaknesses"]:
     s2.markdown(f"- {labels[ind]}")
-st.plotly_chart(radar(rad, labels, province, lang), width="stretch", key="p_radar")
+chart(radar(rad, labels, province, lang), "p_radar", rad)
 
 st.header(t("profile.why_title", lang))
 y = p["yoy"]
@@ -142,7 +148,7 @@ elif not y["comparable"]:
     st.warning(t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition))
 else:
     prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
-    st.plotly_chart(
+    chart(
         waterfall(
             y["contributions"],
             y["rounding"],
@@ -153,8 +159,10 @@ else:
             edition,
             lang,
         ),
-        width="stretch",
-        key="p_waterfall",
+        "p_waterfall",
+        pd.DataFrame(
+            {"indicator": list(y["contributions"]), "points": list(y["contributions"].values())}
+        ),
     )
     st.markdown(
         t(
@@ -194,7 +202,7 @@ else:
             + "; ".join(f"{labels[i]} +{fmt_num(v, lang)}" for i, v in g["plan"].items())
         )
 if len(steps):
-    st.plotly_chart(ladder(steps, p["dti"], names, lang), width="stretch", key="p_ladder")
+    chart(ladder(steps, p["dti"], names, lang), "p_ladder", steps)
 st.caption(
     t(
         "profile.gaps",
@@ -242,4 +250,4 @@ if p["rank_interval_90"]:
             tied=", ".join(p["statistically_tied"][:8]) or "–",
         )
     )
-    st.plotly_chart(interval(iv, code, names, lang), width="stretch", key="p_interval")
+    chart(interval(iv, code, names, lang), "p_interval", iv)

@@ -10,7 +10,7 @@ from data.provinces import HOME_CODE, REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
-from views._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import chart, current_lang, dataset, provenance_table, query_choice
 
 # Inputs
 lang = current_lang()
@@ -71,10 +71,10 @@ st.caption(t("rankings.caption", lang, n=len(shown), total=len(view)))
 if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
-    st.plotly_chart(
+    chart(
         ranking_bars(shown, HOME_CODE if unit_set == "63" else "31", label, edition, lang),
-        width="stretch",
-        key="ranking_chart",
+        "ranking_chart",
+        name=f"dti_{edition}_{unit_set}_{measure}",
     )
 table = pd.DataFrame(
     {
