@@ -20,18 +20,24 @@ def trajectory(
     """
     part = ranked[(ranked["unit_set"] == unit_set) & (ranked["indicator"] == indicator)]
     rows = []
-    kinds = prov.set_index(["edition", "unit_set", "province_code", "indicator"])["kind"]
+    mine_prov = prov[
+        (prov["unit_set"] == unit_set)
+        & (prov["indicator"] == indicator)
+        & (prov["province_code"] == code)
+    ]
+    kind_of_edition = dict(zip(mine_prov["edition"], mine_prov["kind"], strict=True))
     for edition, g in part.groupby("edition", sort=True):
         g = g.dropna(subset=["score"])
         me = g[g["province_code"] == code]
-        lead = g.sort_values(["score", "province_code"], ascending=[False, True]).head(1)
+        best = g["score"].max()
+        lead = g[g["score"] == best].sort_values("province_code").head(1)
         rows.append(
             {
                 "edition": int(edition),
                 "score": float(me["score"].iloc[0]) if len(me) else float("nan"),
                 "rank": me["rank"].iloc[0] if len(me) else pd.NA,
                 "n": int(len(g)),
-                "kind": kinds.get((edition, unit_set, code, indicator)),
+                "kind": kind_of_edition.get(edition),
                 "median": float(g["score"].median()) if len(g) else float("nan"),
                 "min": float(g["score"].min()) if len(g) else float("nan"),
                 "max": float(g["score"].max()) if len(g) else float("nan"),

@@ -22,12 +22,15 @@ def store() -> Store:
     return s
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _dataset(version: str) -> Dataset:  # keyed on the store's data-version stamp
+# cache_resource, not cache_data: the dataset is read-only (metrics never mutate their
+# inputs), and cache_data would unpickle a fresh copy of every frame on each rerun, which
+# cost more than the page itself. Keyed on the store's data-version stamp.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _dataset(version: str) -> Dataset:
     return load_dataset(store())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _provenance(version: str) -> pd.DataFrame:
     ds = _dataset(version)
     return provenance(ds.values, ds.scores, ds.frameworks)
