@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -122,3 +123,32 @@ def test_a_fall_in_rank_reads_as_a_fall(app_env):
     rank = next(m for m in at.metric if m.label == "Rank")
     assert rank.value == "14/63"
     assert rank.proto.delta == "-1 places"  # 13 -> 14: Streamlit draws a red down arrow
+
+
+def test_chart_data_downloads_are_valid_files():
+    """The frames behind the charts export as CSV and XLSX (what the buttons hand out)."""
+    import io
+
+    from data.export import table_bytes
+    from data.store import load_bundle
+    from data.tilegrid import tile_grid
+    from metrics.compare import rank_paths, slope
+    from metrics.geo import map_tiles
+    from metrics.provenance import provenance
+    from metrics.trajectory import trajectory
+
+    ds = build_dataset(load_bundle())
+    prov = provenance(ds.values, ds.scores, ds.frameworks)
+    frames = {
+        "tiles": map_tiles(ds.ranked, prov, tile_grid("63"), ds.units, 2024, "63", "dti"),
+        "paths": rank_paths(ds.ranked, prov, ["30", "31"], "63"),
+        "slope": slope(ds.ranked, prov, ["30", "31"], 2020, 2024, "63"),
+        "traj": trajectory(ds.ranked, prov, "30", "63"),
+    }
+    for name, frame in frames.items():
+        csv_bytes = table_bytes(frame, "csv")
+        assert csv_bytes.startswith(b"\xef\xbb\xbf"), name  # BOM: Excel reads Vietnamese
+        back = pd.read_excel(io.BytesIO(table_bytes(frame, "xlsx", name)), engine="openpyxl")
+        assert len(back) == len(frame), name
+    traj = frames["traj"].set_index("edition")
+    assert traj.loc[2022, "score"] == 0.6383 and traj.loc[2022, "rank"] == 13

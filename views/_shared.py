@@ -96,14 +96,21 @@ def query_choice(
     return choice
 
 
-def chart(fig, key: str, data: pd.DataFrame | None = None, name: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def chart(
+    fig,
+    key: str,
+    data: pd.DataFrame | None = None,
+    name: str | None = None,  # type: ignore[no-untyped-def]
+    **plotly_kwargs,
+):
     """A plotly chart with its downloads: PNG and SVG (title, source and language kept,
-    rendered by kaleido only when clicked) and the data behind it as CSV/XLSX."""
+    rendered by kaleido only when clicked) and the data behind it as CSV/XLSX. Extra
+    keyword arguments go to st.plotly_chart (e.g. on_select); its return value is returned."""
     from charts.export import figure_image
     from data.export import table_bytes
 
     lang = current_lang()
-    st.plotly_chart(fig, width="stretch", key=key)
+    event = st.plotly_chart(fig, width="stretch", key=key, **plotly_kwargs)
     stem = name or key
     cols = st.columns([1, 1, 1, 1, 4]) if data is not None else st.columns([1, 1, 6])
     cols[0].download_button(
@@ -143,6 +150,7 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, name: str | None = No
             on_click="ignore",
             type="tertiary",
         )
+    return event
 
 
 def metric(container, label: str, value: str, delta: str | None = None, **kw) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
-from views._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import chart, current_lang, dataset, provenance_table, query_choice
 
 INDICATORS = ["dti", "gov", "econ", "soc"]
 
@@ -64,10 +64,11 @@ with left:
         lang,
         height=760 if unit_set == "63" else 700,
     )
-    event = st.plotly_chart(
+    event = chart(
         fig,
-        width="stretch",
-        key=f"map_{unit_set}",
+        f"map_{unit_set}",
+        tiles,
+        name=f"dti_map_{edition}_{unit_set}",
         on_select="rerun",
         selection_mode="points",
         config={"displayModeBar": False},
