@@ -36,9 +36,9 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def cold_start(script: Path, browser, env: dict[str, str]) -> float:  # type: ignore[no-untyped-def]
+def serve(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """Start ``streamlit run script`` on a free loopback port (no browser, no watcher)."""
     port = _port()
-    start = time.perf_counter()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -60,6 +60,12 @@ def cold_start(script: Path, browser, env: dict[str, str]) -> float:  # type: ig
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    return proc, port
+
+
+def cold_start(script: Path, browser, env: dict[str, str]) -> float:  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    proc, port = serve(script, env)
     try:
         page = browser.new_page()
         deadline = time.monotonic() + 90

@@ -68,30 +68,7 @@ def page_run_times() -> list[Row]:
 def page_first_chart_in_browser() -> list[Row]:
     from playwright.sync_api import sync_playwright
 
-    from bench.bench_app import _port
-
-    def serve(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-        port = _port()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        return proc, port
+    from bench.bench_app import serve
 
     def first_chart(page, url: str) -> float:  # type: ignore[no-untyped-def]
         start = time.perf_counter()
