@@ -108,11 +108,31 @@ class _UsageError(Exception):
     pass
 
 
+def _read_province_mapping(path: str | None) -> dict[str, dict[str, str]] | None:
+    """{"63": {"name as written": "code"}, "34": {...}} from a JSON file."""
+    if not path:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise _UsageError(f"cannot read province mapping file {path}: {exc}") from None
+    from data.ingest import normalise_province_mapping
+
+    try:
+        if not isinstance(data, dict):
+            raise ValueError('must hold {"63": {"name": "code"}}')
+        normalise_province_mapping(data)
+    except (ValueError, AttributeError) as exc:
+        raise _UsageError(f"province mapping file {path}: {exc}") from None
+    return {str(u): {str(k): str(v) for k, v in m.items()} for u, m in data.items()}
+
+
 def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
     """Read and parse FILE with the common options; returns (IngestResult, bytes)."""
     from data.ingest import Limits, parse, problem
 
     mapping = _read_mapping(args.mapping)
+    province_mapping = _read_province_mapping(args.province_mapping)
     path = Path(args.file)
     limits = Limits()
     try:
@@ -147,6 +167,7 @@ def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
         scale=args.scale,
         mapping=mapping,
         limits=limits,
+        province_mapping=province_mapping,
     )
     return res, data
 
@@ -233,6 +254,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     if args.mapping:
         save_mappings(_read_mapping(args.mapping) or {})
+    if args.province_mapping:
+        from data.ingest import save_province_mappings
+
+        save_province_mappings(_read_province_mapping(args.province_mapping) or {})
     v = out.version
     if out.status == "identical":
         print(f"identical to version {v.number} of {v.edition} ({v.unit_set}); nothing stored")
@@ -312,6 +337,11 @@ def _file_options(p: argparse.ArgumentParser) -> None:
         "--mapping",
         metavar="FILE.json",
         help='header mapping {"header text": "code"}; saved after an import',
+    )
+    p.add_argument(
+        "--province-mapping",
+        metavar="FILE.json",
+        help='province names {"63": {"name as written": "GSO code"}}; saved after an import',
     )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
 

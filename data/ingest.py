@@ -49,6 +49,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -324,6 +325,7 @@ class Problem:
     cell: str | None = None
     row: int | None = None
     column: str | None = None
+    subject: str | None = None  # the offending text (e.g. an unknown province name)
 
     def message(self, lang: str = "vi") -> str:
         return self.message_en if lang == "en" else self.message_vi
@@ -348,6 +350,7 @@ def problem(
     cell: str | None = None,
     row: int | None = None,
     column: str | None = None,
+    subject: str | None = None,
     **params: Any,
 ) -> Problem:
     vi, en = _MESSAGES[code]
@@ -364,6 +367,7 @@ def problem(
         cell,
         row,
         column,
+        subject,
     )
 
 
@@ -610,8 +614,65 @@ def _norm(name: str) -> str:
     return normalise(name)
 
 
+# Province names the alias table does not know, mapped by a user: {unit_set: {key: code}},
+# set for the duration of one parse() call.
+_PROVINCE_MAP: ContextVar[dict[str, dict[str, str]] | None] = ContextVar(
+    "province_map", default=None
+)
+
+
 def _lookup_province(name: str, unit_set: str) -> str | None:
-    return _province_keys()[unit_set].get(_norm(name))
+    user = (_PROVINCE_MAP.get() or {}).get(unit_set, {}).get(_norm(name))
+    return user or _province_keys()[unit_set].get(_norm(name))
+
+
+def province_mappings_path() -> Path:
+    return config_dir() / "province_mappings.json"
+
+
+def normalise_province_mapping(
+    mapping: Mapping[str, Mapping[str, str]] | None,
+) -> dict[str, dict[str, str]]:
+    """{unit_set: {"name as written": "code"}} -> {unit_set: {name_key: code}}; a code
+    that is not a unit of its set raises ValueError."""
+    out: dict[str, dict[str, str]] = {}
+    for unit_set, names in (mapping or {}).items():
+        if unit_set not in UNIT_SETS:
+            raise ValueError(f"unit set must be one of {UNIT_SETS}, got {unit_set!r}")
+        codes = set(_names(unit_set))
+        for name, code in names.items():
+            if str(code) not in codes:
+                raise ValueError(f"{code!r} is not a province code of the {unit_set} set")
+            out.setdefault(unit_set, {})[_norm(str(name))] = str(code)
+    return out
+
+
+def load_saved_province_mappings(path: Path | None = None) -> dict[str, dict[str, str]]:
+    p = path or province_mappings_path()
+    try:
+        data = json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+        normalise_province_mapping(data)
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(u): {str(k): str(v) for k, v in m.items()} for u, m in data.items()}
+
+
+def save_province_mappings(
+    mapping: Mapping[str, Mapping[str, str]], path: Path | None = None
+) -> Path:
+    """Merge ``mapping`` ({unit_set: {name: code}}) into the saved ones and write them."""
+    normalise_province_mapping(mapping)
+    p = path or province_mappings_path()
+    merged = load_saved_province_mappings(p)
+    for unit_set, names in mapping.items():
+        merged.setdefault(unit_set, {}).update({str(k): str(v) for k, v in names.items()})
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(
+        json.dumps(merged, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
+    )
+    tmp.replace(p)
+    return p
 
 
 @cache
@@ -1061,18 +1122,26 @@ def parse(
     mapping: Mapping[str, str] | None = None,
     use_saved_mappings: bool = True,
     limits: Limits | None = None,
+    province_mapping: Mapping[str, Mapping[str, str]] | None = None,
 ) -> IngestResult:
     """Read a DTI spreadsheet or CSV: tidy rows plus every located problem.
 
     Writes nothing. ``scale`` is "1", "100" or "1000" (points); None = detect. ``mapping``
-    maps header texts the alias table does not know to codes (see module docs); saved
-    mappings are used too unless ``use_saved_mappings`` is False.
+    maps header texts the alias table does not know to codes (see module docs);
+    ``province_mapping`` ({unit_set: {"name": "code"}}) does the same for province names.
+    Saved mappings of both kinds are used too unless ``use_saved_mappings`` is False.
     Example: parse(Path("dti_2022.xlsx").read_bytes(), "dti_2022.xlsx").ok
     """
     import hashlib
 
     limits = limits or Limits()
     result = IngestResult(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    provinces_map = normalise_province_mapping(
+        load_saved_province_mappings() if use_saved_mappings else {}
+    )
+    for u, m in normalise_province_mapping(province_mapping).items():
+        provinces_map.setdefault(u, {}).update(m)
+    token = _PROVINCE_MAP.set(provinces_map)
     try:
         _parse_into(
             result, data, file_name, year, unit_set, scale, mapping, use_saved_mappings, limits
@@ -1080,6 +1149,8 @@ def parse(
     except IngestError as exc:
         result.problems.append(exc.problem)
         result.rows = result.rows.iloc[0:0]
+    finally:
+        _PROVINCE_MAP.reset(token)
     return result
 
 
@@ -1323,6 +1394,7 @@ def _parse_into(
                         sheet=sheet.name,
                         cell=ref,
                         row=r + 1,
+                        subject=name,
                         name=name,
                         hint_vi=hint_vi,
                         hint_en=hint_en,

@@ -294,3 +294,22 @@ def test_template_out_of_edition_is_usage_error(tmp_path: Path) -> None:
     )
     wb = io.BytesIO((tmp_path / "t.xlsx").read_bytes()) if (tmp_path / "t.xlsx").exists() else None
     assert wb is None
+
+
+def test_province_mapping_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingest_fixtures import detail_rows
+
+    from data.provinces import resolve
+
+    monkeypatch.setenv("DTI_CONFIG_DIR", str(tmp_path / "config"))
+    _, rows, _ = detail_rows()
+    f = write(tmp_path, "dti_2022.xlsx", detail_workbook(edit=set_cells(B10="Tinh X")))
+    assert main(["validate", f, "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["errors"][0]["code"] == "UNKNOWN_PROVINCE"
+    good = write(tmp_path, "p.json", json.dumps({"63": {"Tinh X": resolve(rows[6][1])}}).encode())
+    assert main(["validate", f, "--json", "--province-mapping", good]) == 0
+    assert json.loads(capsys.readouterr().out)["ok"] is True
+    bad = write(tmp_path, "q.json", json.dumps({"63": {"Tinh X": "99"}}).encode())
+    assert main(["validate", f, "--province-mapping", bad]) == 2

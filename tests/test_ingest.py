@@ -32,6 +32,7 @@ from data.ingest import (
     save_mappings,
     to_number,
 )
+from data.provinces import provinces
 from metrics.scoring import compute_scores
 
 NAME = "dti_2022.xlsx"
@@ -532,3 +533,30 @@ def test_template_is_the_official_layout() -> None:
     assert any(dv.type == "decimal" and dv.formula1 == "0" and dv.formula2 == "1" for dv in dvs)
     # Blank, it holds no table yet: refused with the "no table" message, not a crash.
     assert "template" in only(parse(data, "mau.xlsx"), "NO_TABLE").message_en
+
+
+def test_province_name_mapping_resolves_unknown_names(tmp_path, monkeypatch) -> None:
+    from data.ingest import (
+        load_saved_province_mappings,
+        normalise_province_mapping,
+        save_province_mappings,
+    )
+    from data.provinces import resolve
+
+    monkeypatch.setenv("DTI_CONFIG_DIR", str(tmp_path))
+    _, rows, _ = detail_rows()
+    code = resolve(rows[6][1])  # the province whose name is in B10
+    data = detail_workbook(edit=set_cells(B10="Thủ đô Hà Nộii"))
+    bad = parse(data, NAME)
+    p = only(bad, "UNKNOWN_PROVINCE")
+    assert p.subject == "Thủ đô Hà Nộii" and p.cell == "B10"
+    good = parse(data, NAME, province_mapping={"63": {"Thủ đô Hà Nộii": code}})
+    assert good.ok, [q.message_en for q in good.errors]
+    assert set(good.rows["province_code"]) == {u.code for u in provinces("63")}
+    # saved mappings are reused by later parses (the app and the CLI share them)
+    save_province_mappings({"63": {"Thủ đô Hà Nộii": code}})
+    assert load_saved_province_mappings() == {"63": {"Thủ đô Hà Nộii": code}}
+    assert parse(data, NAME).ok
+    assert not parse(data, NAME, use_saved_mappings=False).ok
+    with pytest.raises(ValueError, match="not a province code"):
+        normalise_province_mapping({"63": {"x": "99"}})

@@ -294,3 +294,27 @@ def test_production_config_hardening():
     assert not (REPO / ".streamlit" / "secrets.toml").exists()  # no secret in the repo
     for path in [*REPO.glob("views/*.py"), REPO / "dashboard.py"]:
         assert "unsafe_allow_html" not in path.read_text("utf-8"), path
+
+
+def test_unknown_province_name_mapping_is_applied_and_saved(uploader, tmp_path):
+    at = logged_in()
+    renamed = workbook(cells={"A22": "Hai Duong province"})  # row 22 is Hải Dương
+    at.get("file_uploader")[0].upload("renamed.xlsx", renamed, XLSX)
+    at.run()
+    assert not at.exception, at.exception
+    report = table(at, "upload_problems")
+    assert "A22" in report["Cell"].tolist()
+    pick = at.selectbox(key="pmap_0")
+    assert pick.label == "Name in the file: Hai Duong province"
+    assert pick.options[1] == "Hải Dương (30)"  # the closest suggestion comes first
+    pick.set_value("30")
+    [b for b in at.button if b.label == "Apply and check again"][0].click()
+    at.run()
+    assert not at.exception, at.exception
+    assert table(at, "upload_summary")["Status"].tolist() == ["Valid"]
+    at.checkbox(key="upload_ok_0").check().run()
+    at.button(key="upload_go_0").click().run()
+    assert "Stored version 2" in at.success[0].value
+    saved = json.loads((tmp_path / "config" / "province_mappings.json").read_text("utf-8"))
+    assert saved == {"63": {"Hai Duong province": "30"}}
+    assert home_rank(Store()) == 1  # the mapped row is Hải Dương's, and it ranks first

@@ -19,8 +19,10 @@ from data.ingest import (
     name_of,
     parse,
     save_mappings,
+    save_province_mappings,
 )
 from data.preview import rank_changes
+from data.provinces import provinces, suggest
 from i18n import fmt_int, fmt_num, fmt_rank_change, t
 from views._auth import require_uploader
 from views._shared import current_lang, store
@@ -59,6 +61,7 @@ with st.expander(t("upload.options", lang)):
         key="upload_scale",
     )
 mapping: dict[str, str] = st.session_state.setdefault("upload_mapping", {})
+province_map: dict[str, dict[str, str]] = st.session_state.setdefault("upload_province_mapping", {})
 
 if not files:
     st.info(t("upload.empty", lang))
@@ -67,7 +70,8 @@ if not files:
 # Compute (calls only)
 blobs = {f.name: f.getvalue() for f in files}
 results = {
-    name: parse(data, name, year=year, scale=scale, mapping=mapping) for name, data in blobs.items()
+    name: parse(data, name, year=year, scale=scale, mapping=mapping, province_mapping=province_map)
+    for name, data in blobs.items()
 }
 problems = {name: r.problems + (check_schema(r) if r.ok else []) for name, r in results.items()}
 valid = {
@@ -85,6 +89,14 @@ moves = (
 )
 unmapped = sorted(
     {p.column for ps in problems.values() for p in ps if p.code == "UNMAPPED_HEADER" and p.column}
+)
+unknown_names = sorted(
+    {
+        (results[n].unit_set or "63", p.subject)
+        for n, ps in problems.items()
+        for p in ps
+        if p.code == "UNKNOWN_PROVINCE" and p.subject
+    }
 )
 
 # Draw
@@ -159,6 +171,30 @@ if unmapped:
         )
         if st.form_submit_button(t("upload.mapping_apply", lang)):
             mapping.update({h: c for h, c in picked.items() if c})
+            st.rerun()
+
+if unknown_names:
+    st.subheader(t("upload.province_mapping", lang))
+    st.caption(t("upload.province_mapping_help", lang))
+    with st.form("upload_province_form"):
+        chosen = {}
+        for i, (unit_set, name) in enumerate(unknown_names):
+            official = {p.code: p.name for p in provinces(unit_set)}
+            near = [c for n in suggest(name, unit_set) for c, o in official.items() if o == n]
+            options = ["", *near, *sorted(set(official) - set(near), key=official.get)]
+            # The name as written is shown as a widget label: plain text, never markup.
+            chosen[(unit_set, name)] = st.selectbox(
+                t("upload.province_for", lang, name=name),
+                options,
+                format_func=lambda c, o=official: (
+                    t("upload.mapping_none", lang) if c == "" else f"{o[c]} ({c})"
+                ),
+                key=f"pmap_{i}",
+            )
+        if st.form_submit_button(t("upload.mapping_apply", lang)):
+            for (unit_set, name), code in chosen.items():
+                if code:
+                    province_map.setdefault(unit_set, {})[name] = code
             st.rerun()
 
 if clash:
@@ -245,7 +281,10 @@ if st.button(
         done.append((r.edition, r.unit_set, out.version.number, out.status == "created"))
     if mapping:
         save_mappings(mapping)  # reused for later files (the CLI reads the same file)
+    if province_map:
+        save_province_mappings(province_map)
     st.session_state["upload_flash"] = done
     st.session_state["upload_nonce"] = nonce + 1
     st.session_state["upload_mapping"] = {}
+    st.session_state["upload_province_mapping"] = {}
     st.rerun()
