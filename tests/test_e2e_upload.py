@@ -38,7 +38,10 @@ def sign_in(page, base: str, name: str = "Cán bộ Sở") -> None:
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
     page.wait_for_selector("text=Đang đăng nhập với tài khoản:", timeout=WAIT)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.get_by_text("password:" + name, exact=True).count() == 1
+    # The caption and the name are separate elements: wait for the name, not just the caption.
+    who = sidebar.get_by_text("password:" + name, exact=True)
+    who.wait_for(timeout=WAIT)
+    assert who.count() == 1
 
 
 def nav_to(page, label: str) -> None:
