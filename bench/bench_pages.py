@@ -21,15 +21,6 @@ REPO = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "rankings", "profile", "compare", "map", "methodology", "present"]
 FLOOR = REPO / "bench" / "apps" / "floor_chart.py"
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _best(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
@@ -68,7 +59,7 @@ def page_run_times() -> list[Row]:
 def page_first_chart_in_browser() -> list[Row]:
     from playwright.sync_api import sync_playwright
 
-    from bench.bench_app import serve
+    from bench.bench_app import ARGS, serve
 
     def first_chart(page, url: str) -> float:  # type: ignore[no-untyped-def]
         start = time.perf_counter()
