@@ -1481,7 +1481,13 @@ def _parse_into(
                     )
                     raw.append((r, col.index, code, math.nan, col))
                 continue
-            if kind_v == "text" or num is None:
+            bad_rank = (
+                col.kind == "rank"
+                and num is not None
+                and kind_v != "text"
+                and (num < 1 or not float(num).is_integer())
+            )
+            if kind_v == "text" or num is None or bad_rank:
                 code_p = "RANK_NOT_INTEGER" if col.kind == "rank" else "NON_NUMERIC"
                 P.append(
                     problem(
@@ -1497,20 +1503,6 @@ def _parse_into(
                 )
                 continue
             if col.kind == "rank":
-                if num < 1 or not float(num).is_integer():
-                    P.append(
-                        problem(
-                            "RANK_NOT_INTEGER",
-                            file=file_name,
-                            sheet=sheet.name,
-                            cell=ref,
-                            row=r + 1,
-                            column=col.header,
-                            province=pname,
-                            text=_text(v),
-                        )
-                    )
-                    continue
                 ranks.append((r, code, num, col))
             else:
                 raw.append((r, col.index, code, num, col))

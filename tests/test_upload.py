@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from ingest_fixtures import OFFICIAL_HEADERS  # noqa: E402
 from streamlit.testing.v1 import AppTest
 from test_auth import FAST, PASSWORD, app_env, sign_in  # noqa: F401 - app_env is a fixture
 
@@ -23,17 +24,7 @@ from metrics.scoring import round4
 
 REPO = Path(__file__).resolve().parents[1]
 HOME = "30"  # Hải Dương
-HEADERS = {
-    "awareness": "Chỉ số Nhận thức số",
-    "institutions": "Chỉ số Thể chế số",
-    "infrastructure": "Chỉ số Hạ tầng số",
-    "human_resources": "Chỉ số Nhân lực số",
-    "cybersecurity": "Chỉ số An toàn thông tin mạng",
-    "gov_activity": "Chỉ số Hoạt động chính quyền số",
-    "econ_activity": "Chỉ số Hoạt động kinh tế số",
-    "soc_activity": "Chỉ số Hoạt động xã hội số",
-    "dti": "CHUYỂN ĐỔI SỐ CẤP TỈNH (PDTI)",
-}
+HEADERS = OFFICIAL_HEADERS
 
 
 def workbook(edition: int = 2024, *, home_value: float = 0.999, cells: dict | None = None) -> bytes:
