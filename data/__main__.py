@@ -1,6 +1,7 @@
 """Operator CLI for the store (the web app calls the same functions).
 
-python -m data init                      create the schema and seed the bundled data
+python -m data init                      upgrade the schema (as `upgrade`) and seed the bundled data
+python -m data upgrade                   bring the store's schema to this release (Alembic)
 python -m data export --year Y [--unit-set 63|34] --format csv|xlsx --out F
 python -m data hash-password < pw.txt  print a scrypt hash for DTI_UPLOAD_PASSWORD_HASH
 python -m data validate FILE [--year Y] [--json]           check a spreadsheet; writes nothing
@@ -47,7 +48,23 @@ class _Parser(argparse.ArgumentParser):
 def cmd_init(args: argparse.Namespace) -> int:
     store = Store()
     seeded = store.seed_if_empty()
-    print(f"store ready at {store.url} ({'seeded with the bundled data' if seeded else 'kept'})")
+    print(
+        f"store ready at {store.url_safe} ({'seeded with the bundled data' if seeded else 'kept'})"
+    )
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from data.migrate import upgrade
+
+    store = Store()
+    before, after = upgrade(store.engine)
+    if before == after:
+        print(f"schema of {store.url_safe} already at revision {after}")
+    else:
+        print(
+            f"schema of {store.url_safe} upgraded: {before or 'unversioned (new, or made by release 1)'} -> {after}"
+        )
     return 0
 
 
@@ -349,9 +366,12 @@ def _file_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m data", description="DTI store operations")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
-    sub.add_parser("init", help="create the schema and seed the bundled data").set_defaults(
-        func=cmd_init
-    )
+    sub.add_parser(
+        "init", help="upgrade the schema and seed the bundled data into an empty store"
+    ).set_defaults(func=cmd_init)
+    sub.add_parser(
+        "upgrade", help="bring the store's schema to this release (Alembic migrations)"
+    ).set_defaults(func=cmd_upgrade)
     e = sub.add_parser("export", help="one edition as CSV or XLSX")
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--unit-set", choices=["63", "34"], default="63")
@@ -409,9 +429,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
+        from data.migrate import MigrationError
         from data.store import StoreError
 
-        if not isinstance(exc, StoreError):
+        if not isinstance(exc, StoreError | MigrationError):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
