@@ -169,7 +169,7 @@ class Table:
     problems: list[Problem]
 
 
-def _filled(sheet: Sheet, upto: int) -> list[list[Any]]:
+def fill_merged(sheet: Sheet, upto: int) -> list[list[Any]]:
     """Rows [0, upto) with merged ranges' top-left value copied over the whole range."""
     grid = [list(r) for r in sheet.rows[:upto]]
     for r0, c0, r1, c1 in sheet.merged:
@@ -353,7 +353,7 @@ def find_table(
     )
     if below < 3:
         return None
-    filled = _filled(sheet, start)
+    filled = fill_merged(sheet, start)
     header_rows, first = _header_rows(sheet, filled, start, pcol)
     title_rows = range(0, header_rows[0] if header_rows else first)
     title_text = " ".join(text_of(v) for rr in title_rows for v in rows[rr] if text_of(v))
