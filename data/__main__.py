@@ -13,6 +13,9 @@ python -m data diff FILE [--year Y]                        what an import would 
 python -m data versions --year Y [--unit-set 63|34] [--json]
 python -m data rollback --year Y [--unit-set 63|34] --to VERSION [--user NAME]
 python -m data template --year Y --unit-set 63|34 --out F.xlsx
+python -m data import|validate FILE --assessment KEY --year Y [--register-units] [--title T]
+    --user NAME; python -m data publish --assessment KEY --year Y --user NAME [--unpublish]
+    (the province's own assessments, see data.assessment_cli)
 validate/import/diff also take --unit-set, --scale 1|100|1000, --mapping FILE.json
 ({"header text": "code"}; saved for reuse after a successful import, see data.ingest)
 and --lang vi|en for messages. import without --replace refuses an edition that already
@@ -413,6 +416,9 @@ def _file_options(p: argparse.ArgumentParser) -> None:
         help='province names {"63": {"name as written": "GSO code"}}; saved after an import',
     )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    from data.assessment_cli import add_options
+
+    add_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -458,6 +464,7 @@ def _add_ingest_commands(sub: Any) -> None:
     v = sub.add_parser("validate", help="check a spreadsheet; writes nothing")
     _file_options(v)
     v.add_argument("--json", action="store_true")
+    v.add_argument("--user", help="with --assessment: who checks (not stored)")
     v.set_defaults(func=cmd_validate)
     i = sub.add_parser("import", help="store a spreadsheet as a new version of its edition")
     _file_options(i)
@@ -487,10 +494,17 @@ def _add_ingest_commands(sub: Any) -> None:
     t.add_argument("--unit-set", choices=["63", "34"], required=True)
     t.add_argument("--out", required=True)
     t.set_defaults(func=cmd_template)
+    from data.assessment_cli import add_commands
+
+    add_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "assessment_cmd", False) or getattr(args, "assessment", None):
+        from data.assessment_cli import run
+
+        return run(args)
     try:
         return args.func(args)
     except _UsageError as exc:

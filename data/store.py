@@ -500,3 +500,8 @@ def load_published() -> pd.DataFrame:
     return pd.read_csv(
         FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "rank_basis": str}
     )
+
+
+# The internal assessments' tables live in their own module on the same metadata; import
+# it here so that every user of the metadata (init, backups, migrations) sees them.
+from data import assessments_store as _assessments_store  # noqa: E402, F401
