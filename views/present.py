@@ -10,7 +10,14 @@ from charts.export import deck_bytes, figure_image, slide_images
 from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from i18n import LANGS, t
 from metrics.profile import build_profile
-from views._shared import current_lang, dataset, provenance_table, query_choice
+from views._shared import (
+    current_lang,
+    dataset,
+    provenance_table,
+    query_choice,
+    query_flag,
+    query_int,
+)
 
 # Static style only: no user or data text is ever put into these blocks.
 STYLE = """<style>
@@ -31,14 +38,11 @@ LABELS = {"vi": "Tiếng Việt", "en": "English"}
 lang = current_lang()
 ds = dataset()
 prov = provenance_table()
-full = st.query_params.get("full", "1") != "0"
+full = query_flag("full", True)
 
 
 def _slide_no(n: int) -> int:
-    try:
-        return min(max(int(st.query_params.get("slide", 1)), 1), n)
-    except (TypeError, ValueError):
-        return 1
+    return query_int("slide", 1, 1, n)
 
 
 def _go(step: int, n: int) -> None:
@@ -80,16 +84,12 @@ editions = sorted(
     reverse=True,
 )
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
-try:
-    target_default = int(st.query_params.get("target", 10))
-except ValueError:
-    target_default = 10
 target = int(
     c4.number_input(
         t("profile.target", lang),
         min_value=1,
         max_value=len(names),
-        value=min(max(target_default, 1), len(names)),
+        value=query_int("target", 10, 1, len(names)),
         key="target",
     )
 )

@@ -12,7 +12,15 @@ from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
-from views._shared import chart, current_lang, dataset, metric, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    metric,
+    provenance_table,
+    query_choice,
+    query_int,
+)
 
 # Inputs
 lang = current_lang()
@@ -42,7 +50,7 @@ target_rank = int(
         min_value=1,
         max_value=len(names),
         key="target",
-        value=int(st.query_params.get("target", 10)),
+        value=query_int("target", 10, 1, len(names)),
     )
 )
 st.query_params["target"] = str(target_rank)
