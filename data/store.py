@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +87,16 @@ audit = sa.Table(
     sa.Column("file_name", sa.String(512), nullable=True),
     sa.Column("sha256", sa.String(64), nullable=True),
     sa.Column("detail", sa.Text, nullable=False),
+)
+
+sign_in_attempts = sa.Table(
+    "sign_in_attempts",
+    metadata,
+    # "user:<sha256 of the typed name>" or "addr:<client address>"; never a password
+    sa.Column("subject", sa.String(160), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
+    sa.Column("last_failure", sa.Float, nullable=False, default=0.0),
 )
 
 VALUE_COLUMNS = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
@@ -494,28 +504,68 @@ class Store:
             self._bump(conn)
             return info
 
+    # ----- sign-in throttling ----------------------------------------------------------
+    def sign_in_wait(self, subjects: Sequence[str], now: float) -> float:
+        """Seconds until any of ``subjects`` may try to sign in again (0: now)."""
+        self.init()
+        with self.engine.connect() as conn:
+            until = conn.execute(
+                sa.select(sa.func.max(sign_in_attempts.c.locked_until)).where(
+                    sign_in_attempts.c.subject.in_(list(subjects))
+                )
+            ).scalar()
+        return max(0.0, float(until or 0.0) - now)
+
+    def sign_in_failed(
+        self, subjects: Sequence[str], now: float, delay: Callable[[int], float], forget_s: float
+    ) -> float:
+        """Count a failed sign-in against every subject (serialised, so parallel guesses
+        all count); return the wait it now imposes. A subject's count restarts after
+        ``forget_s`` seconds without failures."""
+        self.init()
+        wait = 0.0
+        with self.write() as conn:
+            for subject in subjects:
+                row = self._lock_row(conn, sign_in_attempts, {"subject": subject})
+                fresh = now - float(row["last_failure"] or 0.0) > forget_s
+                failures = 1 if fresh else int(row["failures"] or 0) + 1
+                until = now + delay(failures)
+                wait = max(wait, until - now)
+                conn.execute(
+                    sign_in_attempts.update()
+                    .where(sign_in_attempts.c.subject == subject)
+                    .values(failures=failures, locked_until=until, last_failure=now)
+                )
+        return wait
+
+    def sign_in_succeeded(self, subjects: Sequence[str]) -> None:
+        """A right password clears the counts of its subjects."""
+        self.init()
+        with self.write() as conn:
+            conn.execute(
+                sign_in_attempts.delete().where(sign_in_attempts.c.subject.in_(list(subjects)))
+            )
+
     # ----- internals ----------------------------------------------------------------
-    def _lock_edition(self, conn: Connection, edition: int, unit_set: str) -> int | None:
-        """Lock the edition's row (inserting it first if missing) and return its current
-        version id. PostgreSQL: ``SELECT … FOR UPDATE``; SQLite: the whole database is
-        already locked by ``BEGIN IMMEDIATE``."""
-        key = {"edition": edition, "unit_set": unit_set}
+    @staticmethod
+    def _lock_row(conn: Connection, table: sa.Table, key: dict[str, object]) -> sa.RowMapping:
+        """Lock one row (inserting it with defaults first if missing) inside a write
+        transaction and return it. PostgreSQL: ``INSERT … ON CONFLICT DO NOTHING`` then
+        ``SELECT … FOR UPDATE``; SQLite: ``BEGIN IMMEDIATE`` already locked everything."""
+        where = [table.c[k] == v for k, v in key.items()]
         if conn.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            conn.execute(pg_insert(editions).values(**key).on_conflict_do_nothing())
-        elif self._current_row(conn, edition, unit_set) is None:
-            conn.execute(editions.insert().values(**key))
-        return self._current_row(conn, edition, unit_set, lock=True)[0]  # type: ignore[index]
+            conn.execute(pg_insert(table).values(**key).on_conflict_do_nothing())
+        elif conn.execute(sa.select(*table.primary_key.columns).where(*where)).first() is None:
+            conn.execute(table.insert().values(**key))
+        return conn.execute(sa.select(table).where(*where).with_for_update()).mappings().one()
 
-    @staticmethod
-    def _current_row(
-        conn: Connection, edition: int, unit_set: str, lock: bool = False
-    ) -> sa.Row | None:
-        q = sa.select(editions.c.current_version).where(
-            editions.c.edition == edition, editions.c.unit_set == unit_set
-        )
-        return conn.execute(q.with_for_update() if lock else q).first()
+    def _lock_edition(self, conn: Connection, edition: int, unit_set: str) -> int | None:
+        """Lock the edition's row (inserting it first if missing) and return its current
+        version id."""
+        row = self._lock_row(conn, editions, {"edition": edition, "unit_set": unit_set})
+        return row["current_version"]
 
     def _identical(
         self, conn: Connection, edition: int, unit_set: str, sha: str
