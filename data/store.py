@@ -191,7 +191,7 @@ LOCK_TIMEOUT_S = 30.0  # how long a write waits for another one before ImportBus
 WRITE = "dti_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 
 
-def _engine(url: str, lock_timeout_s: float) -> Engine:
+def _engine(url: str, lock_timeout_s: float = LOCK_TIMEOUT_S) -> Engine:
     if url.startswith("sqlite"):
         eng = sa.create_engine(url, connect_args={"timeout": lock_timeout_s})
 
@@ -250,20 +250,20 @@ class Store:
                 raise ImportBusy("another import is running, try again") from exc
             raise
 
+    @property
+    def url_safe(self) -> str:
+        """The URL with any password masked, for messages and logs."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     # ----- schema -------------------------------------------------------------------
     def init(self) -> None:
-        """Create the schema if missing (idempotent) and check its version."""
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            got = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-            if got is None:
-                conn.execute(
-                    schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now())
-                )
-            elif got > SCHEMA_VERSION:
-                raise StoreError(
-                    f"database schema {got} is newer than this program ({SCHEMA_VERSION})"
-                )
+        """Bring the schema to the newest revision (idempotent; see data.migrate)."""
+        from data.migrate import MigrationError, upgrade
+
+        try:
+            upgrade(self.engine)
+        except MigrationError as exc:
+            raise StoreError(str(exc)) from None
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -271,13 +271,16 @@ class Store:
 
     def seed_if_empty(self) -> bool:
         """Load the bundled data as version 1 of every edition, once."""
+        from data.migrate import exclusive
+
         self.init()
         if not self.is_empty():
             return False
         bundle = load_bundle()
         raw = (FILES / "values.csv").read_bytes()
         sha = hashlib.sha256(raw).hexdigest()
-        with self.write() as conn:
+        # Two processes starting on an empty store at once: one seeds, the other waits.
+        with exclusive(self.engine), self.write() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar():
                 return False  # another process seeded first
             for (edition, unit_set), part in bundle.groupby(["edition", "unit_set"]):
@@ -425,7 +428,6 @@ class Store:
         keys = [(i.edition, i.unit_set) for i in items]
         if len(set(keys)) != len(keys):
             raise StoreError("two files of one import target the same edition and unit set")
-        self.init()
         try:
             return self._import_batch(list(items), user=user, replace=replace)
         except _Held as held:  # nothing written (the transaction rolled back)
@@ -507,7 +509,6 @@ class Store:
     # ----- sign-in throttling ----------------------------------------------------------
     def sign_in_wait(self, subjects: Sequence[str], now: float) -> float:
         """Seconds until any of ``subjects`` may try to sign in again (0: now)."""
-        self.init()
         with self.engine.connect() as conn:
             until = conn.execute(
                 sa.select(sa.func.max(sign_in_attempts.c.locked_until)).where(
@@ -522,7 +523,6 @@ class Store:
         """Count a failed sign-in against every subject (serialised, so parallel guesses
         all count); return the wait it now imposes. A subject's count restarts after
         ``forget_s`` seconds without failures."""
-        self.init()
         wait = 0.0
         with self.write() as conn:
             for subject in subjects:
@@ -540,7 +540,6 @@ class Store:
 
     def sign_in_succeeded(self, subjects: Sequence[str]) -> None:
         """A right password clears the counts of its subjects."""
-        self.init()
         with self.write() as conn:
             conn.execute(
                 sign_in_attempts.delete().where(sign_in_attempts.c.subject.in_(list(subjects)))
@@ -753,3 +752,8 @@ def load_published() -> pd.DataFrame:
     return pd.read_csv(
         FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "rank_basis": str}
     )
+
+
+# The internal assessments' tables live in their own module on the same metadata; import
+# it here so that every user of the metadata (init, backups, migrations) sees them.
+from data import assessments_store as _assessments_store  # noqa: E402, F401
