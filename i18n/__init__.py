@@ -49,6 +49,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
 
 
 def _is_missing(x: object) -> bool:
+    if type(x).__name__ == "NAType":  # pandas' NA (pandas is not imported here)
+        return True
     try:
         return x is None or (isinstance(x, float) and math.isnan(x)) or x != x  # noqa: PLR0124
     except (TypeError, ValueError):

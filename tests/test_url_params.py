@@ -23,6 +23,8 @@ PARAMS = {
     "methodology": [],
     "present": ["unit", "province", "edition", "target", "slide", "full"],
 }
+for _params in PARAMS.values():
+    _params.append("official")  # every page reads the "official figures only" switch
 GARBAGE = {
     "words": "abc",
     "huge": "9" * 200,
