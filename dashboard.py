@@ -35,6 +35,7 @@ pages = [
     st.Page("views/map.py", title=t("nav.map", lang), url_path="map"),
     st.Page("views/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
     st.Page("views/present.py", title=t("nav.present", lang), url_path="present"),
+    st.Page("views/internal.py", title=t("nav.internal", lang), url_path="internal"),
 ]
 # Upload pages: visible only with the uploader role; their URLs always hit their gate.
 nav = st.navigation(
