@@ -61,7 +61,6 @@ def is_missing(x: object) -> bool:
         return True  # pd.NA: its comparison is itself NA
 
 
-
 @cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang_or_default(lang))
@@ -131,4 +130,3 @@ def fmt_rank_change(change: float | int | None, lang: str = DEFAULT_LANG) -> str
         return "–"
     c = int(change)
     return f"▲ {c}" if c > 0 else (f"▼ {-c}" if c < 0 else "= 0")
-
