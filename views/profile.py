@@ -7,12 +7,25 @@ from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
 from data.provinces import HOME_CODE
 from i18n import fmt_int, fmt_num, fmt_rank, t
+from metrics.official import figure_is_illustrative, values_illustrative
 from metrics.profile import build_profile
 from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
-from views._shared import chart, current_lang, dataset, metric, provenance_table, query_choice
+from views._shared import (
+    MARK_STYLE,
+    chart,
+    current_lang,
+    dataset,
+    illustrative_mark,
+    metric,
+    official_mode,
+    provenance_table,
+    published_table,
+    query_choice,
+    query_int,
+)
 
 # Inputs
 lang = current_lang()
@@ -42,7 +55,7 @@ target_rank = int(
         min_value=1,
         max_value=len(names),
         key="target",
-        value=int(st.query_params.get("target", 10)),
+        value=query_int("target", 10, 1, len(names)),
     )
 )
 st.query_params["target"] = str(target_rank)
@@ -51,7 +64,9 @@ labels = {i.code: i.label(lang) for i in fw.indicators}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _profile(version: str, code: str, edition: int, unit_set: str, target: int, lang: str):  # noqa: ANN202
+def _profile(  # noqa: ANN202
+    version: str, code: str, edition: int, unit_set: str, target: int, lang: str, official: bool
+):
     return build_profile(ds, code, edition, unit_set, target_rank=target, lang=lang, names=names)
 
 
@@ -61,7 +76,14 @@ def _intervals(version: str, edition: int, unit_set: str):  # noqa: ANN202
 
 
 # Compute
-p = _profile(ds.data_version, code, edition, unit_set, target_rank, lang)
+official = official_mode()
+try:
+    p = _profile(ds.data_version, code, edition, unit_set, target_rank, lang, official)
+except KeyError:
+    st.warning(t("official.no_data" if official else "present.no_data", lang))
+    st.stop()
+head_marked = figure_is_illustrative(prov, published_table(), edition, unit_set, code)
+body_marked = values_illustrative(ds.values, unit_set, edition)
 province = p["province"]
 traj = trajectory(ds.ranked, prov, code, unit_set)
 field = field_scores(ds.ranked, prov, unit_set)
@@ -72,7 +94,12 @@ steps = rank_ladder(ds.ranked, edition, unit_set, code)
 iv = _intervals(ds.data_version, edition, unit_set)
 
 # Draw
+if official:
+    st.info(t("official.on_note", lang))
+st.html(MARK_STYLE)
 st.subheader(t("profile.headline", lang, province=province, year=edition))
+if head_marked:
+    illustrative_mark(key="head")
 k1, k2, k3, k4 = st.columns(4)
 metric(
     k1,
@@ -131,6 +158,8 @@ chart(
 )
 
 st.header(t("profile.strengths_title", lang))
+if body_marked:
+    illustrative_mark(key="strengths")
 s1, s2 = st.columns(2)
 s1.markdown("**" + t("profile.strengths", lang) + "**")
 for ind in p["strengths"]:
@@ -141,6 +170,8 @@ for ind in p["weaknesses"]:
 chart(radar(rad, labels, province, lang), "p_radar", rad)
 
 st.header(t("profile.why_title", lang))
+if body_marked:
+    illustrative_mark(key="why")
 y = p["yoy"]
 if y["prev_edition"] is None:
     st.info(t("profile.no_previous", lang))
