@@ -105,9 +105,10 @@ def illustrative_mark(container=None, key: str = "mark") -> None:  # type: ignor
 # Static style only (no user or data text): the mark is at least 28 px, white on red.
 MARK_STYLE = """<style>
 [class*="st-key-illmark_"] {background: #B00020; border-radius: 0.4rem;
-  padding: 0.35rem 0.9rem; margin: 0.2rem 0;}
-[class*="st-key-illmark_"] p {color: #FFFFFF; font-size: 28px; font-weight: 800;
-  line-height: 1.2; margin: 0; letter-spacing: 0.02em;}
+  padding: 0.45rem 1rem !important; margin: 0.2rem 0; min-height: 3rem;}
+[class*="st-key-illmark_"] p {color: #FFFFFF !important; font-size: 28px !important;
+  font-weight: 800; line-height: 1.25 !important; margin: 0 !important;
+  letter-spacing: 0.02em;}
 </style>"""
 
 
