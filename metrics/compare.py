@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from data.frameworks import Framework
 
 MAX_COMPARED = 6
 
@@ -187,3 +191,22 @@ def region_peers(
         code,
         *nearest(ranked, code, edition, unit_set, k, indicator, among=members["province_code"]),
     ]
+
+
+def latest_comparable_pair(
+    frameworks: Mapping[int, Framework], editions: Sequence[int]
+) -> tuple[int, int]:
+    """The latest (earlier, later) pair of ``editions`` whose frameworks are comparable
+    (same method), latest later edition first, then the nearest earlier one; with none,
+    the first and the last edition. Example: 2020..2024 (2020 alone in its method) ->
+    (2023, 2024)."""
+    eds = sorted(int(e) for e in editions)
+    pairs = [
+        (a, b)
+        for i, b in enumerate(eds)
+        for a in eds[:i]
+        if frameworks[b].comparable_with(frameworks[a])
+    ]
+    if not pairs:
+        return (eds[0], eds[-1]) if eds else (0, 0)
+    return max(pairs, key=lambda ab: (ab[1], ab[0]))

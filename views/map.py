@@ -7,7 +7,14 @@ from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
-from views._shared import chart, current_lang, dataset, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    official_mode,
+    provenance_table,
+    query_choice,
+)
 
 INDICATORS = ["dti", "gov", "econ", "soc"]
 
@@ -102,5 +109,12 @@ if points:
     code = picked[0] if isinstance(picked, list) else picked
     if code in set(tiles["code"]):
         st.switch_page(
-            "views/profile.py", query_params={"province": code, "unit": unit_set, "lang": lang}
+            "views/profile.py",
+            query_params={
+                "province": code,
+                "unit": unit_set,
+                "edition": str(edition),
+                "lang": lang,
+                **({"official": "1"} if official_mode() else {}),
+            },
         )
