@@ -8,11 +8,12 @@ Reporter; a file-level problem stops the parse (IngestError) with nothing kept.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from data.frameworks import framework
 from data.ingest import checks
+from data.ingest.extent import check_extent
 from data.ingest.mappings import header_mapping
 from data.ingest.mappings import province_mapping as _province_map
 from data.ingest.read import formulas_without_value, read_sheets
@@ -32,6 +33,7 @@ class Options:
     mapping: Mapping[str, str] | None = None
     use_saved: bool = True
     limits: Limits = Limits()
+    missing_tokens: frozenset[str] = frozenset()
 
 
 def parse(
@@ -45,6 +47,7 @@ def parse(
     use_saved_mappings: bool = True,
     limits: Limits | None = None,
     province_mapping: Mapping[str, Mapping[str, str]] | None = None,
+    missing_tokens: Iterable[str] | None = None,
 ) -> IngestResult:
     """Read a DTI spreadsheet or CSV: tidy rows plus every located problem.
 
@@ -52,9 +55,19 @@ def parse(
     maps header texts the alias table does not know to codes (see data.ingest.mappings);
     ``province_mapping`` ({unit_set: {"name": "code"}}) does the same for province names.
     Saved mappings of both kinds are used too unless ``use_saved_mappings`` is False.
+    ``missing_tokens`` are the texts the uploader declares as "missing" ("n/a", "-");
+    any other text in a value cell is an error.
     Example: parse(Path("dti_2022.xlsx").read_bytes(), "dti_2022.xlsx").ok
     """
-    opts = Options(year, unit_set, scale, mapping, use_saved_mappings, limits or Limits())
+    opts = Options(
+        year,
+        unit_set,
+        scale,
+        mapping,
+        use_saved_mappings,
+        limits or Limits(),
+        checks.normalise_tokens(missing_tokens),
+    )
     result = IngestResult(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     token = PROVINCE_MAP.set(_province_map(province_mapping, use_saved_mappings))
     try:
@@ -71,7 +84,9 @@ def _stages(result: IngestResult, data: bytes, opts: Options) -> None:
     rep = Reporter(result.problems, result.file_name)
     kind = check_file(data, result.file_name, opts.limits, rep)
     formula_members = check_zip(data, opts.limits, rep) if kind in ("xlsx", "ods") else set()
-    sheets = read_sheets(data, kind, rep)
+    if kind in ("xlsx", "ods"):
+        check_extent(data, kind, opts.limits, rep)  # before calamine builds any grid
+    sheets = read_sheets(data, kind, rep, opts.limits)
     table = locate_table(sheets, header_mapping(opts.mapping, opts.use_saved), rep)
     result.sheet = table.sheet.name
     result.headers = {
@@ -85,7 +100,9 @@ def _stages(result: IngestResult, data: bytes, opts: Options) -> None:
     entries = checks.data_rows(table, rep)
     result.unit_set = unit_set = checks.choose_unit_set(entries, opts.unit_set, edition, rep)
     good, complete = checks.check_provinces(entries, table, unit_set, rep)
-    values, ranks = checks.read_values(good, table, unit_set, formula_empty, rep)
+    values, ranks = checks.read_values(
+        good, table, unit_set, formula_empty, rep, opts.missing_tokens
+    )
     if edition is None:
         return
     fw = framework(edition)
