@@ -106,18 +106,19 @@ home_rows = shown.index[shown["province_code"] == (HOME_CODE if unit_set == "63"
 styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},
-)
+).format(na_rep="–", subset=[t("col.rank", lang)])  # a missing score has no rank: "–"
+exported = table.astype(object).where(table.notna(), "–")
 if view_mode == "table":
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
 st.caption(t("rankings.legend", lang))
 d1, d2 = st.columns(2)
 name = f"dti_{edition}_{unit_set}_{measure}"
 d1.download_button(
-    t("download.csv", lang), table_bytes(table, "csv"), f"{name}.csv", "text/csv", key="dl_csv"
+    t("download.csv", lang), table_bytes(exported, "csv"), f"{name}.csv", "text/csv", key="dl_csv"
 )
 d2.download_button(
     t("download.xlsx", lang),
-    table_bytes(table, "xlsx", name),
+    table_bytes(exported, "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",
