@@ -11,10 +11,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from i18n import t  # noqa: E402
 from views._auth import admin_pages, auth_sidebar  # noqa: E402
-from views._shared import language_switch  # noqa: E402
+from views._shared import home, language_switch  # noqa: E402
 
-st.set_page_config(page_title="DTI Hải Dương", page_icon="📊", layout="wide")
+st.set_page_config(page_title="DTI", page_icon="📊", layout="wide")
 lang = language_switch()
+home_name = home().name("63")
 
 pages = [
     # The default page is always served at "/" (its url_path is ignored), so a hidden
@@ -39,5 +40,5 @@ nav = st.navigation(
     {t("nav.group.view", lang): pages, t("nav.group.admin", lang): admin_pages(lang)}
 )
 auth_sidebar(lang)
-st.sidebar.caption(t("app.title", lang))
+st.sidebar.caption(t("app.title", lang, home=home_name))
 nav.run()

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 ROOT = Path(__file__).resolve().parents[1]
 FILES = Path(__file__).resolve().parent / "files"
 DEFAULT_URL = f"sqlite:///{ROOT / 'dti.db'}"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: framework tables
 BUNDLE_USER = "bundle"
 
 metadata = sa.MetaData()
@@ -86,6 +86,44 @@ audit = sa.Table(
     sa.Column("file_name", sa.String(512), nullable=True),
     sa.Column("sha256", sa.String(64), nullable=True),
     sa.Column("detail", sa.Text, nullable=False),
+)
+
+# Frameworks per (edition, unit set), versioned like values (data.frameworks reads and
+# writes them). ``framework_nodes`` is a tree: ``parent_code`` is empty for the DTI's flat
+# structure and lets deeper trees (own assessments) be stored in the same shape.
+framework_versions = sa.Table(
+    "framework_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("edition", sa.Integer, nullable=False),
+    sa.Column("unit_set", sa.String(8), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # official | assumed | declared
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("user", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("total_points", sa.Double, nullable=False),
+    sa.UniqueConstraint("edition", "unit_set", "number"),
+)
+framework_nodes = sa.Table(
+    "framework_nodes",
+    metadata,
+    sa.Column("framework_id", sa.Integer, sa.ForeignKey("framework_versions.id"), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("parent_code", sa.String(64), nullable=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("node_group", sa.String(16), nullable=False),
+    sa.Column("points", sa.Double, nullable=True),
+    sa.Column("pillars", sa.String(64), nullable=False),
+    sa.Column("label_vi", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=False),
+)
+framework_heads = sa.Table(
+    "framework_heads",
+    metadata,
+    sa.Column("edition", sa.Integer, primary_key=True),
+    sa.Column("unit_set", sa.String(8), primary_key=True),
+    sa.Column("current_id", sa.Integer, sa.ForeignKey("framework_versions.id"), nullable=False),
 )
 
 VALUE_COLUMNS = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
@@ -159,6 +197,22 @@ class Store:
                 raise StoreError(
                     f"database schema {got} is newer than this program ({SCHEMA_VERSION})"
                 )
+            elif got < SCHEMA_VERSION:
+                conn.execute(
+                    schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now())
+                )
+        self._seed_frameworks()
+
+    def _seed_frameworks(self) -> None:
+        """The bundled frameworks, once (a concurrent seeder may win: then keep theirs)."""
+        from data.frameworks import seed_into
+
+        try:
+            with self.engine.begin() as conn:
+                if seed_into(self, conn):
+                    self._bump(conn)
+        except sa.exc.IntegrityError:
+            pass
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:

@@ -16,7 +16,7 @@ import sys
 import pandas as pd
 
 from data.dataset import load_dataset
-from data.frameworks import ALL_INDICATORS
+from data.frameworks import indicator_codes
 
 
 class _Parser(argparse.ArgumentParser):
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("rankings", help="one row per province for an edition")
     r.add_argument("--year", type=int, required=True)
     r.add_argument("--unit-set", choices=["63", "34"], default="63")
-    r.add_argument("--measure", choices=list(ALL_INDICATORS), default="dti")
+    r.add_argument("--measure", choices=list(indicator_codes()), default="dti")
     r.add_argument("--format", choices=["json", "csv"], default="json")
     r.set_defaults(func=cmd_rankings)
     pr = sub.add_parser("profile", help="everything about one province in one edition")

@@ -5,14 +5,21 @@ import streamlit as st
 
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
-from data.provinces import HOME_CODE
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.profile import build_profile
 from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
-from views._shared import chart, current_lang, dataset, metric, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    home,
+    metric,
+    provenance_table,
+    query_choice,
+)
 
 # Inputs
 lang = current_lang()
@@ -25,7 +32,8 @@ unit_set = query_choice(
 )
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
-codes = sorted(names, key=lambda c: (c != (HOME_CODE if unit_set == "63" else "31"), names[c]))
+home_code = home().code(unit_set)
+codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
 editions = sorted(
     {
