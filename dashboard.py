@@ -11,11 +11,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from i18n import t  # noqa: E402
 from views._auth import admin_pages, auth_sidebar  # noqa: E402
-from views._shared import home, language_switch  # noqa: E402
+from views._shared import home, language_switch, official_switch  # noqa: E402
 
 st.set_page_config(page_title="DTI", page_icon="📊", layout="wide")
 lang = language_switch()
 home_name = home().name("63")
+official_switch(st.sidebar, "official_sidebar", lang)
 
 pages = [
     # The default page is always served at "/" (its url_path is ignored), so a hidden
@@ -34,6 +35,7 @@ pages = [
     st.Page("views/map.py", title=t("nav.map", lang), url_path="map"),
     st.Page("views/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
     st.Page("views/present.py", title=t("nav.present", lang), url_path="present"),
+    st.Page("views/internal.py", title=t("nav.internal", lang), url_path="internal"),
 ]
 # Upload pages: visible only with the uploader role; their URLs always hit their gate.
 nav = st.navigation(

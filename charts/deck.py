@@ -25,6 +25,7 @@ from data.provinces import region_name
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
 from metrics.compare import rank_paths
 from metrics.method import provenance_shares, sources
+from metrics.official import values_illustrative
 from metrics.profile import PILLARS, DatasetLike, build_profile, peers
 from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.trajectory import field_scores, trajectory
@@ -53,24 +54,32 @@ class Slide:
     source: str
     notes: str  # speaker notes
     data: pd.DataFrame = field(default_factory=pd.DataFrame)  # behind the chart (CSV)
+    illustrative: bool = False  # draws on illustrative values: carries the large mark
 
 
-def projector(fig: go.Figure, height: int = 560) -> go.Figure:
-    """A copy of ``fig`` with type large enough for a hall; title and source kept."""
+def projector(fig: go.Figure, height: int = 560, font: int = 20) -> go.Figure:
+    """A copy of ``fig`` with type large enough for a hall: no text under ``font`` px
+    (titles larger); title and source kept."""
     out = copy.deepcopy(fig)
     out.update_layout(
         height=height,
-        font=dict(size=18),
-        title=dict(font=dict(size=24), x=0.015),
-        legend=dict(font=dict(size=16)),
-        margin=dict(t=110),
+        font=dict(size=font),
+        title=dict(font=dict(size=font + 6), x=0.015, subtitle=dict(font=dict(size=font))),
+        legend=dict(font=dict(size=font)),
+        margin=dict(t=40 + 3 * font),
+        hoverlabel=dict(font=dict(size=font)),
     )
     # Long category labels (pillars, ranks, rotated index names) must not be cut off.
-    out.update_xaxes(automargin=True)
-    out.update_yaxes(automargin=True)
-    sub = out.layout.title.subtitle
-    if sub is not None and sub.text:
-        out.update_layout(title=dict(subtitle=dict(font=dict(size=15))))
+    out.update_xaxes(automargin=True, tickfont=dict(size=font), title_font=dict(size=font))
+    out.update_yaxes(automargin=True, tickfont=dict(size=font), title_font=dict(size=font))
+    out.update_polars(
+        radialaxis=dict(tickfont=dict(size=font)), angularaxis=dict(tickfont=dict(size=font))
+    )
+    # Every trace text and annotation at least ``font`` px.
+    out.update_traces(textfont=dict(size=font), selector=lambda tr: "textfont" in tr)
+    for ann in out.layout.annotations or ():
+        if ann.font is None or ann.font.size is None or ann.font.size < font:
+            ann.font = dict(size=font) if ann.font is None else ann.font.update(size=font)
     return out
 
 
@@ -147,13 +156,25 @@ def slides(
     source = _source_line(prov, code, edition, unit_set, lang)
     ranked = ds.ranked[ds.ranked["edition"] <= edition]
     out: list[Slide] = []
+    # Every slide of a deck that draws on illustrative values carries the mark.
+    marked = values_illustrative(ds.values, unit_set, edition)
 
     def add(
         key: str, title: str, numbers: list[str], fig: go.Figure, notes: str, data: pd.DataFrame
     ) -> None:
+        if marked:
+            notes = f"{t('mark.illustrative', lang)}. {notes}"
         out.append(
             Slide(
-                len(out) + 1, key, title, numbers, fig, source, notes, data.reset_index(drop=True)
+                len(out) + 1,
+                key,
+                title,
+                numbers,
+                fig,
+                source,
+                notes,
+                data.reset_index(drop=True),
+                marked,
             )
         )
 

@@ -128,9 +128,12 @@ def matrix(
         row_z, row_t = [], []
         for e in eds:
             m = frame[(frame["indicator"] == ind) & (frame["edition"] == e)]
-            if len(m):
+            if len(m) and pd.notna(m["rank"].iloc[0]):
                 row_z.append(float(m["rank"].iloc[0]) / float(m["n"].iloc[0]))
                 row_t.append(f"{fmt_num(m['score'].iloc[0], lang)}<br>#{int(m['rank'].iloc[0])}")
+            elif len(m) and pd.notna(m["score"].iloc[0]):
+                row_z.append(None)
+                row_t.append(fmt_num(m["score"].iloc[0], lang))
             else:
                 row_z.append(None)
                 row_t.append("")

@@ -17,7 +17,10 @@ MEDIAN = "#0072B2"
 LEADER = "#009E73"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 PILLAR_COLOURS = {"gov": "#0072B2", "econ": "#E69F00", "soc": "#009E73", "dti": HOME}
-FONT = "Inter, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
+# One typeface for charts, slides and the PPTX: Arial (Liberation Sans, metric-compatible,
+# where Arial is absent, as on Debian and in LibreOffice).
+DECK_FONT = "Arial"
+FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 
 _TEMPLATE = go.layout.Template(
     layout=go.Layout(

@@ -6,13 +6,15 @@ command-line tools call ``load_dataset`` so they cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from data.frameworks import Framework, frameworks
 from data.provinces import UNIT_SETS, provinces, region_name
 from data.store import Store
+from metrics.official import official_only, official_values
+from metrics.provenance import kind_of
 from metrics.ranking import rank_scores, year_on_year
 from metrics.scoring import compute_scores
 
@@ -66,3 +68,13 @@ def load_dataset(store: Store | None = None) -> Dataset:
     store = store or Store()
     store.seed_if_empty()
     return build_dataset(store.load_values(), store.data_version(), frameworks(store))
+
+
+def official_view(ds: Dataset, prov: pd.DataFrame, published: pd.DataFrame) -> Dataset:
+    """``ds`` with every value that is not published or uploaded blanked: the "official
+    figures only" view. Charts then show gaps and tables "–" (see metrics.official)."""
+    ranked = official_only(ds.ranked, prov, published)
+    scores = ranked[list(ds.scores.columns)]
+    values = official_values(ds.values, ds.values["source"].map(kind_of))
+    yoy = year_on_year(ranked, ds.frameworks)
+    return replace(ds, values=values, scores=scores, ranked=ranked, yoy=yoy)

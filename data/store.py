@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 ROOT = Path(__file__).resolve().parents[1]
 FILES = Path(__file__).resolve().parent / "files"
 DEFAULT_URL = f"sqlite:///{ROOT / 'dti.db'}"
-SCHEMA_VERSION = 2  # 2: framework tables
+SCHEMA_VERSION = 1
 BUNDLE_USER = "bundle"
 
 metadata = sa.MetaData()
@@ -183,36 +183,34 @@ class Store:
         self.url = url or db_url()
         self.engine = _engine(self.url)
 
+    @property
+    def url_safe(self) -> str:
+        """The URL with any password masked, for messages and logs."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     # ----- schema -------------------------------------------------------------------
     def init(self) -> None:
-        """Create the schema if missing (idempotent) and check its version."""
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            got = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-            if got is None:
-                conn.execute(
-                    schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now())
-                )
-            elif got > SCHEMA_VERSION:
-                raise StoreError(
-                    f"database schema {got} is newer than this program ({SCHEMA_VERSION})"
-                )
-            elif got < SCHEMA_VERSION:
-                conn.execute(
-                    schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now())
-                )
+        """Bring the schema to the newest revision (idempotent; see data.migrate)."""
+        from data.migrate import MigrationError, upgrade
+
+        try:
+            upgrade(self.engine)
+        except MigrationError as exc:
+            raise StoreError(str(exc)) from None
         self._seed_frameworks()
 
     def _seed_frameworks(self) -> None:
-        """The bundled frameworks, once (a concurrent seeder may win: then keep theirs)."""
+        """The bundled frameworks, once (data.frameworks.seed_into); a concurrent process
+        waits on the maintenance lock and then finds them seeded."""
         from data.frameworks import seed_into
+        from data.migrate import exclusive
 
-        try:
-            with self.engine.begin() as conn:
-                if seed_into(self, conn):
-                    self._bump(conn)
-        except sa.exc.IntegrityError:
-            pass
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(framework_versions)).scalar():
+                return
+        with exclusive(self.engine), self.engine.begin() as conn:
+            if seed_into(self, conn):
+                self._bump(conn)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -220,13 +218,16 @@ class Store:
 
     def seed_if_empty(self) -> bool:
         """Load the bundled data as version 1 of every edition, once."""
+        from data.migrate import exclusive
+
         self.init()
         if not self.is_empty():
             return False
         bundle = load_bundle()
         raw = (FILES / "values.csv").read_bytes()
         sha = hashlib.sha256(raw).hexdigest()
-        with self.engine.begin() as conn:
+        # Two processes starting on an empty store at once: one seeds, the other waits.
+        with exclusive(self.engine), self.engine.begin() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar():
                 return False  # another process seeded first
             for (edition, unit_set), part in bundle.groupby(["edition", "unit_set"]):
@@ -551,3 +552,8 @@ def load_published() -> pd.DataFrame:
     return pd.read_csv(
         FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "rank_basis": str}
     )
+
+
+# The internal assessments' tables live in their own module on the same metadata; import
+# it here so that every user of the metadata (init, backups, migrations) sees them.
+from data import assessments_store as _assessments_store  # noqa: E402, F401

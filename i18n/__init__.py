@@ -49,6 +49,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
 
 
 def _is_missing(x: object) -> bool:
+    if type(x).__name__ == "NAType":  # pandas' NA (pandas is not imported here)
+        return True
     try:
         return x is None or (isinstance(x, float) and math.isnan(x)) or x != x  # noqa: PLR0124
     except (TypeError, ValueError):
@@ -96,3 +98,15 @@ def fmt_rank_change(change: float | int | None, lang: str = DEFAULT_LANG) -> str
         return "–"
     c = int(change)
     return f"▲ {c}" if c > 0 else (f"▼ {-c}" if c < 0 else "= 0")
+
+
+def fmt_decimal(x: float | int | None, lang: str = DEFAULT_LANG, max_decimals: int = 6) -> str:
+    """A number with as many decimals as it needs, up to ``max_decimals``; missing -> "–".
+
+    For figures quoted in messages, where fixed decimals would mislead (a 200 MB cap is not
+    "200,0000 MB"). Example: fmt_decimal(0.65, "vi") == "0,65"; fmt_decimal(200.0) == "200"."""
+    if _is_missing(x):
+        return "–"
+    text = fmt_num(x, lang, decimals=max_decimals)
+    point = "," if lang_or_default(lang) == "vi" else "."
+    return text.rstrip("0").rstrip(point) if point in text else text

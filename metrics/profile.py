@@ -26,6 +26,7 @@ PILLARS = ("gov", "econ", "soc")
 class DatasetLike(Protocol):
     """What ``build_profile`` reads (``data.dataset.Dataset`` satisfies it)."""
 
+    values: pd.DataFrame
     scores: pd.DataFrame
     ranked: pd.DataFrame
     yoy: pd.DataFrame
@@ -249,7 +250,7 @@ def build_profile(
         "n": _num(dti["n"]),
         "percentile": _num(dti["percentile"]),
         "tier": _num(dti["tier"]),
-        "tier_label": tier_label(int(dti["tier"]), lang),
+        "tier_label": tier_label(int(dti["tier"]), lang) if pd.notna(dti["tier"]) else None,
         "pillars": {
             p: {"score": _num(mine.at[p, "score"]), "rank": _num(mine.at[p, "rank"])}
             for p in PILLARS

@@ -137,4 +137,7 @@ def edition_rank_intervals(
         & (scores["unit_set"] == unit_set)
         & (scores["indicator"] == "dti")
     ].set_index("province_code")["score"]
+    if inputs.empty:  # e.g. the official-only view of an edition with no published inputs
+        cols = ["province_code", "score", "rank", "rank_lo", "rank_hi", "rank_median"]
+        return pd.DataFrame(columns=[*cols, "covered", "p_top10"])
     return rank_intervals(inputs, framework.points, base_scores=dti, draws=draws, seed=seed)

@@ -307,3 +307,35 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_file = tmp_path_factory.mktemp("app") / "dti.db"
     with start_app(f"sqlite:///{db_file}") as base_url:
         yield base_url
+
+
+# ---------------------------------------------------------------- the bundled dataset
+
+
+@pytest.fixture(scope="module")
+def bundled_ds():  # noqa: ANN201
+    """The bundled values, scored and ranked (module-scoped: reading them takes a while)."""
+    from data.dataset import build_dataset
+    from data.store import load_bundle
+
+    return build_dataset(load_bundle())
+
+
+@pytest.fixture(scope="module")
+def bundled_prov(bundled_ds):  # noqa: ANN001, ANN201
+    from metrics.provenance import provenance
+
+    return provenance(bundled_ds.values, bundled_ds.scores, bundled_ds.frameworks)
+
+
+@pytest.fixture
+def fresh_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A page test's own SQLite store and empty Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

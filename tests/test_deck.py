@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from docx import Document
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -232,13 +231,8 @@ def test_cli_invalid_input_and_usage(tmp_path, monkeypatch, capsys, argv, code, 
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_env(fresh_app):
+    """A fresh store and empty caches (conftest's ``fresh_app``)."""
 
 
 def run_present(lang: str, **params: str) -> AppTest:

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data.dataset import build_dataset
@@ -15,13 +14,8 @@ PAGES = ["overview", "rankings", "profile", "methodology"]
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_env(fresh_app):
+    """A fresh store and empty caches (conftest's ``fresh_app``)."""
 
 
 def run_page(page: str, lang: str = "vi") -> AppTest:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data.dataset import load_dataset
@@ -24,13 +23,8 @@ PAGES = ["map", "compare", "methodology"]
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_env(fresh_app):
+    """A fresh store and empty caches (conftest's ``fresh_app``)."""
 
 
 @pytest.fixture

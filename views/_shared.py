@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from data.dataset import Dataset, load_dataset
+from data.dataset import Dataset, load_dataset, official_view
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
-from data.store import Store
+from data.store import Store, load_published
 from i18n import LANGS, lang_or_default, t
 from metrics.provenance import provenance
 
@@ -37,8 +37,18 @@ def _provenance(version: str) -> pd.DataFrame:
     return provenance(ds.values, ds.scores, ds.frameworks)
 
 
-def dataset() -> Dataset:
-    return _dataset(store().data_version())
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _official_dataset(version: str) -> Dataset:
+    return official_view(_dataset(version), _provenance(version), published_table())
+
+
+def dataset(official: bool | None = None) -> Dataset:
+    """The dataset; in the "official figures only" view (``?official=1``, see
+    ``official_mode``) every value that is not published or uploaded is blank."""
+    version = store().data_version()
+    if official_mode() if official is None else official:
+        return _official_dataset(version)
+    return _dataset(version)
 
 
 def provenance_table() -> pd.DataFrame:
@@ -53,6 +63,59 @@ def home() -> Home:
     except SettingError as exc:
         st.warning(exc.message(current_lang()), icon="⚠️")
         return _home_from(DEFAULT_HOME)
+
+
+@st.cache_resource(show_spinner=False)
+def published_table() -> pd.DataFrame:
+    """Every published figure held (scores and ranks, with URLs)."""
+    return load_published()
+
+
+def official_mode() -> bool:
+    """The "official figures only" switch: in the URL (?official=1), default off; kept in
+    the session so a page switch (which drops the query string) keeps it."""
+    q = st.query_params.get("official")
+    if q in ("0", "1"):
+        st.session_state["official"] = q == "1"
+    return bool(st.session_state.get("official", False))
+
+
+def _set_official(key: str) -> None:
+    on = bool(st.session_state[key])
+    st.session_state["official"] = on
+    st.query_params["official"] = "1" if on else "0"
+
+
+def official_switch(container, key: str, lang: str) -> bool:  # type: ignore[no-untyped-def]
+    """The "official figures only" toggle (URL-backed); returns whether it is on."""
+    on = official_mode()
+    st.session_state[key] = on  # follow the URL / the other switch
+    container.toggle(
+        t("official.switch", lang),
+        key=key,
+        on_change=_set_official,
+        args=(key,),
+        help=t("official.help", lang),
+    )
+    if on and st.query_params.get("official") != "1":
+        st.query_params["official"] = "1"
+    return on
+
+
+def illustrative_mark(container=None, key: str = "mark") -> None:  # type: ignore[no-untyped-def]
+    """The large "ILLUSTRATIVE FIGURES – NOT OFFICIAL" mark (styled by MARK_STYLE)."""
+    lang = current_lang()
+    box = (container or st).container(key=f"illmark_{key}")
+    box.markdown(t("mark.illustrative", lang))
+
+
+# Static style only (no user or data text): the mark is at least 28 px, white on red.
+MARK_STYLE = """<style>
+[class*="st-key-illmark_"] {background: #B00020; border-radius: 0.4rem;
+  padding: 0.35rem 0.9rem; margin: 0.2rem 0;}
+[class*="st-key-illmark_"] p {color: #FFFFFF; font-size: 28px; font-weight: 800;
+  line-height: 1.2; margin: 0; letter-spacing: 0.02em;}
+</style>"""
 
 
 def current_lang() -> str:

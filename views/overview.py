@@ -4,10 +4,22 @@ import streamlit as st
 
 from charts.trajectory import rank_path, score_spread
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
+from metrics.official import figure_is_illustrative
 from metrics.overview import headline
 from metrics.provenance import illustrative_share
 from metrics.trajectory import field_scores, trajectory
-from views._shared import chart, current_lang, dataset, home, metric, provenance_table
+from views._shared import (
+    MARK_STYLE,
+    chart,
+    current_lang,
+    dataset,
+    home,
+    illustrative_mark,
+    metric,
+    official_mode,
+    provenance_table,
+    published_table,
+)
 
 # Inputs
 lang = current_lang()
@@ -43,6 +55,11 @@ if n_ill:
 else:
     st.info(t("banner.all_official", lang))
 
+if official_mode():
+    st.info(t("official.on_note", lang))
+st.html(MARK_STYLE)
+if head is not None and figure_is_illustrative(prov, published_table(), head.edition, "63", code):
+    illustrative_mark(key="kpi")
 c1, c2, c3 = st.columns(3)
 if head is None:
     metric(c1, t("kpi.rank", lang, year="–"), t("kpi.no_data", lang))

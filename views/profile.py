@@ -6,18 +6,23 @@ import streamlit as st
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
 from i18n import fmt_int, fmt_num, fmt_rank, t
+from metrics.official import figure_is_illustrative, values_illustrative
 from metrics.profile import build_profile
 from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
+    MARK_STYLE,
     chart,
     current_lang,
     dataset,
     home,
+    illustrative_mark,
     metric,
+    official_mode,
     provenance_table,
+    published_table,
     query_choice,
 )
 
@@ -59,7 +64,9 @@ labels = {i.code: i.label(lang) for i in fw.indicators}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _profile(version: str, code: str, edition: int, unit_set: str, target: int, lang: str):  # noqa: ANN202
+def _profile(  # noqa: ANN202
+    version: str, code: str, edition: int, unit_set: str, target: int, lang: str, official: bool
+):
     return build_profile(ds, code, edition, unit_set, target_rank=target, lang=lang, names=names)
 
 
@@ -69,7 +76,14 @@ def _intervals(version: str, edition: int, unit_set: str):  # noqa: ANN202
 
 
 # Compute
-p = _profile(ds.data_version, code, edition, unit_set, target_rank, lang)
+official = official_mode()
+try:
+    p = _profile(ds.data_version, code, edition, unit_set, target_rank, lang, official)
+except KeyError:
+    st.warning(t("official.no_data" if official else "present.no_data", lang))
+    st.stop()
+head_marked = figure_is_illustrative(prov, published_table(), edition, unit_set, code)
+body_marked = values_illustrative(ds.values, unit_set, edition)
 province = p["province"]
 traj = trajectory(ds.ranked, prov, code, unit_set)
 field = field_scores(ds.ranked, prov, unit_set)
@@ -80,7 +94,12 @@ steps = rank_ladder(ds.ranked, edition, unit_set, code)
 iv = _intervals(ds.data_version, edition, unit_set)
 
 # Draw
+if official:
+    st.info(t("official.on_note", lang))
+st.html(MARK_STYLE)
 st.subheader(t("profile.headline", lang, province=province, year=edition))
+if head_marked:
+    illustrative_mark(key="head")
 k1, k2, k3, k4 = st.columns(4)
 metric(
     k1,
@@ -139,6 +158,8 @@ chart(
 )
 
 st.header(t("profile.strengths_title", lang))
+if body_marked:
+    illustrative_mark(key="strengths")
 s1, s2 = st.columns(2)
 s1.markdown("**" + t("profile.strengths", lang) + "**")
 for ind in p["strengths"]:
@@ -149,6 +170,8 @@ for ind in p["weaknesses"]:
 chart(radar(rad, labels, province, lang), "p_radar", rad)
 
 st.header(t("profile.why_title", lang))
+if body_marked:
+    illustrative_mark(key="why")
 y = p["yoy"]
 if y["prev_edition"] is None:
     st.info(t("profile.no_previous", lang))

@@ -1,0 +1,45 @@
+"""The pieces of the national ingest this package reuses, imported in one place.
+
+Readers (calamine/CSV), the safety checks (size, type sniffing, zip bombs, XML entities),
+the located ``Problem`` type, number parsing and cell references all come from the
+``data.ingest`` package (safety, read, report, table); only this module needs to follow
+when that package is reorganised.
+"""
+
+from __future__ import annotations
+
+from data.ingest.read import Sheet
+from data.ingest.read import read_sheets as _read_sheets
+from data.ingest.read import text_of as text
+from data.ingest.report import IngestError, Problem, Reporter, cell_ref, col_letter, problem
+from data.ingest.safety import FILE_LEVEL_CODES, SUPPORTED_EXTENSIONS, Limits, check_file, check_zip
+from data.ingest.table import fill_merged as filled
+from data.ingest.table import to_number
+
+__all__ = [
+    "FILE_LEVEL_CODES",
+    "SUPPORTED_EXTENSIONS",
+    "IngestError",
+    "Limits",
+    "Problem",
+    "Sheet",
+    "cell_ref",
+    "col_letter",
+    "filled",
+    "problem",
+    "read_sheets",
+    "text",
+    "to_number",
+]
+
+
+def read_sheets(data: bytes, file_name: str, limits: Limits | None = None) -> list[Sheet]:
+    """Every sheet of a workbook/CSV after the national ingest's safety checks; raises
+    ``IngestError`` with a located file-level problem (too large, wrong type, encrypted,
+    zip bomb, XML entities, unreadable, empty)."""
+    limits = limits or Limits()
+    rep = Reporter([], file_name)  # empty-sheet warnings are not wanted here
+    kind = check_file(data, file_name, limits, rep)
+    if kind in ("xlsx", "ods"):
+        check_zip(data, limits, rep)
+    return _read_sheets(data, kind, rep)
