@@ -11,9 +11,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from i18n import t  # noqa: E402
 from views._auth import admin_pages, auth_sidebar  # noqa: E402
-from views._shared import home, language_switch, official_switch  # noqa: E402
+from views._shared import home, language_switch, official_switch, reset_url_notices  # noqa: E402
 
 st.set_page_config(page_title="DTI", page_icon="📊", layout="wide")
+reset_url_notices()
 lang = language_switch()
 home_name = home().name("63")
 official_switch(st.sidebar, "official_sidebar", lang)

@@ -15,7 +15,15 @@ from metrics.compare import (
     slope,
 )
 from metrics.geo import available_editions
-from views._shared import chart, current_lang, dataset, home, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    home,
+    provenance_table,
+    query_choice,
+    query_codes,
+)
 
 UNIT_SET = "63"
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
@@ -39,7 +47,9 @@ st.caption(t("compare.caption", lang, n=MAX_COMPARED, home=home_name))
 
 nearest_default = [HOME, *nearest(ds.ranked, HOME, latest, UNIT_SET)]
 if "cmp_p" not in st.session_state:
-    st.session_state["cmp_p"] = parse_codes(st.query_params.get("p"), names) or nearest_default
+    st.session_state["cmp_p"] = (
+        query_codes("p", lambda raw: parse_codes(raw, names)) or nearest_default
+    )
 b1, b2, _ = st.columns([1, 1, 2])
 if b1.button(
     region_label,
