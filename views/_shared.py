@@ -6,6 +6,9 @@ stamp read from the store, so an upload made through any app process is seen by 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
@@ -48,6 +51,28 @@ def dataset(official: bool | None = None) -> Dataset:
     if official_mode() if official is None else official:
         return _official_dataset(version)
     return _dataset(version)
+
+
+T = TypeVar("T")
+
+
+# cache_resource, not cache_data: a hit hands back the object itself. cache_data would
+# unpickle a copy on every hit, and unpickling a plotly figure re-validates it, which costs
+# about as much as building it (see README, Performance). Bounded LRU per process.
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _memo(version: str, name: str, inputs: tuple, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def memo(ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """``build()`` computed once per (``ds.data_version``, ``name``, ``inputs``) in
+    this process and shared by every session, e.g. a page's figure:
+    ``memo(ds, "p_rank", (code, unit_set, lang), lambda: rank_path(traj, name, lang))``.
+
+    ``inputs`` must name everything ``build`` reads besides ``ds`` (page inputs, language);
+    the result is shared, so never mutate it. Sessions asking for the same key at once
+    wait for the first one instead of computing it again."""
+    return _memo(ds.data_version, name, inputs, build)  # type: ignore[return-value]
 
 
 def provenance_table() -> pd.DataFrame:

@@ -16,7 +16,7 @@ from metrics.compare import (
     slope,
 )
 from metrics.geo import available_editions
-from views._shared import chart, current_lang, dataset, provenance_table, query_choice
+from views._shared import chart, current_lang, dataset, memo, provenance_table, query_choice
 
 UNIT_SET = "63"
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
@@ -34,7 +34,10 @@ latest = editions[-1]
 st.title(t("compare.title", lang))
 st.caption(t("compare.caption", lang, n=MAX_COMPARED))
 
-nearest_default = [HOME_CODE, *nearest(ds.ranked, HOME_CODE, latest, UNIT_SET)]
+nearest_default = [
+    HOME_CODE,
+    *memo(ds, "nearest", (latest,), lambda: nearest(ds.ranked, HOME_CODE, latest, UNIT_SET)),
+]
 if "cmp_p" not in st.session_state:
     st.session_state["cmp_p"] = parse_codes(st.query_params.get("p"), names) or nearest_default
 b1, b2, _ = st.columns([1, 1, 2])
@@ -63,24 +66,48 @@ if not chosen:
     st.stop()
 
 # Compute
-paths = rank_paths(ds.ranked, prov, chosen, UNIT_SET)
-sl = slope(ds.ranked, prov, chosen, first, last, UNIT_SET)
+key = (tuple(chosen), first, last)
+paths = memo(ds, "cmp_paths", key[:1], lambda: rank_paths(ds.ranked, prov, chosen, UNIT_SET))
+sl = memo(ds, "cmp_slope", key, lambda: slope(ds.ranked, prov, chosen, first, last, UNIT_SET))
 fw = ds.frameworks[last]
 indicators = [i for i in TABLE_ORDER if i in fw.codes]
-sbs = side_by_side(ds.ranked, prov, chosen, last, indicators, UNIT_SET)
+sbs = memo(
+    ds,
+    "cmp_side",
+    (*key, tuple(indicators)),
+    lambda: side_by_side(ds.ranked, prov, chosen, last, indicators, UNIT_SET),
+)
 comparable = fw.comparable_with(ds.frameworks[first])
 
 # Draw
 left, right = st.columns(2)
 with left:
-    chart(bump(paths, names, HOME_CODE, lang), "cmp_bump", paths)
+    chart(
+        memo(ds, "cmp_bump", (*key[:1], lang), lambda: bump(paths, names, HOME_CODE, lang)),
+        "cmp_bump",
+        paths,
+    )
 with right:
-    chart(slope_chart(sl, names, HOME_CODE, first, last, lang), "cmp_slope", sl)
+    chart(
+        memo(
+            ds,
+            "cmp_slope_chart",
+            (*key, lang),
+            lambda: slope_chart(sl, names, HOME_CODE, first, last, lang),
+        ),
+        "cmp_slope",
+        sl,
+    )
 if not comparable:
     st.warning(t("compare.not_comparable", lang, first=first, last=last), icon="⚠️")
 st.subheader(t("compare.table_title", lang, year=last))
 st.dataframe(
-    side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+    memo(
+        ds,
+        "cmp_side_table",
+        (*key, tuple(indicators), lang),
+        lambda: side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+    ),
     hide_index=True,
     width="stretch",
 )

@@ -7,7 +7,7 @@ from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
-from views._shared import chart, current_lang, dataset, provenance_table, query_choice
+from views._shared import chart, current_lang, dataset, memo, provenance_table, query_choice
 
 INDICATORS = ["dti", "gov", "econ", "soc"]
 
@@ -36,7 +36,12 @@ measure = query_choice(
 home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
 
 # Compute
-tiles = map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator)
+tiles = memo(
+    ds,
+    "map_tiles",
+    (edition, unit_set, indicator),
+    lambda: map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator),
+)
 counts = kind_counts(tiles)
 me = tiles[tiles["code"] == home].iloc[0]
 table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
@@ -54,15 +59,20 @@ if counts["illustrative"]:
     )
 left, right = st.columns([2, 1])
 with left:
-    fig = tile_map(
-        tiles,
-        island_tiles(unit_set),
-        measure,
-        home,
-        label,
-        t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
-        lang,
-        height=760 if unit_set == "63" else 700,
+    fig = memo(
+        ds,
+        "map",
+        (edition, unit_set, indicator, measure, lang),
+        lambda: tile_map(
+            tiles,
+            island_tiles(unit_set),
+            measure,
+            home,
+            label,
+            t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
+            lang,
+            height=760 if unit_set == "63" else 700,
+        ),
     )
     event = chart(
         fig,

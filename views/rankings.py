@@ -10,7 +10,7 @@ from data.provinces import HOME_CODE, REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
-from views._shared import chart, current_lang, dataset, provenance_table, query_choice
+from views._shared import chart, current_lang, dataset, memo, provenance_table, query_choice
 
 # Inputs
 lang = current_lang()
@@ -62,8 +62,18 @@ st.query_params["q"] = query
 
 # Compute
 units = ds.units_of(unit_set, lang)
-view = rankings_view(ds.ranked, prov, edition, unit_set, measure, units)
-shown = filter_view(view, regions, query, key=normalise)
+view = memo(
+    ds,
+    "rankings_view",
+    (edition, unit_set, measure, lang),
+    lambda: rankings_view(ds.ranked, prov, edition, unit_set, measure, units),
+)
+shown = memo(
+    ds,
+    "rankings_shown",
+    (edition, unit_set, measure, lang, tuple(regions), query),
+    lambda: filter_view(view, regions, query, key=normalise),
+)
 label = fw.get(measure).label(lang)
 
 # Draw
@@ -72,7 +82,14 @@ if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
     chart(
-        ranking_bars(shown, HOME_CODE if unit_set == "63" else "31", label, edition, lang),
+        memo(
+            ds,
+            "ranking_bars",
+            (edition, unit_set, measure, lang, tuple(regions), query),
+            lambda: ranking_bars(
+                shown, HOME_CODE if unit_set == "63" else "31", label, edition, lang
+            ),
+        ),
         "ranking_chart",
         name=f"dti_{edition}_{unit_set}_{measure}",
     )
@@ -101,13 +118,20 @@ if view_mode == "table":
 st.caption(t("rankings.legend", lang))
 d1, d2 = st.columns(2)
 name = f"dti_{edition}_{unit_set}_{measure}"
+# Files are made only when clicked (a callable), not on every run of the page.
 d1.download_button(
-    t("download.csv", lang), table_bytes(table, "csv"), f"{name}.csv", "text/csv", key="dl_csv"
+    t("download.csv", lang),
+    lambda: table_bytes(table, "csv"),
+    f"{name}.csv",
+    "text/csv",
+    key="dl_csv",
+    on_click="ignore",
 )
 d2.download_button(
     t("download.xlsx", lang),
-    table_bytes(table, "xlsx", name),
+    lambda: table_bytes(table, "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",
+    on_click="ignore",
 )
