@@ -11,9 +11,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from i18n import t  # noqa: E402
 from views._auth import admin_pages, auth_sidebar  # noqa: E402
-from views._shared import language_switch, official_switch  # noqa: E402
+from views._shared import language_switch, official_switch, reset_url_notices  # noqa: E402
 
 st.set_page_config(page_title="DTI Hải Dương", page_icon="📊", layout="wide")
+reset_url_notices()
 lang = language_switch()
 official_switch(st.sidebar, "official_sidebar", lang)
 
@@ -34,6 +35,7 @@ pages = [
     st.Page("views/map.py", title=t("nav.map", lang), url_path="map"),
     st.Page("views/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
     st.Page("views/present.py", title=t("nav.present", lang), url_path="present"),
+    st.Page("views/internal.py", title=t("nav.internal", lang), url_path="internal"),
 ]
 # Upload pages: visible only with the uploader role; their URLs always hit their gate.
 nav = st.navigation(

@@ -2,6 +2,9 @@
 
 python -m data init                      upgrade the schema (as `upgrade`) and seed the bundled data
 python -m data upgrade                   bring the store's schema to this release (Alembic)
+python -m data backup --out FILE.zip     the whole store in one portable file (see data.backup)
+python -m data restore FILE.zip [--force] [--safety-dir DIR]
+                                         rebuild an empty store (DTI_DB_URL) from a backup
 python -m data export --year Y [--unit-set 63|34] --format csv|xlsx --out F
 python -m data hash-password < pw.txt  print a scrypt hash for DTI_UPLOAD_PASSWORD_HASH
 python -m data validate FILE [--year Y] [--json]           check a spreadsheet; writes nothing
@@ -68,6 +71,55 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         print(
             f"schema of {store.url_safe} upgraded: {before or 'unversioned (new, or made by release 1)'} -> {after}"
         )
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from data.backup import BackupError, write_backup
+
+    store = Store()
+    try:
+        m = write_backup(store, Path(args.out))
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc}", file=sys.stderr)
+        return 2
+    rows = sum(t.rows for t in m.tables.values())
+    print(
+        f"backup of {store.url_safe} -> {args.out}: schema {m.schema_revision}, "
+        f"{len(m.tables)} tables, {rows} rows, {len(m.files)} original files"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from data.backup import BackupError, TargetNotEmpty, restore_backup
+
+    store = Store()
+    try:
+        res = restore_backup(
+            Path(args.file),
+            store,
+            force=args.force,
+            safety_dir=Path(args.safety_dir) if args.safety_dir else None,
+        )
+    except TargetNotEmpty as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    except BackupError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    if res.replaced_backup is not None:
+        print(f"the replaced content was saved first to {res.replaced_backup}")
+    rows = sum(t.rows for t in res.manifest.tables.values())
+    print(
+        f"restored {args.file} ({res.manifest.created_at}, from {res.manifest.source_dialect}) "
+        f"into {store.url_safe}: {len(res.manifest.tables)} tables, {rows} rows, "
+        f"{len(res.manifest.files)} original files; counts and checksums verified; "
+        f"schema now at {res.revision}"
+    )
     return 0
 
 
@@ -378,6 +430,22 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "upgrade", help="bring the store's schema to this release (Alembic migrations)"
     ).set_defaults(func=cmd_upgrade)
+    b = sub.add_parser("backup", help="write the whole store to one portable zip file")
+    b.add_argument("--out", required=True, metavar="FILE.zip")
+    b.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="rebuild an empty store (DTI_DB_URL) from a backup")
+    rs.add_argument("file", metavar="FILE.zip")
+    rs.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a store that holds data (its content is backed up first)",
+    )
+    rs.add_argument(
+        "--safety-dir",
+        metavar="DIR",
+        help="where --force writes the backup of what it replaces (default: current directory)",
+    )
+    rs.set_defaults(func=cmd_restore)
     e = sub.add_parser("export", help="one edition as CSV or XLSX")
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--unit-set", choices=["63", "34"], default="63")

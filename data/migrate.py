@@ -59,14 +59,19 @@ def head() -> str:
     return heads[0]
 
 
+def current(conn: Connection) -> str | None:
+    """The store's revision (None: no alembic_version)."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
 def state(engine: Engine) -> SchemaState:
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        legacy = current is None and sa.inspect(conn).has_table("versions")
-    return SchemaState(current, head(), legacy)
+        rev = current(conn)
+        legacy = rev is None and sa.inspect(conn).has_table("versions")
+    return SchemaState(rev, head(), legacy)
 
 
-def _known(revision: str) -> bool:
+def known(revision: str) -> bool:
     try:
         return ScriptDirectory.from_config(config()).get_revision(revision) is not None
     except (CommandError, RevisionError):
@@ -104,7 +109,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Upgrade the store to the head revision; returns (revision before, revision after).
     Raises MigrationError when the store was made by a newer program."""
     before = state(engine)
-    if before.current is not None and not _known(before.current):
+    if before.current is not None and not known(before.current):
         raise MigrationError(
             f"the database is at schema revision {before.current}, which this program does not "
             f"know (its newest is {before.head}): it was made by a newer release; upgrade the "

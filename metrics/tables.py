@@ -99,16 +99,22 @@ def rankings_view(
 
 
 def filter_view(
-    view: pd.DataFrame, regions: list[str] | None = None, query: str = "", key=None
-) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Rows whose region is in ``regions`` (all when empty) and whose province name
-    contains ``query`` after folding both with ``key`` (e.g. the province-name normaliser,
-    so "hai duong" finds "Hải Dương"). Ranks are kept: a filter never re-ranks."""
+    view: pd.DataFrame,
+    regions: list[str] | None = None,
+    query: str = "",
+    key=None,  # type: ignore[no-untyped-def]
+    group_col: str = "region_code",
+    name_col: str = "province",
+) -> pd.DataFrame:
+    """Rows whose region (``group_col``) is in ``regions`` (all when empty) and whose name
+    (``name_col``) contains ``query`` after folding both with ``key`` (e.g. the
+    province-name normaliser, so "hai duong" finds "Hải Dương"). Ranks are kept: a filter
+    never re-ranks. The internal assessments filter units by kind the same way."""
     out = view
     if regions:
-        out = out[out["region_code"].isin(regions)]
+        out = out[out[group_col].isin(regions)]
     if query.strip():
         fold = key or (lambda s: s.casefold())
         q = fold(query)
-        out = out[out["province"].map(lambda n: q in fold(n))]
+        out = out[out[name_col].map(lambda n: q in fold(n))]
     return out.reset_index(drop=True)

@@ -77,18 +77,13 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database per test: SQLite file or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'dti.db'}"
-        return
-
+@contextlib.contextmanager
+def new_pg_database(pg_url: str) -> Iterator[str]:
+    """A new, empty database on the throwaway cluster; dropped afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    # Looked up lazily so that SQLite-only runs never start the cluster.
-    base = make_url(request.getfixturevalue("pg_url"))
+    base = make_url(pg_url)
     name = f"dti_{uuid.uuid4().hex[:12]}"
     admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
@@ -99,6 +94,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         # FORCE (PG 13+) drops connections a test's engine pool may still hold.
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database per test: SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dti.db'}"
+        return
+    # Looked up lazily so that SQLite-only runs never start the cluster.
+    with new_pg_database(request.getfixturevalue("pg_url")) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_db_url(pg_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (for tests that need PostgreSQL specifically)."""
+    with new_pg_database(pg_url) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- browser

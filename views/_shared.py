@@ -91,6 +91,8 @@ def official_mode() -> bool:
     q = st.query_params.get("official")
     if q in ("0", "1"):
         st.session_state["official"] = q == "1"
+    elif q is not None:
+        url_notice("official")
     return bool(st.session_state.get("official", False))
 
 
@@ -133,11 +135,82 @@ MARK_STYLE = """<style>
 
 
 def current_lang() -> str:
-    """The language from the URL (?lang=en), else this session's choice, else Vietnamese."""
+    """The language from the URL (?lang=en), else this session's choice, else Vietnamese.
+    An unknown ?lang= gets the small "not understood" notice once per run."""
     q = st.query_params.get("lang")
     if q in LANGS:
         return q
-    return lang_or_default(st.session_state.get("lang"))
+    lang = lang_or_default(st.session_state.get("lang"))
+    if q is not None:
+        url_notice("lang", lang)
+    return lang
+
+
+MAX_QUERY_TEXT = 100  # longest free-text URL value kept (?q=); longer is cut, with a notice
+
+
+def url_notice(name: str, lang: str | None = None) -> None:
+    """A small translated notice that the URL's ``name`` was not understood and its
+    default is shown instead. Only our own parameter name is shown, never the value."""
+    shown: set[str] = st.session_state.setdefault("_url_notices", set())
+    if name in shown:
+        return
+    shown.add(name)
+    st.caption(t("url.ignored", lang or current_lang(), name=name))
+
+
+def reset_url_notices() -> None:
+    """Called once at the top of every run (dashboard.py): each notice shows once per run."""
+    st.session_state["_url_notices"] = set()
+
+
+def query_int(name: str, default: int, low: int, high: int) -> int:
+    """An integer from the URL within [low, high]; anything else -> ``default`` (clamped
+    into the range) with the notice."""
+    raw = st.query_params.get(name)
+    fallback = min(max(default, low), high)
+    if raw is None:
+        return fallback
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not low <= value <= high:
+        url_notice(name)
+        return fallback
+    return value
+
+
+def query_codes(name: str, parse: Callable[[str], list[str]]) -> list[str]:
+    """A comma-separated list of known codes from the URL, read by ``parse`` (which keeps
+    known codes only); when it dropped anything, the notice."""
+    raw = st.query_params.get(name)
+    if not raw:
+        return []
+    known = parse(raw)
+    pieces = list(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+    if len(known) != len(pieces):
+        url_notice(name)
+    return known
+
+
+def query_text(name: str) -> str:
+    """Free text from the URL (a search), cut to MAX_QUERY_TEXT characters."""
+    raw = st.query_params.get(name) or ""
+    if len(raw) > MAX_QUERY_TEXT:
+        url_notice(name)
+        return raw[:MAX_QUERY_TEXT]
+    return raw
+
+
+def query_flag(name: str, default: bool) -> bool:
+    """?name=1 / ?name=0; anything else -> ``default`` with the notice."""
+    raw = st.query_params.get(name)
+    if raw in ("0", "1"):
+        return raw == "1"
+    if raw is not None:
+        url_notice(name)
+    return default
 
 
 def language_switch() -> str:
@@ -173,9 +246,11 @@ def query_choice(
     raw = st.query_params.get(name)
     try:
         current = cast(raw) if raw is not None else options[0]
-    except (TypeError, ValueError):
-        current = options[0]
+    except (TypeError, ValueError, OverflowError):
+        current = None
     if current not in options:
+        if raw is not None:
+            url_notice(name)
         current = options[0]
     choice = container.selectbox(
         label, options, index=options.index(current), format_func=fmt, key=f"q_{name}"

@@ -16,7 +16,15 @@ from metrics.compare import (
     slope,
 )
 from metrics.geo import available_editions
-from views._shared import chart, current_lang, dataset, memo, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    memo,
+    provenance_table,
+    query_choice,
+    query_codes,
+)
 
 UNIT_SET = "63"
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
@@ -39,7 +47,9 @@ nearest_default = [
     *memo(ds, "nearest", (latest,), lambda: nearest(ds.ranked, HOME_CODE, latest, UNIT_SET)),
 ]
 if "cmp_p" not in st.session_state:
-    st.session_state["cmp_p"] = parse_codes(st.query_params.get("p"), names) or nearest_default
+    st.session_state["cmp_p"] = (
+        query_codes("p", lambda raw: parse_codes(raw, names)) or nearest_default
+    )
 b1, b2, _ = st.columns([1, 1, 2])
 if b1.button(t("compare.preset_dbsh", lang), help=t("compare.preset_dbsh_help", lang, year=latest)):
     st.session_state["cmp_p"] = region_peers(

@@ -20,6 +20,8 @@ from views._shared import (
     official_switch,
     provenance_table,
     query_choice,
+    query_flag,
+    query_int,
 )
 
 # Static style only: no user or data text is ever put into these blocks. One typeface
@@ -45,14 +47,11 @@ SCREEN_HEIGHT = 600  # px: 55 % of a 1080p screen below the title
 lang = current_lang()
 ds = dataset()
 prov = provenance_table()
-full = st.query_params.get("full", "1") != "0"
+full = query_flag("full", True)
 
 
 def _slide_no(n: int) -> int:
-    try:
-        return min(max(int(st.query_params.get("slide", 1)), 1), n)
-    except (TypeError, ValueError):
-        return 1
+    return query_int("slide", 1, 1, n)
 
 
 def _go(step: int, n: int) -> None:
@@ -115,16 +114,12 @@ editions = sorted(
     reverse=True,
 )
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
-try:
-    target_default = int(st.query_params.get("target", 10))
-except ValueError:
-    target_default = 10
 target = int(
     c4.number_input(
         t("profile.target", lang),
         min_value=1,
         max_value=len(names),
-        value=min(max(target_default, 1), len(names)),
+        value=query_int("target", 10, 1, len(names)),
         key="target",
     )
 )

@@ -25,6 +25,7 @@ from views._shared import (
     provenance_table,
     published_table,
     query_choice,
+    query_int,
 )
 
 # Inputs
@@ -55,7 +56,7 @@ target_rank = int(
         min_value=1,
         max_value=len(names),
         key="target",
-        value=int(st.query_params.get("target", 10)),
+        value=query_int("target", 10, 1, len(names)),
     )
 )
 st.query_params["target"] = str(target_rank)

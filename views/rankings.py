@@ -10,7 +10,16 @@ from data.provinces import HOME_CODE, REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
-from views._shared import chart, current_lang, dataset, memo, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    memo,
+    provenance_table,
+    query_choice,
+    query_codes,
+    query_text,
+)
 
 # Inputs
 lang = current_lang()
@@ -51,12 +60,15 @@ f1, f2 = st.columns([2, 1])
 regions = f1.multiselect(
     t("rankings.region", lang),
     list(REGIONS),
-    default=[r for r in st.query_params.get("region", "").split(",") if r in REGIONS],
+    default=query_codes(
+        "region",
+        lambda raw: list(dict.fromkeys(r.strip() for r in raw.split(",") if r.strip() in REGIONS)),
+    ),
     format_func=lambda r: region_name(r, lang),
     key="region",
     placeholder=t("rankings.region_all", lang),
 )
-query = f2.text_input(t("rankings.search", lang), value=st.query_params.get("q", ""), key="q")
+query = f2.text_input(t("rankings.search", lang), value=query_text("q"), key="q")
 st.query_params["region"] = ",".join(regions)
 st.query_params["q"] = query
 
