@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.ranking import rank_among
 from metrics.target import score_for_rank
 
 
@@ -65,7 +66,7 @@ def rank_ladder(
     )
     if code not in s.index:
         return pd.DataFrame(columns=["rank", "target_score", "gap", "holder"])
-    current = 1 + int((s.drop(code) > s[code]).sum())
+    current = rank_among(s[code], s.drop(code))
     rows = []
     for k in range(current - 1, max(0, current - 1 - steps), -1):
         tgt = score_for_rank(s, code, k)
