@@ -25,9 +25,9 @@ from data.provinces import region_name
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
 from metrics.compare import rank_paths
 from metrics.method import provenance_shares, sources
-from metrics.official import values_illustrative
+from metrics.official import scores_complete, values_illustrative
 from metrics.profile import PILLARS, DatasetLike, build_profile, peers
-from metrics.profile_views import index_matrix, radar_frame, rank_ladder
+from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
 from metrics.trajectory import field_scores, trajectory
 
 SLIDE_KEYS: tuple[str, ...] = (
@@ -103,7 +103,8 @@ def pillar_bars(
         textposition="outside", marker=dict(color=[PILLAR_COLOURS[p] for p in codes]),
         hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False,
     ))  # fmt: skip
-    fig.update_xaxes(title=t("chart.score", lang), range=[0, 1.25])
+    fig.update_xaxes(title=t("chart.score", lang), range=[0, 1])
+    fig.update_traces(textposition="auto", cliponaxis=False, insidetextanchor="end")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return apply(fig, t("deck.pillars_chart", lang, year=year), lang, height=420)
 
@@ -118,6 +119,38 @@ def _source_line(prov: pd.DataFrame, code: str, edition: int, unit_set: str, lan
     kind = own.iloc[0] if len(own) and isinstance(own.iloc[0], str) else None
     kind_text = t(f"prov.{kind}", lang) if kind else "–"
     return t("deck.source", lang, sites=sites, year=edition, kind=kind_text)
+
+
+def adjacent_lines(adj: Mapping[str, Any], names: Mapping[str, str], lang: str) -> list[str]:
+    """The provinces just above and just below, both margins, and the points to pass the
+    one above (the ladder's first step): one text line each."""
+    out = []
+    if adj["above"]:
+        out.append(
+            t(
+                "deck.above_margin",
+                lang,
+                names=_names([names.get(c, c) for c in adj["above"]]),
+                rank=adj["above_rank"],
+                score=fmt_num(adj["above_score"], lang),
+                margin=fmt_num(adj["margin_above"], lang),
+                gap=fmt_num(adj["to_pass"], lang),
+            )
+        )
+    if adj["tied"]:
+        out.append(t("deck.tied_line", lang, names=_names([names.get(c, c) for c in adj["tied"]])))
+    if adj["below"]:
+        out.append(
+            t(
+                "deck.below_margin",
+                lang,
+                names=_names([names.get(c, c) for c in adj["below"]]),
+                rank=adj["below_rank"],
+                score=fmt_num(adj["below_score"], lang),
+                margin=fmt_num(adj["margin_below"], lang),
+            )
+        )
+    return out
 
 
 def _names(values: list[str]) -> str:
@@ -281,8 +314,9 @@ def slides(
                 rank=fmt_rank(pil[k]["rank"], n, lang),
             )
             for k in PILLARS
-            if k in pil
-        ],
+            if k in pil and (pil[k]["score"] is not None or pil[k]["rank"] is not None)
+        ]
+        or [t("official.none_line", lang)],
         pillar_bars(pil, labels, n, edition, lang),
         t("deck.notes.pillars", lang, province=province, year=edition),
         pd.DataFrame(
@@ -295,7 +329,8 @@ def slides(
     )
 
     # 4. Why we moved
-    if y["prev_edition"] is not None and y["comparable"]:
+    split = any(v is not None for v in y["contributions"].values())
+    if y["prev_edition"] is not None and y["comparable"] and split:
         prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
         fig = waterfall(
             y["contributions"],
@@ -341,6 +376,8 @@ def slides(
         msg = (
             t("deck.no_previous", lang)
             if y["prev_edition"] is None
+            else t("official.no_split", lang)
+            if y["comparable"]
             else t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition)
         )
         lines = [msg]
@@ -406,8 +443,15 @@ def slides(
 
     # 7. What it takes to reach the target rank
     g = p["target"]
+    complete = scores_complete(ds.ranked, edition, unit_set)
     steps = rank_ladder(ds.ranked, edition, unit_set, code)
-    if g["reached"]:
+    if not complete:
+        steps = steps.iloc[0:0]
+    if not complete:
+        # the official scores of this edition are partial: a score for a rank cannot be
+        # worked out from them
+        lines = [t("official.no_target", lang)]
+    elif g["reached"]:
         lines = [t("profile.target_reached", lang, rank=g["rank"])]
     else:
         lines = [
@@ -432,7 +476,8 @@ def slides(
             )
         if g["feasible"] is False:
             lines.append(t("deck.infeasible", lang))
-    lines.append(t("deck.next_rank_line", lang, gap=fmt_num(p["gap_to_next_rank"], lang)))
+    if complete:
+        lines += adjacent_lines(adjacent(ds.ranked, edition, unit_set, code), names, lang)
     add(
         "target",
         t("deck.target_title", lang, rank=g["rank"]),

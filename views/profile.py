@@ -3,13 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
 from data.provinces import HOME_CODE
 from i18n import fmt_int, fmt_num, fmt_rank, t
-from metrics.official import figure_is_illustrative, values_illustrative
+from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
-from metrics.profile_views import index_matrix, radar_frame, rank_ladder
+from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
@@ -89,8 +90,18 @@ try:
 except KeyError:
     st.warning(t("official.no_data" if official else "present.no_data", lang))
     st.stop()
-head_marked = figure_is_illustrative(prov, published_table(), edition, unit_set, code)
-body_marked = values_illustrative(ds.values, unit_set, edition)
+head_marked = memo(
+    ds,
+    "head_marked",
+    (edition, unit_set, code),
+    lambda: figure_is_illustrative(prov, published_table(), edition, unit_set, code),
+)
+body_marked = memo(
+    ds,
+    "body_marked",
+    (unit_set, edition),
+    lambda: values_illustrative(ds.values, unit_set, edition),
+)
 province = p["province"]
 traj = memo(ds, "traj", (code, unit_set), lambda: trajectory(ds.ranked, prov, code, unit_set))
 field = memo(ds, "field", (unit_set,), lambda: field_scores(ds.ranked, prov, unit_set))
@@ -131,7 +142,12 @@ metric(
     if p["yoy"]["dti_change"] is None
     else fmt_num(p["yoy"]["dti_change"], lang, signed=True),
 )
-metric(k3, t("col.tier", lang), f"{p['tier']}/4", help=p["tier_label"])
+metric(
+    k3,
+    t("col.tier", lang),
+    p["tier_label"] or "–",
+    help=None if p["tier"] is None else t("deck.tier_line", lang, tier=p["tier"]),
+)
 metric(
     k4,
     t("profile.region_rank", lang),
@@ -185,11 +201,16 @@ if body_marked:
     illustrative_mark(key="strengths")
 s1, s2 = st.columns(2)
 s1.markdown("**" + t("profile.strengths", lang) + "**")
-for ind in p["strengths"]:
-    s1.markdown(f"- {labels[ind]}")
-s2.markdown("**" + t("profile.weaknesses", lang) + "**")
-for ind in p["weaknesses"]:
-    s2.markdown(f"- {labels[ind]}")
+for col, inds in ((s1, p["strengths"]), (s2, p["weaknesses"])):
+    if col is s2:
+        s2.markdown("**" + t("profile.weaknesses", lang) + "**")
+    # ordered as the profile ranks them (largest gap to the overall rank first), each
+    # with its own rank
+    for ind in inds:
+        rank = (p["main_indices"].get(ind) or p["pillars"].get(ind) or {}).get("rank")
+        col.markdown(
+            "- " + t("deck.index_rank", lang, index=labels[ind], rank=fmt_rank(rank, p["n"], lang))
+        )
 chart(memo(ds, "p_radar", fig_key, lambda: radar(rad, labels, province, lang)), "p_radar", rad)
 
 st.header(t("profile.why_title", lang))
@@ -200,6 +221,8 @@ if y["prev_edition"] is None:
     st.info(t("profile.no_previous", lang))
 elif not y["comparable"]:
     st.warning(t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition))
+elif all(v is None for v in y["contributions"].values()):
+    st.info(t("official.no_split", lang))
 else:
     prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
     chart(
@@ -241,7 +264,10 @@ else:
 
 st.header(t("profile.climb_title", lang))
 g = p["target"]
-if g["reached"]:
+if not scores_complete(ds.ranked, edition, unit_set):
+    # official-only view with partial scores: no score for a rank can be worked out
+    st.info(t("official.no_target", lang))
+elif g["reached"]:
     st.success(t("profile.target_reached", lang, rank=target_rank))
 else:
     st.markdown(
@@ -260,17 +286,27 @@ else:
             + " "
             + "; ".join(f"{labels[i]} +{fmt_num(v, lang)}" for i, v in g["plan"].items())
         )
-if len(steps):
-    chart(
-        memo(ds, "p_ladder", fig_key, lambda: ladder(steps, p["dti"], names, lang)),
-        "p_ladder",
-        steps,
+        if fw.assumed:
+            st.caption(t("profile.plan_assumed", lang, year=edition))
+if memo(ds, "complete", (edition, unit_set), lambda: scores_complete(ds.ranked, edition, unit_set)):
+    if len(steps):
+        chart(
+            memo(ds, "p_ladder", fig_key, lambda: ladder(steps, p["dti"], names, lang)),
+            "p_ladder",
+            steps,
+        )
+    near = memo(
+        ds,
+        "adjacent",
+        (edition, unit_set, code),
+        lambda: adjacent(ds.ranked, edition, unit_set, code),
     )
+    for line in adjacent_lines(near, names, lang):
+        st.markdown(f"- {line}")
 st.caption(
     t(
-        "profile.gaps",
+        "profile.gaps_leader",
         lang,
-        next=fmt_num(p["gap_to_next_rank"], lang),
         leader=fmt_num(p["gap_to_leader"], lang),
         median=fmt_num(p["diff_to_median"], lang, signed=True),
     )
@@ -320,6 +356,8 @@ if p["rank_interval_90"]:
             tied=", ".join(p["statistically_tied"][:8]) or "–",
         )
     )
+    with st.expander(t("profile.method_click", lang)):
+        st.markdown(t("profile.interval_method", lang))
     chart(
         memo(ds, "p_interval", fig_key, lambda: interval(iv, code, names, lang)), "p_interval", iv
     )
