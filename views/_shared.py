@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from data.dataset import Dataset, load_dataset, official_view
+from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, load_published
 from i18n import LANGS, lang_or_default, t
 from metrics.provenance import provenance
@@ -77,6 +78,16 @@ def memo(ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[
 
 def provenance_table() -> pd.DataFrame:
     return _provenance(store().data_version())
+
+
+def home() -> Home:
+    """The home province (setting DTI_HOME_PROVINCE); a bad setting is said on the page
+    and the default is used."""
+    try:
+        return home_province()
+    except SettingError as exc:
+        st.warning(exc.message(current_lang()), icon="⚠️")
+        return _home_from(DEFAULT_HOME)
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,7 +4,6 @@ import streamlit as st
 
 from charts.compare import bump, side_table, slope_chart
 from data.frameworks import ALL_INDICATORS
-from data.provinces import HOME_CODE
 from i18n import t
 from metrics.compare import (
     MAX_COMPARED,
@@ -20,6 +19,7 @@ from views._shared import (
     chart,
     current_lang,
     dataset,
+    home,
     memo,
     provenance_table,
     query_choice,
@@ -34,29 +34,35 @@ TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
 # Inputs
 lang = current_lang()
 ds = dataset()
+HOME = home().code(UNIT_SET)
+home_name = home().name(UNIT_SET)
 prov = provenance_table()
 units = ds.units_of(UNIT_SET, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
 editions = available_editions(ds.ranked, UNIT_SET)
 latest = editions[-1]
 st.title(t("compare.title", lang))
-st.caption(t("compare.caption", lang, n=MAX_COMPARED))
+region = units.loc[units["province_code"] == HOME, "region_code"].iloc[0]
+region_label = units.loc[units["province_code"] == HOME, "region"].iloc[0]
+st.caption(t("compare.caption", lang, n=MAX_COMPARED, home=home_name))
 
 nearest_default = [
-    HOME_CODE,
-    *memo(ds, "nearest", (latest,), lambda: nearest(ds.ranked, HOME_CODE, latest, UNIT_SET)),
+    HOME,
+    *memo(ds, "nearest", (HOME, latest), lambda: nearest(ds.ranked, HOME, latest, UNIT_SET)),
 ]
 if "cmp_p" not in st.session_state:
     st.session_state["cmp_p"] = (
         query_codes("p", lambda raw: parse_codes(raw, names)) or nearest_default
     )
 b1, b2, _ = st.columns([1, 1, 2])
-if b1.button(t("compare.preset_dbsh", lang), help=t("compare.preset_dbsh_help", lang, year=latest)):
-    st.session_state["cmp_p"] = region_peers(
-        ds.ranked, ds.units, HOME_CODE, "DBSH", latest, UNIT_SET
-    )
+if b1.button(
+    region_label,
+    help=t("compare.preset_dbsh_help", lang, year=latest, home=home_name, region=region_label),
+):
+    st.session_state["cmp_p"] = region_peers(ds.ranked, ds.units, HOME, region, latest, UNIT_SET)
 if b2.button(
-    t("compare.preset_nearest", lang), help=t("compare.preset_nearest_help", lang, year=latest)
+    t("compare.preset_nearest", lang),
+    help=t("compare.preset_nearest_help", lang, year=latest, home=home_name),
 ):
     st.session_state["cmp_p"] = nearest_default
 chosen = st.multiselect(
@@ -93,7 +99,7 @@ comparable = fw.comparable_with(ds.frameworks[first])
 left, right = st.columns(2)
 with left:
     chart(
-        memo(ds, "cmp_bump", (*key[:1], lang), lambda: bump(paths, names, HOME_CODE, lang)),
+        memo(ds, "cmp_bump", (*key[:1], HOME, lang), lambda: bump(paths, names, HOME, lang)),
         "cmp_bump",
         paths,
     )
@@ -102,8 +108,8 @@ with right:
         memo(
             ds,
             "cmp_slope_chart",
-            (*key, lang),
-            lambda: slope_chart(sl, names, HOME_CODE, first, last, lang),
+            (*key, HOME, lang),
+            lambda: slope_chart(sl, names, HOME, first, last, lang),
         ),
         "cmp_slope",
         sl,

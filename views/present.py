@@ -7,7 +7,6 @@ import streamlit as st
 from charts.briefing import briefing_docx
 from charts.deck import projector, slides
 from charts.export import deck_bytes, figure_image, slide_images
-from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from i18n import LANGS, t
 from metrics.profile import build_profile
 from metrics.uncertainty import edition_rank_intervals
@@ -15,6 +14,7 @@ from views._shared import (
     MARK_STYLE,
     current_lang,
     dataset,
+    home,
     illustrative_mark,
     memo,
     official_switch,
@@ -102,8 +102,8 @@ unit_set = query_choice(
 )
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
-home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
-codes = sorted(names, key=lambda c: (c != home, names[c]))
+home_code = home().code(unit_set)
+codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
 editions = sorted(
     {

@@ -6,7 +6,6 @@ import streamlit as st
 from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
-from data.provinces import HOME_CODE
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
@@ -19,6 +18,7 @@ from views._shared import (
     chart,
     current_lang,
     dataset,
+    home,
     illustrative_mark,
     memo,
     metric,
@@ -40,7 +40,8 @@ unit_set = query_choice(
 )
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
-codes = sorted(names, key=lambda c: (c != (HOME_CODE if unit_set == "63" else "31"), names[c]))
+home_code = home().code(unit_set)
+codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
 editions = sorted(
     {
