@@ -111,3 +111,17 @@ def official_only(
 def official_values(values: pd.DataFrame, kind: pd.Series) -> pd.DataFrame:
     """The stored values whose provenance ``kind`` (aligned to ``values``) is official."""
     return values[kind.isin(OFFICIAL_KINDS).to_numpy()]
+
+
+def scores_complete(
+    ranked: pd.DataFrame, edition: int, unit_set: str, indicator: str = "dti"
+) -> bool:
+    """Whether every ranked unit of the edition has a score on ``indicator`` (always so for
+    the full data; in the official-only view only where every score is official). Gaps to
+    other ranks and the score a rank needs are meaningful only then."""
+    part = ranked[
+        (ranked["edition"] == int(edition))
+        & (ranked["unit_set"] == unit_set)
+        & (ranked["indicator"] == indicator)
+    ]
+    return bool(len(part)) and bool(part["score"].notna().all())

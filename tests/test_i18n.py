@@ -4,6 +4,8 @@ import csv
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from i18n import (
@@ -101,6 +103,9 @@ def test_lookup_and_fallback():
         (0.0198, "en", {"signed": True}, "+0.0198"),
         (None, "vi", {}, "–"),
         (float("nan"), "en", {}, "–"),
+        (pd.NA, "vi", {}, "–"),
+        (0.63835, "vi", {}, "0,6384"),  # half up, as the published rounding (round4)
+        (np.float64(2512.25), "en", {"decimals": 1}, "2,512.3"),
     ],
 )
 def test_fmt_num(value, lang, kw, out):
@@ -119,6 +124,7 @@ def test_fmt_decimal(value, lang, out):
 
 def test_other_formatters():
     assert fmt_int(2512, "vi") == "2.512"
+    assert fmt_int(pd.NA, "vi") == "–" and fmt_pct(None) == "–" and fmt_rank(pd.NA, 63) == "–"
     assert fmt_pct(0.957, "vi") == "95,7 %"
     assert fmt_pct(0.957, "en") == "95.7%"
     assert fmt_rank(13, 63) == "13/63"

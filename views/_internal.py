@@ -35,17 +35,18 @@ def load(store: Store, key: str, year: int) -> AssessmentData | None:
     return _load(store.data_version(), key, year, store)
 
 
-def publish_controls(store: Store, info: EditionInfo, user: str, lang: str) -> None:
-    """The explicit, audited publish / withdraw button (uploader role only)."""
+def publish_controls(
+    store: Store, info: EditionInfo, user: str, lang: str, flash_key: str = "internal_flash"
+) -> None:
+    """The explicit, audited publish / withdraw button (uploader role only); the page
+    shows ``st.session_state[flash_key]`` after the rerun."""
     label = "internal.unpublish" if info.published else "internal.publish"
     if st.button(t(label, lang), key="internal_publish", type="primary"):
         AssessmentStore(store).set_published(
             info.assessment_key, info.year, not info.published, user
         )
         flash = "internal.unpublished_flash" if info.published else "internal.published_flash"
-        st.session_state["internal_flash"] = t(
-            flash, lang, assessment=info.assessment_key, year=info.year
-        )
+        st.session_state[flash_key] = t(flash, lang, assessment=info.assessment_key, year=info.year)
         st.rerun()
 
 
@@ -151,7 +152,7 @@ def _versions_section(store: Store, key: str, year: int, user: str, lang: str) -
             "iupload.state.published" if info.published else "iupload.state.unpublished", lang
         )
         st.caption(t("iupload.published_state", lang, state=state))
-        publish_controls(store, info, user, lang)
+        publish_controls(store, info, user, lang, "iupload_flash")
     st.dataframe(
         neutralise(
             pd.DataFrame(

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from data.frameworks import Framework, edition_unit_sets, editions, framework
@@ -372,34 +373,21 @@ def tidy_rows(
 def recompute(
     values: Mapping[tuple[str, str], float], fw: Framework
 ) -> dict[tuple[str, str], float]:
-    """(province_code, composite) -> recomputed value rounded to 4 decimals.
+    """(province_code, composite) -> recomputed value rounded to 4 decimals, by the one
+    scoring formula ``metrics.scoring.composites`` (a matrix built here in plain Python:
+    a pandas pivot would cost more than reading the file)."""
+    from metrics.scoring import composites, round4
 
-    The formula of metrics.scoring.compute_scores (a composite is the points-weighted mean
-    of its members, missing if any member is missing) and its round4, in plain Python: it
-    runs on every upload, where a pandas pivot would cost more than reading the file.
-    Tests hold it equal to compute_scores.
-    """
-    from metrics.scoring import round4
-
-    keys: list[tuple[str, str]] = []
-    raws: list[float] = []
     codes = sorted({pc for pc, _ in values})
-    for comp in fw.composites:
-        w = list(fw.weights(comp).items())
-        total = sum(p for _, p in w)
-        for pc in codes:
-            acc = 0.0
-            for member, points in w:
-                v = values.get((pc, member))
-                if v is None or v != v:
-                    break
-                acc += points * v
-            else:
-                keys.append((pc, comp))
-                raws.append(acc / total)
-    if not raws:
+    if not codes:
         return {}
-    return dict(zip(keys, (float(x) for x in round4(raws)), strict=True))
+    x = np.array([[values.get((pc, i), np.nan) for i in fw.inputs] for pc in codes], dtype=float)
+    out: dict[tuple[str, str], float] = {}
+    for comp, col in composites(x, fw).items():
+        for pc, v in zip(codes, round4(col), strict=True):
+            if v == v:
+                out[(pc, comp)] = float(v)
+    return out
 
 
 def mismatches(
@@ -443,21 +431,19 @@ def check_totals(
 
 
 def _rank_scores(
-    stored: Mapping[tuple[str, str], float], indicator: str, fw: Framework
+    stored: Mapping[tuple[str, str], float],
+    rec: Mapping[tuple[str, str], float],
+    indicator: str,
 ) -> dict[str, float]:
-    """province -> 4-decimal score of ``indicator`` (recomputed where none is stored)."""
-    from metrics.scoring import round4
-
-    rec = recompute(stored, fw)
-    have: list[tuple[str, float]] = []
+    """province -> score of ``indicator`` (recomputed where none is stored)."""
+    out: dict[str, float] = {}
     for pc in sorted({pc for pc, _ in stored}):
         v = stored.get((pc, indicator))
         if v is None or v != v:  # no stored value: the official figure is recomputed
             v = rec.get((pc, indicator))
         if v is not None and v == v:
-            have.append((pc, v))
-    rounded = round4([v for _, v in have]) if have else []
-    return {pc: float(x) for (pc, _), x in zip(have, rounded, strict=True)}
+            out[pc] = v
+    return out
 
 
 def check_ranks(
@@ -468,13 +454,16 @@ def check_ranks(
     rep: Reporter,
 ) -> None:
     """Rank columns against the competition ranks of the 4-decimal scores."""
-    score_of = {ind: _rank_scores(stored, ind, fw) for ind in {x.column.code for x in ranks}}
+    from metrics.ranking import rank_among
+    from metrics.scoring import round4
+
+    rec = recompute(stored, fw)
+    score_of = {ind: _rank_scores(stored, rec, ind) for ind in {x.column.code for x in ranks}}
     for r, code, rank, col in ranks:
         scores = score_of[col.code]
         if code not in scores:
             continue
-        mine = scores[code]
-        expected = 1 + sum(1 for s in scores.values() if s > mine + 1e-12)
+        expected = rank_among(scores[code], list(scores.values()))
         if int(rank) != expected:
             rep.error(
                 "RANK_MISMATCH",
@@ -482,6 +471,6 @@ def check_ranks(
                 column=col.header,
                 province=name_of(code, unit_set),
                 rank=int(rank),
-                score=mine,
+                score=round4(scores[code]),
                 expected=expected,
             )
