@@ -11,11 +11,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from i18n import t  # noqa: E402
 from views._auth import admin_pages, auth_sidebar  # noqa: E402
-from views._shared import language_switch, official_switch, reset_url_notices  # noqa: E402
+from views._shared import home, language_switch, official_switch, reset_url_notices  # noqa: E402
 
-st.set_page_config(page_title="DTI Hải Dương", page_icon="📊", layout="wide")
+st.set_page_config(page_title="DTI", page_icon="📊", layout="wide")
 reset_url_notices()
 lang = language_switch()
+home_name = home().name("63")
 official_switch(st.sidebar, "official_sidebar", lang)
 
 pages = [
@@ -42,5 +43,5 @@ nav = st.navigation(
     {t("nav.group.view", lang): pages, t("nav.group.admin", lang): admin_pages(lang)}
 )
 auth_sidebar(lang)
-st.sidebar.caption(t("app.title", lang))
+st.sidebar.caption(t("app.title", lang, home=home_name))
 nav.run()

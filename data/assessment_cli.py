@@ -265,3 +265,33 @@ def metrics_profile(args: argparse.Namespace) -> int:
     for r in prof["to_gain"]:
         print(f"  {r['code']:<10} {r['label'][:50]:<50} lost {r['lost']}")
     return 0
+
+
+def deck_inputs(key: str, year: int, lang: str, published_only: bool = True) -> Any:
+    """(title, ranking, changes or None, previous year or None) for the deck's internal
+    slide; None when the edition is missing (or unpublished with ``published_only``).
+    Changes are against the latest earlier edition only when the main indices match."""
+    from data.assessments_store import AssessmentStore
+    from data.store import Store
+    from metrics.assessment import change_vs_previous, comparable, rank_units
+
+    store = Store()
+    store.init()
+    a = AssessmentStore(store)
+    eds = [e for e in a.editions(include_unpublished=not published_only) if e.assessment_key == key]
+    if year not in {e.year for e in eds}:
+        return None
+    cur = a.load(key, year)
+    if cur is None:
+        return None
+    ranking = rank_units(cur.nodes, cur.values, cur.units, lang)
+    earlier = sorted(e.year for e in eds if e.year < year)
+    changes, prev_year = None, None
+    if earlier:
+        prev = a.load(key, earlier[-1])
+        if prev is not None and comparable(cur.nodes, prev.nodes):
+            prev_year = earlier[-1]
+            changes = change_vs_previous(
+                ranking, rank_units(prev.nodes, prev.values, prev.units, lang)
+            )
+    return cur.title, ranking, changes, prev_year

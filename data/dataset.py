@@ -52,8 +52,10 @@ def units_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_dataset(values: pd.DataFrame, data_version: str = "") -> Dataset:
-    fws = frameworks()
+def build_dataset(
+    values: pd.DataFrame, data_version: str = "", fws: dict[int, Framework] | None = None
+) -> Dataset:
+    fws = fws if fws is not None else frameworks()
     units = units_table()
     base = values[["edition", "unit_set", "province_code", "indicator", "value"]]
     scores = compute_scores(base, fws)
@@ -65,7 +67,7 @@ def build_dataset(values: pd.DataFrame, data_version: str = "") -> Dataset:
 def load_dataset(store: Store | None = None) -> Dataset:
     store = store or Store()
     store.seed_if_empty()
-    return build_dataset(store.load_values(), store.data_version())
+    return build_dataset(store.load_values(), store.data_version(), frameworks(store))
 
 
 def official_view(ds: Dataset, prov: pd.DataFrame, published: pd.DataFrame) -> Dataset:
@@ -75,4 +77,6 @@ def official_view(ds: Dataset, prov: pd.DataFrame, published: pd.DataFrame) -> D
     scores = ranked[list(ds.scores.columns)]
     values = official_values(ds.values, ds.values["source"].map(kind_of))
     yoy = year_on_year(ranked, ds.frameworks)
-    return replace(ds, values=values, scores=scores, ranked=ranked, yoy=yoy)
+    # Its own version stamp, so caches keyed on data_version never mix the two views.
+    version = f"{ds.data_version}:official"
+    return replace(ds, values=values, scores=scores, ranked=ranked, yoy=yoy, data_version=version)

@@ -20,8 +20,6 @@ from pathlib import Path
 FILES = Path(__file__).resolve().parent / "files"
 
 UNIT_SETS: tuple[str, ...] = ("63", "34")
-HOME_CODE = "30"  # Hải Dương (63-province set)
-HOME_SUCCESSOR_CODE = "31"  # Hải Phòng (34-province set)
 
 REGIONS: dict[str, dict[str, str]] = {
     "DBSH": {"vi": "Đồng bằng sông Hồng", "en": "Red River Delta"},

@@ -91,6 +91,43 @@ audit = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
+# Frameworks per (edition, unit set), versioned like values (data.frameworks reads and
+# writes them). ``framework_nodes`` is a tree: ``parent_code`` is empty for the DTI's flat
+# structure and lets deeper trees (own assessments) be stored in the same shape.
+framework_versions = sa.Table(
+    "framework_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("edition", sa.Integer, nullable=False),
+    sa.Column("unit_set", sa.String(8), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # official | assumed | declared
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("user", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("total_points", sa.Double, nullable=False),
+    sa.UniqueConstraint("edition", "unit_set", "number"),
+)
+framework_nodes = sa.Table(
+    "framework_nodes",
+    metadata,
+    sa.Column("framework_id", sa.Integer, sa.ForeignKey("framework_versions.id"), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("parent_code", sa.String(64), nullable=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("node_group", sa.String(16), nullable=False),
+    sa.Column("points", sa.Double, nullable=True),
+    sa.Column("pillars", sa.String(64), nullable=False),
+    sa.Column("label_vi", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=False),
+)
+framework_heads = sa.Table(
+    "framework_heads",
+    metadata,
+    sa.Column("edition", sa.Integer, primary_key=True),
+    sa.Column("unit_set", sa.String(8), primary_key=True),
+    sa.Column("current_id", sa.Integer, sa.ForeignKey("framework_versions.id"), nullable=False),
+)
 sign_in_attempts = sa.Table(
     "sign_in_attempts",
     metadata,
@@ -264,6 +301,20 @@ class Store:
             upgrade(self.engine)
         except MigrationError as exc:
             raise StoreError(str(exc)) from None
+        self._seed_frameworks()
+
+    def _seed_frameworks(self) -> None:
+        """The bundled frameworks, once (data.frameworks.seed_into); a concurrent process
+        waits on the maintenance lock and then finds them seeded."""
+        from data.frameworks import seed_into
+        from data.migrate import exclusive
+
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(framework_versions)).scalar():
+                return
+        with exclusive(self.engine), self.engine.begin() as conn:
+            if seed_into(self, conn):
+                self._bump(conn)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:

@@ -6,12 +6,14 @@ stamp read from the store, so an upload made through any app process is seen by 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
 from data.dataset import Dataset, load_dataset, official_view
+from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, load_published
 from i18n import LANGS, lang_or_default, t
 from metrics.provenance import provenance
@@ -52,8 +54,40 @@ def dataset(official: bool | None = None) -> Dataset:
     return _dataset(version)
 
 
+T = TypeVar("T")
+
+
+# cache_resource, not cache_data: a hit hands back the object itself. cache_data would
+# unpickle a copy on every hit, and unpickling a plotly figure re-validates it, which costs
+# about as much as building it (see README, Performance). Bounded LRU per process.
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _memo(version: str, name: str, inputs: tuple, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def memo(ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """``build()`` computed once per (``ds.data_version``, ``name``, ``inputs``) in
+    this process and shared by every session, e.g. a page's figure:
+    ``memo(ds, "p_rank", (code, unit_set, lang), lambda: rank_path(traj, name, lang))``.
+
+    ``inputs`` must name everything ``build`` reads besides ``ds`` (page inputs, language);
+    the result is shared, so never mutate it. Sessions asking for the same key at once
+    wait for the first one instead of computing it again."""
+    return _memo(ds.data_version, name, inputs, build)  # type: ignore[return-value]
+
+
 def provenance_table() -> pd.DataFrame:
     return _provenance(store().data_version())
+
+
+def home() -> Home:
+    """The home province (setting DTI_HOME_PROVINCE); a bad setting is said on the page
+    and the default is used."""
+    try:
+        return home_province()
+    except SettingError as exc:
+        st.warning(exc.message(current_lang()), icon="⚠️")
+        return _home_from(DEFAULT_HOME)
 
 
 @st.cache_resource(show_spinner=False)

@@ -17,7 +17,15 @@ from metrics.assessment import (
 from metrics.tables import filter_view
 from views._auth import current_user, is_uploader
 from views._internal import editions, load, publish_controls
-from views._shared import chart, current_lang, metric, query_choice, store
+from views._shared import (
+    chart,
+    current_lang,
+    metric,
+    query_choice,
+    query_codes,
+    query_text,
+    store,
+)
 
 # Inputs
 lang = current_lang()
@@ -56,14 +64,12 @@ f1, f2 = st.columns([2, 1])
 kinds = f1.multiselect(
     t("internal.kind", lang),
     present,
-    default=[k for k in st.query_params.get("kind", "").split(",") if k in present],
+    default=query_codes("kind", lambda raw: [k for k in raw.split(",") if k in present]),
     format_func=lambda k: t(f"unit_kind.{k}", lang),
     key="internal_kind",
     placeholder=t("internal.kind_all", lang),
 )
-query = f2.text_input(
-    t("internal.search", lang), value=st.query_params.get("q", ""), key="internal_q"
-)
+query = f2.text_input(t("internal.search", lang), value=query_text("q"), key="internal_q")
 st.query_params["kind"] = ",".join(kinds)
 st.query_params["q"] = query
 shown = filter_view(ranking, kinds, query, key=unit_key, group_col="unit_kind", name_col="unit")
