@@ -13,7 +13,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from data.frameworks import ALL_INDICATORS
+from data.frameworks import ALL_INDICATORS, CODE_RE
 from data.ingest.table import header_key, names, norm
 from data.provinces import UNIT_SETS
 
@@ -27,10 +27,11 @@ def parse_mapping_target(target: str) -> tuple[str, str]:
         return ("", "ignore")
     code, _, kind = t.partition(":")
     kind = kind or "value"
-    if code not in ALL_INDICATORS or kind not in ("value", "rank"):
+    # a fixed indicator or a declared new index (checked against the edition's framework)
+    if not CODE_RE.match(code) or kind not in ("value", "rank"):
         raise ValueError(
-            f"mapping target {target!r} must be one of {', '.join(ALL_INDICATORS)} "
-            "(optionally ':rank'), 'province' or 'ignore'"
+            f"mapping target {target!r} must be one of {', '.join(ALL_INDICATORS)} or a "
+            "declared index code (optionally ':rank'), 'province' or 'ignore'"
         )
     return (code, kind)
 
