@@ -37,6 +37,7 @@ def results_2025(
     rng = np.random.default_rng(seed)
     dti: dict[str, float] = {}
     n = 34
+    prev: list[float] = []
     for i, r in enumerate(range(4, 4 + n)):
         vals = [float(round4(x)) for x in rng.uniform(0.35, 0.98, len(codes))]
         if i == 5:  # the same indices as the row before: a tie on the total

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from data.frameworks import Framework, framework
 from data.ingest import checks
-from data.ingest.mappings import header_mapping
+from data.ingest.mappings import DECLARING_CODES, header_mapping
 from data.ingest.mappings import province_mapping as _province_map
 from data.ingest.read import formulas_without_value, read_sheets
 from data.ingest.report import IngestError, Reporter
@@ -73,6 +73,7 @@ def parse(
     )
     result = IngestResult(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     token = PROVINCE_MAP.set(_province_map(province_mapping, use_saved_mappings))
+    codes = DECLARING_CODES.set(frozenset(framework.codes if framework is not None else ()))
     try:
         _stages(result, data, opts)
     except IngestError as exc:
@@ -80,6 +81,7 @@ def parse(
         result.rows = result.rows.iloc[0:0]
     finally:
         PROVINCE_MAP.reset(token)
+        DECLARING_CODES.reset(codes)
     return result
 
 
