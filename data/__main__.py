@@ -2,6 +2,7 @@
 
 python -m data init                      upgrade the schema (as `upgrade`) and seed the bundled data
 python -m data upgrade                   bring the store's schema to this release (Alembic)
+python -m data check                     readiness: database reachable, schema at head (exit 0/1)
 python -m data backup --out FILE.zip     the whole store in one portable file (see data.backup)
 python -m data restore FILE.zip [--force] [--safety-dir DIR]
                                          rebuild an empty store (DTI_DB_URL) from a backup
@@ -78,6 +79,18 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
             f"schema of {store.url_safe} upgraded: {before or 'unversioned (new, or made by release 1)'} -> {after}"
         )
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from data.migrate import readiness
+
+    store = Store()
+    ok, why = readiness(store.engine)
+    print(
+        f"{'ready' if ok else 'not ready'}: {store.url_safe}: {why}",
+        file=sys.stdout if ok else sys.stderr,
+    )
+    return 0 if ok else 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -642,6 +655,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "upgrade", help="bring the store's schema to this release (Alembic migrations)"
     ).set_defaults(func=cmd_upgrade)
+    sub.add_parser(
+        "check", help="readiness: the database is reachable and its schema is current (exit 0/1)"
+    ).set_defaults(func=cmd_check)
     b = sub.add_parser("backup", help="write the whole store to one portable zip file")
     b.add_argument("--out", required=True, metavar="FILE.zip")
     b.set_defaults(func=cmd_backup)

@@ -77,4 +77,6 @@ def official_view(ds: Dataset, prov: pd.DataFrame, published: pd.DataFrame) -> D
     scores = ranked[list(ds.scores.columns)]
     values = official_values(ds.values, ds.values["source"].map(kind_of))
     yoy = year_on_year(ranked, ds.frameworks)
-    return replace(ds, values=values, scores=scores, ranked=ranked, yoy=yoy)
+    # Its own version stamp, so caches keyed on data_version never mix the two views.
+    version = f"{ds.data_version}:official"
+    return replace(ds, values=values, scores=scores, ranked=ranked, yoy=yoy, data_version=version)

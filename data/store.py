@@ -24,6 +24,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from domain.values import VALUE_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 FILES = Path(__file__).resolve().parent / "files"
 DEFAULT_URL = f"sqlite:///{ROOT / 'dti.db'}"
@@ -136,8 +138,6 @@ sign_in_attempts = sa.Table(
     sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
     sa.Column("last_failure", sa.Float, nullable=False, default=0.0),
 )
-
-VALUE_COLUMNS = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
 
 
 class StoreError(RuntimeError):
@@ -254,8 +254,40 @@ def _engine(url: str, lock_timeout_s: float = LOCK_TIMEOUT_S) -> Engine:
             write = conn.get_execution_options().get(WRITE)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
-        return eng
-    return sa.create_engine(url, pool_pre_ping=True)
+        return _log_after_commit(eng)
+    # connect_timeout: an unreachable server fails a page or `data check` in seconds.
+    return _log_after_commit(
+        sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    )
+
+
+_PENDING_LOG = "dti_pending_log"
+
+
+def _log_after_commit(eng: Engine) -> Engine:
+    """Audited changes are logged (data.logs) when their transaction commits, and never
+    when it rolls back: ``Store._audit`` queues them on the connection."""
+
+    @sa.event.listens_for(eng, "commit")
+    def _emit(conn: Connection) -> None:
+        from data.logs import event
+
+        for fields in conn.info.pop(_PENDING_LOG, []):
+            event(fields.pop("action"), **fields)
+
+    @sa.event.listens_for(eng, "rollback")
+    def _drop(conn: Connection) -> None:
+        conn.info.pop(_PENDING_LOG, None)
+
+    return eng
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be reached (server down, file gone,
+    connection lost), as opposed to a bug or bad input."""
+    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or (
+        isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+    )
 
 
 def _is_lock_timeout(exc: sa.exc.DBAPIError) -> bool:
@@ -784,6 +816,19 @@ class Store:
                 detail=json.dumps(detail, ensure_ascii=False),
             )
         )
+        fields = {
+            "action": action,
+            "user": user,
+            "edition": edition,
+            "unit_set": unit_set,
+            "version": detail.get("number", detail.get("to_number")),
+            "version_id": version_id,
+            "file": file_name,
+            "sha256": sha,
+        }
+        fields.update({k: v for k, v in detail.items() if k not in fields and k != "number"})
+        fields.pop("to_number", None)
+        conn.info.setdefault(_PENDING_LOG, []).append(fields)
 
     def _bump(self, conn: Connection) -> None:
         stamp = uuid.uuid4().hex

@@ -32,6 +32,11 @@ def at_key(frame: pd.DataFrame, *key: object) -> pd.Series:
     return frame.set_index(KEY).loc[key]
 
 
+def test_official_view_has_its_own_version_stamp(bundled_ds, official):
+    # Caches key on data_version: the two views must never share an entry.
+    assert official.data_version == f"{bundled_ds.data_version}:official"
+
+
 def test_official_kinds_come_from_the_provenance_module():
     assert set(OFFICIAL_KINDS) == {"published", "uploaded"} <= set(KINDS)
     assert "illustrative" not in OFFICIAL_KINDS

@@ -20,6 +20,7 @@ from views._shared import (
     current_lang,
     dataset,
     home,
+    memo,
     provenance_table,
     query_choice,
     query_codes,
@@ -45,7 +46,10 @@ region = units.loc[units["province_code"] == HOME, "region_code"].iloc[0]
 region_label = units.loc[units["province_code"] == HOME, "region"].iloc[0]
 st.caption(t("compare.caption", lang, n=MAX_COMPARED, home=home_name))
 
-nearest_default = [HOME, *nearest(ds.ranked, HOME, latest, UNIT_SET)]
+nearest_default = [
+    HOME,
+    *memo(ds, "nearest", (HOME, latest), lambda: nearest(ds.ranked, HOME, latest, UNIT_SET)),
+]
 if "cmp_p" not in st.session_state:
     st.session_state["cmp_p"] = (
         query_codes("p", lambda raw: parse_codes(raw, names)) or nearest_default
@@ -78,24 +82,48 @@ if not chosen:
     st.stop()
 
 # Compute
-paths = rank_paths(ds.ranked, prov, chosen, UNIT_SET)
-sl = slope(ds.ranked, prov, chosen, first, last, UNIT_SET)
+key = (tuple(chosen), first, last)
+paths = memo(ds, "cmp_paths", key[:1], lambda: rank_paths(ds.ranked, prov, chosen, UNIT_SET))
+sl = memo(ds, "cmp_slope", key, lambda: slope(ds.ranked, prov, chosen, first, last, UNIT_SET))
 fw = ds.frameworks[last]
 indicators = [i for i in TABLE_ORDER if i in fw.codes]
-sbs = side_by_side(ds.ranked, prov, chosen, last, indicators, UNIT_SET)
+sbs = memo(
+    ds,
+    "cmp_side",
+    (*key, tuple(indicators)),
+    lambda: side_by_side(ds.ranked, prov, chosen, last, indicators, UNIT_SET),
+)
 comparable = fw.comparable_with(ds.frameworks[first])
 
 # Draw
 left, right = st.columns(2)
 with left:
-    chart(bump(paths, names, HOME, lang), "cmp_bump", paths)
+    chart(
+        memo(ds, "cmp_bump", (*key[:1], HOME, lang), lambda: bump(paths, names, HOME, lang)),
+        "cmp_bump",
+        paths,
+    )
 with right:
-    chart(slope_chart(sl, names, HOME, first, last, lang), "cmp_slope", sl)
+    chart(
+        memo(
+            ds,
+            "cmp_slope_chart",
+            (*key, HOME, lang),
+            lambda: slope_chart(sl, names, HOME, first, last, lang),
+        ),
+        "cmp_slope",
+        sl,
+    )
 if not comparable:
     st.warning(t("compare.not_comparable", lang, first=first, last=last), icon="⚠️")
 st.subheader(t("compare.table_title", lang, year=last))
 st.dataframe(
-    side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+    memo(
+        ds,
+        "cmp_side_table",
+        (*key, tuple(indicators), lang),
+        lambda: side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+    ),
     hide_index=True,
     width="stretch",
 )

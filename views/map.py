@@ -6,7 +6,15 @@ from charts.map import tile_map
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
-from views._shared import chart, current_lang, dataset, home, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    home,
+    memo,
+    provenance_table,
+    query_choice,
+)
 
 INDICATORS = ["dti", "gov", "econ", "soc"]
 
@@ -36,7 +44,12 @@ H = home()
 home_code = H.code(unit_set)
 
 # Compute
-tiles = map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator)
+tiles = memo(
+    ds,
+    "map_tiles",
+    (edition, unit_set, indicator),
+    lambda: map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator),
+)
 counts = kind_counts(tiles)
 me = tiles[tiles["code"] == home_code].iloc[0]
 table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
@@ -54,15 +67,20 @@ if counts["illustrative"]:
     )
 left, right = st.columns([2, 1])
 with left:
-    fig = tile_map(
-        tiles,
-        island_tiles(unit_set),
-        measure,
-        home_code,
-        label,
-        t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
-        lang,
-        height=760 if unit_set == "63" else 700,
+    fig = memo(
+        ds,
+        "map",
+        (edition, unit_set, indicator, measure, home_code, lang),
+        lambda: tile_map(
+            tiles,
+            island_tiles(unit_set),
+            measure,
+            home_code,
+            label,
+            t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
+            lang,
+            height=760 if unit_set == "63" else 700,
+        ),
     )
     event = chart(
         fig,

@@ -15,6 +15,7 @@ from views._shared import (
     dataset,
     home,
     illustrative_mark,
+    memo,
     metric,
     official_mode,
     provenance_table,
@@ -31,11 +32,11 @@ province = H.name("63")
 names = dict(zip(ds.units_of("63")["province_code"], ds.units_of("63")["name"], strict=True))
 
 # Compute
-traj = trajectory(ds.ranked, prov, code, "63")
-field = field_scores(ds.ranked, prov, "63")
+traj = memo(ds, "traj", (code, "63"), lambda: trajectory(ds.ranked, prov, code, "63"))
+field = memo(ds, "field", ("63",), lambda: field_scores(ds.ranked, prov, "63"))
 head = headline(traj, ds.yoy, code, "63")
-n_ill, n_all = illustrative_share(ds.values)
-merged = trajectory(ds.ranked, prov, H.code34, "34")
+n_ill, n_all = memo(ds, "illustrative_share", (), lambda: illustrative_share(ds.values))
+merged = memo(ds, "traj", (H.code34, "34"), lambda: trajectory(ds.ranked, prov, H.code34, "34"))
 
 # Draw
 st.title(t("overview.title", lang, home=province))
@@ -90,9 +91,17 @@ else:
 
 left, right = st.columns([3, 2])
 with left:
-    chart(score_spread(field, traj, names, province, lang), "score_spread", field)
+    chart(
+        memo(
+            ds, "o_spread", (code, lang), lambda: score_spread(field, traj, names, province, lang)
+        ),
+        "score_spread",
+        field,
+    )
 with right:
-    chart(rank_path(traj, province, lang), "rank_path", traj)
+    chart(
+        memo(ds, "o_rank", (code, lang), lambda: rank_path(traj, province, lang)), "rank_path", traj
+    )
 
 last34 = merged.dropna(subset=["score"])
 if len(last34):

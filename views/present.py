@@ -9,12 +9,14 @@ from charts.deck import projector, slides
 from charts.export import deck_bytes, figure_image, slide_images
 from i18n import LANGS, t
 from metrics.profile import build_profile
+from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
     MARK_STYLE,
     current_lang,
     dataset,
     home,
     illustrative_mark,
+    memo,
     official_switch,
     provenance_table,
     query_choice,
@@ -148,13 +150,23 @@ seconds = int(
 settings.caption(t("present.keys", lang))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def _slides(  # noqa: ANN202
     version: str, code: str, edition: int, unit_set: str, target: int, lang: str, official: bool
 ):
+    # memo, not cache_data: unpickling the slides' figures re-validated them on every run.
     d = dataset(official)
-    p = build_profile(d, code, edition, unit_set, target_rank=target, lang=lang, names=names)
-    return slides(d, prov, code, edition, lang, target, unit_set, profile=p)
+    fw = d.frameworks[edition]
+    iv = memo(
+        d, "intervals", (edition, unit_set), lambda: edition_rank_intervals(d.scores, fw, unit_set)
+    )
+
+    def build():  # noqa: ANN202
+        p = build_profile(
+            d, code, edition, unit_set, target_rank=target, lang=lang, names=names, intervals=iv
+        )
+        return slides(d, prov, code, edition, lang, target, unit_set, profile=p)
+
+    return memo(d, "slides", (code, edition, unit_set, target, lang), build)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -187,7 +199,9 @@ with st.container(key="slide"):
     left, right = st.columns([2, 1], gap="medium")
     # theme=None: our own theme (and its large projector type), not Streamlit's.
     left.plotly_chart(
-        projector(slide.figure, SCREEN_HEIGHT),
+        memo(
+            ds, "projector", (*key[1:], slide.key), lambda: projector(slide.figure, SCREEN_HEIGHT)
+        ),
         width="stretch",
         key=f"fig_{slide.key}",
         theme=None,

@@ -15,6 +15,7 @@ from views._shared import (
     current_lang,
     dataset,
     home,
+    memo,
     provenance_table,
     query_choice,
     query_codes,
@@ -75,8 +76,18 @@ st.query_params["q"] = query
 
 # Compute
 units = ds.units_of(unit_set, lang)
-view = rankings_view(ds.ranked, prov, edition, unit_set, measure, units)
-shown = filter_view(view, regions, query, key=normalise)
+view = memo(
+    ds,
+    "rankings_view",
+    (edition, unit_set, measure, lang),
+    lambda: rankings_view(ds.ranked, prov, edition, unit_set, measure, units),
+)
+shown = memo(
+    ds,
+    "rankings_shown",
+    (edition, unit_set, measure, lang, tuple(regions), query),
+    lambda: filter_view(view, regions, query, key=normalise),
+)
 label = fw.get(measure).label(lang)
 
 # Draw
@@ -85,7 +96,12 @@ if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
     chart(
-        ranking_bars(shown, H.code(unit_set), label, edition, lang),
+        memo(
+            ds,
+            "ranking_bars",
+            (edition, unit_set, measure, lang, tuple(regions), query, H.code(unit_set)),
+            lambda: ranking_bars(shown, H.code(unit_set), label, edition, lang),
+        ),
         "ranking_chart",
         name=f"dti_{edition}_{unit_set}_{measure}",
     )
@@ -114,13 +130,20 @@ if view_mode == "table":
 st.caption(t("rankings.legend", lang, home=H.name("63"), successor=H.name("34")))
 d1, d2 = st.columns(2)
 name = f"dti_{edition}_{unit_set}_{measure}"
+# Files are made only when clicked (a callable), not on every run of the page.
 d1.download_button(
-    t("download.csv", lang), table_bytes(table, "csv"), f"{name}.csv", "text/csv", key="dl_csv"
+    t("download.csv", lang),
+    lambda: table_bytes(table, "csv"),
+    f"{name}.csv",
+    "text/csv",
+    key="dl_csv",
+    on_click="ignore",
 )
 d2.download_button(
     t("download.xlsx", lang),
-    table_bytes(table, "xlsx", name),
+    lambda: table_bytes(table, "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",
+    on_click="ignore",
 )

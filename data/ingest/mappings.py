@@ -15,8 +15,8 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from data.frameworks import ALL_INDICATORS, indicator_codes
-from data.ingest.table import header_key, names, norm
-from data.provinces import UNIT_SETS
+from data.ingest.table import header_key, norm
+from data.provinces import UNIT_SETS, by_code
 
 # Codes of a framework being declared with the file being parsed (set by parse()): its new
 # indices are valid mapping targets before the framework is stored.
@@ -110,7 +110,7 @@ def normalise_province_mapping(
     for unit_set, by_name in (mapping or {}).items():
         if unit_set not in UNIT_SETS:
             raise ValueError(f"unit set must be one of {UNIT_SETS}, got {unit_set!r}")
-        codes = set(names(unit_set))
+        codes = set(by_code(unit_set))
         for name, code in by_name.items():
             if str(code) not in codes:
                 raise ValueError(f"{code!r} is not a province code of the {unit_set} set")
