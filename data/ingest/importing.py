@@ -109,10 +109,27 @@ def _current_values(store: Any, edition: int | None, unit_set: str | None) -> pd
 
 
 def import_result(
-    store: Any, result: IngestResult, data: bytes, *, user: str, replace: bool = False
+    store: Any,
+    result: IngestResult,
+    data: bytes,
+    *,
+    user: str,
+    replace: bool = False,
+    framework: Any = None,
+    replace_framework: bool = False,
 ) -> ImportOutcome:
-    """One file: ``import_results`` with a batch of one."""
-    return import_results(store, [(result, data)], user=user, replace=replace)[0]
+    """One file: ``import_results`` with a batch of one.
+
+    ``framework`` (a data.frameworks.Framework the file was parsed against, being
+    declared with it) is stored in the same transaction as the values: both or neither."""
+    return import_results(
+        store,
+        [(result, data)],
+        user=user,
+        replace=replace,
+        framework=framework,
+        replace_framework=replace_framework,
+    )[0]
 
 
 def import_results(
@@ -122,6 +139,8 @@ def import_results(
     user: str,
     replace: bool = False,
     basis: dict[tuple[int, str], int | None] | None = None,
+    framework: Any = None,
+    replace_framework: bool = False,
 ) -> list[ImportOutcome]:
     """Store valid parses as new versions in ONE transaction: all files or none.
 
@@ -161,6 +180,8 @@ def import_results(
                 basis=None if seen is missing else seen,  # type: ignore[arg-type]
                 check_basis=basis is not None,
                 sha256=result.sha256,
+                framework=framework,
+                replace_framework=replace_framework,
             )
         )
         if basis is not None and seen is missing:  # a file the preview did not show
