@@ -23,6 +23,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from domain.values import VALUE_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 FILES = Path(__file__).resolve().parent / "files"
 DEFAULT_URL = f"sqlite:///{ROOT / 'dti.db'}"
@@ -135,8 +137,6 @@ sign_in_attempts = sa.Table(
     sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
     sa.Column("last_failure", sa.Float, nullable=False, default=0.0),
 )
-
-VALUE_COLUMNS = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
 
 
 class StoreError(RuntimeError):

@@ -24,10 +24,9 @@ from data.ingest.table import (
     Table,
     is_number,
     lookup_province,
-    name_of,
     to_number,
 )
-from data.provinces import UnknownProvinceError, normalise, resolve
+from data.provinces import UnknownProvinceError, name_of, normalise, resolve
 
 SCALES = ("1", "100", "1000")  # 0–1; 0–100; points of the 1000-point scale
 TOLERANCE = 0.0001

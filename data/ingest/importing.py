@@ -11,7 +11,7 @@ import pandas as pd
 
 from data.ingest.report import Problem, problem
 from data.ingest.result import IngestResult
-from data.ingest.table import name_of
+from data.provinces import name_of
 
 
 @dataclass

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from data.frameworks import ALL_INDICATORS
-from data.ingest.table import header_key, names, norm
-from data.provinces import UNIT_SETS
+from data.ingest.table import header_key, norm
+from data.provinces import UNIT_SETS, by_code
 
 
 def parse_mapping_target(target: str) -> tuple[str, str]:
@@ -103,7 +103,7 @@ def normalise_province_mapping(
     for unit_set, by_name in (mapping or {}).items():
         if unit_set not in UNIT_SETS:
             raise ValueError(f"unit set must be one of {UNIT_SETS}, got {unit_set!r}")
-        codes = set(names(unit_set))
+        codes = set(by_code(unit_set))
         for name, code in by_name.items():
             if str(code) not in codes:
                 raise ValueError(f"{code!r} is not a province code of the {unit_set} set")

@@ -9,8 +9,7 @@ import pandas as pd
 
 from data.ingest.report import Problem
 from data.ingest.safety import FILE_LEVEL_CODES
-
-VALUE_COLUMNS = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
+from domain.values import VALUE_COLUMNS
 
 
 @dataclass
