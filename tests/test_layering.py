@@ -72,7 +72,14 @@ def test_metrics_and_charts_do_no_io(folder):
         assert not (mods & IO_MODULES), (path, mods & IO_MODULES)
         assert not (
             full_imports(path)
-            & {"data.store", "data.dataset", "data.ingest", "data.export", "data.__main__"}
+            & {
+                "data.store",
+                "data.dataset",
+                "app.dataset",
+                "data.ingest",
+                "data.export",
+                "data.__main__",
+            }
         ), path
         assert not (
             {"open", "read_csv", "read_excel", "to_csv", "to_excel", "connect"} & calls(path)
