@@ -9,9 +9,16 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from data.store import is_outage  # noqa: E402
 from i18n import t  # noqa: E402
 from views._auth import admin_pages, auth_sidebar  # noqa: E402
-from views._shared import home, language_switch, official_switch, reset_url_notices  # noqa: E402
+from views._shared import (  # noqa: E402
+    home,
+    language_switch,
+    official_switch,
+    reset_url_notices,
+    store_unavailable,
+)
 
 st.set_page_config(page_title="DTI", page_icon="📊", layout="wide")
 reset_url_notices()
@@ -44,4 +51,9 @@ nav = st.navigation(
 )
 auth_sidebar(lang)
 st.sidebar.caption(t("app.title", lang, home=home_name))
-nav.run()
+try:
+    nav.run()
+except Exception as exc:
+    if not is_outage(exc):
+        raise
+    store_unavailable(exc)  # the database is down or unreachable: say so, recover later

@@ -2,6 +2,7 @@
 
 python -m data init                      upgrade the schema (as `upgrade`) and seed the bundled data
 python -m data upgrade                   bring the store's schema to this release (Alembic)
+python -m data check                     readiness: database reachable, schema at head (exit 0/1)
 python -m data backup --out FILE.zip     the whole store in one portable file (see data.backup)
 python -m data restore FILE.zip [--force] [--safety-dir DIR]
                                          rebuild an empty store (DTI_DB_URL) from a backup
@@ -21,7 +22,8 @@ python -m data framework show --year Y [--unit-set S] [--json]
 python -m data import|validate FILE --assessment KEY --year Y [--register-units] [--title T]
     --user NAME; python -m data publish --assessment KEY --year Y --user NAME [--unpublish]
     (the province's own assessments, see data.assessment_cli)
-validate/import/diff also take --unit-set, --scale 1|100|1000, --mapping FILE.json
+validate/import/diff also take --unit-set, --scale 1|100|1000, --override-year (a --year that
+differs from the title year is refused without it), --mapping FILE.json
 ({"header text": "code"}; saved for reuse after a successful import, see data.ingest)
 and --lang vi|en for messages. import without --replace refuses an edition that already
 has a current version.
@@ -77,6 +79,18 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
             f"schema of {store.url_safe} upgraded: {before or 'unversioned (new, or made by release 1)'} -> {after}"
         )
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from data.migrate import readiness
+
+    store = Store()
+    ok, why = readiness(store.engine)
+    print(
+        f"{'ready' if ok else 'not ready'}: {store.url_safe}: {why}",
+        file=sys.stdout if ok else sys.stderr,
+    )
+    return 0 if ok else 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -245,6 +259,7 @@ def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
         mapping=mapping,
         limits=limits,
         province_mapping=province_mapping,
+        override_year=bool(getattr(args, "override_year", False)),
     )
     return res, data
 
@@ -255,7 +270,8 @@ def _exit_code(result: Any) -> int:
     return 2 if result.file_level else 1
 
 
-def _print_problems(result: Any, lang: str, stream: Any = sys.stderr) -> None:
+def _print_problems(result: Any, lang: str, stream: Any = None) -> None:
+    stream = stream or sys.stderr  # looked up at call time (tests capture it)
     for p in result.problems:
         where = "!".join(x for x in (p.sheet or p.file, p.cell) if x)
         label = "ERROR" if p.severity == "error" else "warning"
@@ -602,6 +618,12 @@ def _add_framework_commands(sub: Any) -> None:
 def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--year", type=int)
+    p.add_argument(
+        "--override-year",
+        action="store_true",
+        help="confirm that --year wins over a different year in the file's title "
+        "(otherwise such a file is refused)",
+    )
     p.add_argument("--unit-set", choices=["63", "34"], help="default: detected")
     p.add_argument(
         "--scale",
@@ -633,6 +655,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "upgrade", help="bring the store's schema to this release (Alembic migrations)"
     ).set_defaults(func=cmd_upgrade)
+    sub.add_parser(
+        "check", help="readiness: the database is reachable and its schema is current (exit 0/1)"
+    ).set_defaults(func=cmd_check)
     b = sub.add_parser("backup", help="write the whole store to one portable zip file")
     b.add_argument("--out", required=True, metavar="FILE.zip")
     b.set_defaults(func=cmd_backup)

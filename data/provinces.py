@@ -104,11 +104,14 @@ def _check_registry(units: tuple[Province, ...], unit_set: str) -> None:
             raise RuntimeError(f"province registry {unit_set}: bad row {u}")
 
 
+@cache
 def by_code(unit_set: str = "63") -> dict[str, Province]:
+    """code -> Province of the unit set (cached: do not modify)."""
     return {p.code: p for p in provinces(unit_set)}
 
 
 def name_of(code: str, unit_set: str = "63") -> str:
+    """Official name of a province code (KeyError for an unknown one)."""
     return by_code(unit_set)[code].name
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from metrics.provenance import KINDS
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 
 def framework_rows(fw: Framework) -> pd.DataFrame:

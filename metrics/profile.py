@@ -18,7 +18,7 @@ from metrics.target import cheapest_allocation, score_for_rank
 from metrics.uncertainty import edition_rank_intervals, statistically_tied
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 PILLARS = ("gov", "econ", "soc")
 

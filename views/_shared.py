@@ -6,6 +6,7 @@ stamp read from the store, so an upload made through any app process is seen by 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -13,8 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from data.dataset import Dataset, load_dataset, official_view
+from data.logs import event
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
-from data.store import Store, load_published
+from data.store import Store, is_outage, load_published
 from i18n import LANGS, lang_or_default, t
 from metrics.provenance import provenance
 
@@ -48,10 +50,16 @@ def _official_dataset(version: str) -> Dataset:
 def dataset(official: bool | None = None) -> Dataset:
     """The dataset; in the "official figures only" view (``?official=1``, see
     ``official_mode``) every value that is not published or uploaded is blank."""
-    version = store().data_version()
-    if official_mode() if official is None else official:
-        return _official_dataset(version)
-    return _dataset(version)
+    try:
+        version = store().data_version()
+        if official_mode() if official is None else official:
+            return _official_dataset(version)
+        return _dataset(version)
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        store_unavailable(exc)
+        raise  # not reached: store_unavailable stops the run
 
 
 T = TypeVar("T")
@@ -143,6 +151,20 @@ MARK_STYLE = """<style>
 [class*="st-key-illmark_"] p {color: #FFFFFF; font-size: 28px; font-weight: 800;
   line-height: 1.2; margin: 0; letter-spacing: 0.02em;}
 </style>"""
+
+
+def store_unavailable(exc: BaseException) -> None:
+    """The store cannot be reached: a plain message in the viewer's language instead of
+    an error, logged for the operator; the next run (the button, a reload) tries again."""
+    event(
+        "store_unavailable",
+        logging.WARNING,
+        error=str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300],
+    )
+    lang = current_lang()
+    st.warning(t("store.unavailable", lang))
+    st.button(t("store.retry", lang), key="store_retry")
+    st.stop()
 
 
 def current_lang() -> str:

@@ -76,10 +76,10 @@ from data.ingest.table import (
     classify_header,
     header_aliases,
     header_key,
-    name_of,
     to_number,
 )
 from data.ingest.template import make_template
+from data.provinces import name_of
 
 __all__ = [
     "FILE_LEVEL_CODES",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from data.ingest.report import Problem, problem
 from data.ingest.result import IngestResult
-from data.ingest.table import name_of
+from data.provinces import name_of
 
 
 @dataclass
@@ -100,9 +100,19 @@ def _current_values(store: Any, edition: int | None, unit_set: str | None) -> pd
 
 
 def import_result(
-    store: Any, result: IngestResult, data: bytes, *, user: str, replace: bool = False
+    store: Any,
+    result: IngestResult,
+    data: bytes,
+    *,
+    user: str,
+    replace: bool = False,
+    framework: Any = None,
+    replace_framework: bool = False,
 ) -> ImportOutcome:
     """Store a valid parse as a new version, all or nothing.
+
+    ``framework`` (a data.frameworks.Framework the file was parsed against, being
+    declared with it) is stored in the same transaction as the values: both or neither.
 
     Refuses (nothing written) when the parse has errors or fails the store's schema, or
     when the edition already has a current version and ``replace`` is False, unless the
@@ -121,12 +131,26 @@ def import_result(
     if any(v.current for v in existing) and not replace:
         return ImportOutcome("needs_replace", diff=diff)
     rows = result.values[["province_code", "indicator", "value", "source"]]
-    res = store.import_version(
-        result.edition,
-        result.unit_set,
-        rows,
-        file_name=result.file_name,
-        file_bytes=data,
-        user=user,
-    )
+    if framework is None:
+        res = store.import_version(
+            result.edition,
+            result.unit_set,
+            rows,
+            file_name=result.file_name,
+            file_bytes=data,
+            user=user,
+        )
+    else:
+        from data.store import PendingImport
+
+        item = PendingImport(
+            result.edition,
+            result.unit_set,
+            rows,
+            result.file_name,
+            data,
+            framework=framework,
+            replace_framework=replace_framework,
+        )
+        res = store.import_batch([item], user=user, replace=True)[0]
     return ImportOutcome("created" if res.created else "identical", version=res.version, diff=diff)
