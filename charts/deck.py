@@ -524,3 +524,73 @@ def slides(
         shares,
     )
     return out
+
+
+# --------------------------------------------------------------------------- optional slide
+
+INTERNAL_SLIDE_KEY = "internal"  # optional, after SLIDE_KEYS (not part of the 8)
+
+
+def internal_slide(
+    number: int,
+    title: str,
+    year: int,
+    ranking: pd.DataFrame,
+    changes: pd.DataFrame | None,
+    lang: str = "vi",
+    prev_year: int | None = None,
+    n_each: int = 3,
+) -> Slide:
+    """The province's own ranking of its departments/communes on one slide: the top and
+    bottom ``n_each`` units as bars, and the biggest gains on ``prev_year`` when the two
+    editions are comparable (``changes`` = ``metrics.assessment.change_vs_previous``
+    output, None otherwise). ``ranking`` is ``metrics.assessment.rank_units`` output."""
+    from charts.assessment import units_bar
+    from metrics.assessment import biggest_gains
+
+    ranked = ranking.dropna(subset=["score"])
+    shown = (
+        ranked
+        if len(ranked) <= 2 * n_each
+        else pd.concat([ranked.head(n_each), ranked.tail(n_each)])
+    )
+    pts = lambda x: fmt_num(x, lang, decimals=2)  # noqa: E731
+    first = ranked[ranked["rank"] == ranked["rank"].min()]
+    last = ranked.iloc[-1]
+    lines = [
+        t("deck.internal.top", lang, units=_names(list(first["unit"])), score=pts(first["score"].iloc[0])),
+        t("deck.internal.bottom", lang, unit=last["unit"], score=pts(last["score"]),
+          gap=pts(first["score"].iloc[0] - last["score"])),
+    ]  # fmt: skip
+    gains = biggest_gains(changes) if changes is not None else pd.DataFrame()
+    gains = gains[gains["score_change"] > 0] if len(gains) else gains
+    if len(gains):
+        lines.append(
+            t(
+                "deck.internal.gains",
+                lang,
+                prev=prev_year,
+                names=_names(
+                    [
+                        f"{u} (+{pts(c)})"
+                        for u, c in zip(gains["unit"], gains["score_change"], strict=True)
+                    ]
+                ),
+            )
+        )
+    else:
+        lines.append(t("deck.internal.no_prev", lang))
+    head = t("deck.internal.title", lang, title=title, year=year)
+    fig = units_bar(shown, head, lang)
+    data = shown[["rank", "unit", "score", "self_score", "max_points"]]
+    return Slide(
+        number,
+        INTERNAL_SLIDE_KEY,
+        head,
+        lines,
+        fig,
+        t("internal.source", lang),
+        t("deck.notes.internal", lang, n=len(ranked)),
+        data.reset_index(drop=True),
+        False,
+    )

@@ -50,7 +50,8 @@ from alembic import command
 from sqlalchemy.engine import Connection, Engine
 
 from data import migrate
-from data.store import Store, _engine, _now
+from data.logs import event
+from data.store import WRITE, Store, _engine, _now
 
 FORMAT = "dti-store-backup"
 FORMAT_VERSION = 1
@@ -98,24 +99,6 @@ class Manifest:
 
 
 # ----------------------------------------------------------------- engines & transactions
-
-
-def transactional_engine(url: str) -> Engine:
-    """An engine whose transactions are real from their first statement. pysqlite only
-    begins at the first write, so reads (and DDL) inside ``begin()`` would not be isolated;
-    this is SQLAlchemy's documented recipe (driver autocommit + an explicit BEGIN)."""
-    eng = _engine(url)
-    if eng.dialect.name == "sqlite":
-
-        @sa.event.listens_for(eng, "connect")
-        def _autocommit(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-            dbapi_conn.isolation_level = None
-
-        @sa.event.listens_for(eng, "begin")
-        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
-
-    return eng
 
 
 @contextlib.contextmanager
@@ -218,7 +201,7 @@ def write_backup(
 ) -> Manifest:
     """Write the whole store to ``out`` (a zip, written atomically). ``_between_tables`` is
     a test hook called after each table is read, to prove the snapshot holds."""
-    engine = transactional_engine(store.url)
+    engine = _engine(store.url)
     out = Path(out)
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.part")
     try:
@@ -248,6 +231,15 @@ def write_backup(
     finally:
         tmp.unlink(missing_ok=True)
         engine.dispose()
+    event(
+        "backup",
+        file=str(out),
+        revision=manifest.schema_revision,
+        tables=len(manifest.tables),
+        rows=sum(t.rows for t in manifest.tables.values()),
+        originals=len(manifest.files),
+        store=store.url_safe,
+    )
     return manifest
 
 
@@ -391,7 +383,7 @@ def restore_backup(
                 f"program does not know (its newest is {migrate.head()}): restore it with a "
                 "newer release; nothing was written"
             )
-        engine = transactional_engine(store.url)
+        engine = _engine(store.url)
         try:
             replaced = None
             if not is_empty(engine):
@@ -404,12 +396,24 @@ def restore_backup(
                 stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
                 replaced = Path(safety_dir or ".") / f"dti-replaced-{stamp}.zip"
                 write_backup(store, replaced)
-            with migrate.exclusive(engine), engine.begin() as conn:
+            writer = engine.execution_options(**{WRITE: True})
+            with migrate.exclusive(engine), writer.begin() as conn:
                 _load(conn, zf, manifest)
             store.engine.dispose()  # pooled connections may hold the old schema's state
             revision = migrate.upgrade(store.engine)[1]
         finally:
             engine.dispose()
+    event(
+        "restore",
+        file=str(path),
+        created_at=manifest.created_at,
+        source_dialect=manifest.source_dialect,
+        rows=sum(t.rows for t in manifest.tables.values()),
+        originals=len(manifest.files),
+        store=store.url_safe,
+        replaced_backup=replaced,
+        revision=revision,
+    )
     return RestoreResult(manifest, replaced, revision)
 
 

@@ -24,6 +24,8 @@ from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection, Engine
 
+from data.logs import event
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: identifies "the DTI schema migration" among PostgreSQL advisory locks.
 _PG_LOCK_KEY = 0x44_54_49_15
@@ -123,4 +125,29 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         # One transaction: on PostgreSQL (transactional DDL) all of it commits or none does.
         with engine.begin() as conn:
             command.upgrade(config(conn), "head")
+    event("schema_upgrade", before=before.current, after=before.head, legacy=before.legacy)
     return before.current, state(engine).current or before.head
+
+
+def readiness(engine: Engine) -> tuple[bool, str]:
+    """Is the store usable by this program: reachable, and its schema at the head revision?
+    Writes nothing (a missing SQLite file is not created)."""
+    url = engine.url
+    local = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if local and not Path(str(url.database)).exists():
+        return False, f"no store file at {url.database}: run `python -m data init`"
+    try:
+        st = state(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return False, f"database unreachable ({why})"
+    if st.current is None:
+        return False, "the store has no schema revision: run `python -m data upgrade`"
+    if not known(st.current):
+        return False, f"schema revision {st.current} is newer than this program ({st.head})"
+    if not st.at_head:
+        return (
+            False,
+            f"schema at {st.current}, this program needs {st.head}: run `python -m data upgrade`",
+        )
+    return True, f"schema at {st.head}"

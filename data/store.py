@@ -18,10 +18,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from domain.values import VALUE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = Path(__file__).resolve().parent / "files"
@@ -89,6 +92,43 @@ audit = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
+# Frameworks per (edition, unit set), versioned like values (data.frameworks reads and
+# writes them). ``framework_nodes`` is a tree: ``parent_code`` is empty for the DTI's flat
+# structure and lets deeper trees (own assessments) be stored in the same shape.
+framework_versions = sa.Table(
+    "framework_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("edition", sa.Integer, nullable=False),
+    sa.Column("unit_set", sa.String(8), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # official | assumed | declared
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("user", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("total_points", sa.Double, nullable=False),
+    sa.UniqueConstraint("edition", "unit_set", "number"),
+)
+framework_nodes = sa.Table(
+    "framework_nodes",
+    metadata,
+    sa.Column("framework_id", sa.Integer, sa.ForeignKey("framework_versions.id"), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("parent_code", sa.String(64), nullable=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("node_group", sa.String(16), nullable=False),
+    sa.Column("points", sa.Double, nullable=True),
+    sa.Column("pillars", sa.String(64), nullable=False),
+    sa.Column("label_vi", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=False),
+)
+framework_heads = sa.Table(
+    "framework_heads",
+    metadata,
+    sa.Column("edition", sa.Integer, primary_key=True),
+    sa.Column("unit_set", sa.String(8), primary_key=True),
+    sa.Column("current_id", sa.Integer, sa.ForeignKey("framework_versions.id"), nullable=False),
+)
 sign_in_attempts = sa.Table(
     "sign_in_attempts",
     metadata,
@@ -98,8 +138,6 @@ sign_in_attempts = sa.Table(
     sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
     sa.Column("last_failure", sa.Float, nullable=False, default=0.0),
 )
-
-VALUE_COLUMNS = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
 
 
 class StoreError(RuntimeError):
@@ -169,6 +207,10 @@ class PendingImport:
     basis: int | None = None
     check_basis: bool = False
     sha256: str = field(default="")
+    # A framework declared with this file (data.frameworks.Framework): stored in the same
+    # transaction, before the values, so both land or neither does (issue 10).
+    framework: Any = None
+    replace_framework: bool = False
 
     def digest(self) -> str:
         return self.sha256 or file_digest(self.file_bytes, self.rows)
@@ -212,8 +254,40 @@ def _engine(url: str, lock_timeout_s: float = LOCK_TIMEOUT_S) -> Engine:
             write = conn.get_execution_options().get(WRITE)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
-        return eng
-    return sa.create_engine(url, pool_pre_ping=True)
+        return _log_after_commit(eng)
+    # connect_timeout: an unreachable server fails a page or `data check` in seconds.
+    return _log_after_commit(
+        sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    )
+
+
+_PENDING_LOG = "dti_pending_log"
+
+
+def _log_after_commit(eng: Engine) -> Engine:
+    """Audited changes are logged (data.logs) when their transaction commits, and never
+    when it rolls back: ``Store._audit`` queues them on the connection."""
+
+    @sa.event.listens_for(eng, "commit")
+    def _emit(conn: Connection) -> None:
+        from data.logs import event
+
+        for fields in conn.info.pop(_PENDING_LOG, []):
+            event(fields.pop("action"), **fields)
+
+    @sa.event.listens_for(eng, "rollback")
+    def _drop(conn: Connection) -> None:
+        conn.info.pop(_PENDING_LOG, None)
+
+    return eng
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be reached (server down, file gone,
+    connection lost), as opposed to a bug or bad input."""
+    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or (
+        isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+    )
 
 
 def _is_lock_timeout(exc: sa.exc.DBAPIError) -> bool:
@@ -264,6 +338,20 @@ class Store:
             upgrade(self.engine)
         except MigrationError as exc:
             raise StoreError(str(exc)) from None
+        self._seed_frameworks()
+
+    def _seed_frameworks(self) -> None:
+        """The bundled frameworks, once (data.frameworks.seed_into); a concurrent process
+        waits on the maintenance lock and then finds them seeded."""
+        from data.frameworks import seed_into
+        from data.migrate import exclusive
+
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(framework_versions)).scalar():
+                return
+        with exclusive(self.engine), self.engine.begin() as conn:
+            if seed_into(self, conn):
+                self._bump(conn)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -452,10 +540,28 @@ class Store:
             if any(status == "needs_replace" for _, status, _ in plans):
                 raise _Held(
                     [
-                        ImportResult(None, False, st if st == "needs_replace" else "held")
-                        for _, st, _ in plans
+                        # needs_replace names the identical stored version, if any
+                        ImportResult(same, False, st)
+                        if st == "needs_replace"
+                        else ImportResult(None, False, "held")
+                        for _, st, same in plans
                     ]
                 )
+            for item, _status, _same in plans:
+                if item.framework is not None:
+                    from data.frameworks import write_framework
+
+                    write_framework(
+                        self,
+                        conn,
+                        item.framework,
+                        item.unit_set,
+                        user=user,
+                        action="framework_replace"
+                        if item.replace_framework
+                        else "framework_declare",
+                        replace_existing=item.replace_framework,
+                    )
             out = []
             for item, status, same in plans:
                 if status == "identical":
@@ -481,7 +587,7 @@ class Store:
                     )
                     row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings()
                     out.append(ImportResult(self._info(row.one(), vid), True, status))
-            if any(r.status != "identical" for r in out):
+            if any(r.status != "identical" for r in out) or any(i.framework for i in items):
                 self._bump(conn)
             return out
 
@@ -713,6 +819,19 @@ class Store:
                 detail=json.dumps(detail, ensure_ascii=False),
             )
         )
+        fields = {
+            "action": action,
+            "user": user,
+            "edition": edition,
+            "unit_set": unit_set,
+            "version": detail.get("number", detail.get("to_number")),
+            "version_id": version_id,
+            "file": file_name,
+            "sha256": sha,
+        }
+        fields.update({k: v for k, v in detail.items() if k not in fields and k != "number"})
+        fields.pop("to_number", None)
+        conn.info.setdefault(_PENDING_LOG, []).append(fields)
 
     def _bump(self, conn: Connection) -> None:
         stamp = uuid.uuid4().hex

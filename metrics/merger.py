@@ -11,7 +11,7 @@ from metrics.ranking import rank_scores
 from metrics.scoring import KEY, compute_scores, round4
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 PRO_FORMA = "pro-forma"
 

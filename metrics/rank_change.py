@@ -14,7 +14,7 @@ from metrics.ranking import count_above
 from metrics.scoring import round4
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 DECOMPOSITION_COLUMNS = [
     "edition",

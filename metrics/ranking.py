@@ -11,7 +11,7 @@ import pandas as pd
 from metrics.scoring import KEY, ticks
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 GROUP = ["edition", "unit_set", "indicator"]
 

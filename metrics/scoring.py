@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 KEY = ["edition", "unit_set", "province_code"]
 DECIMALS = 4

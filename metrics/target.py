@@ -13,7 +13,7 @@ from metrics.ranking import rank_among, rank_scores
 from metrics.scoring import DECIMALS, KEY, compute_scores
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 STEP = 10.0**-DECIMALS  # one unit of the published precision
 

@@ -12,7 +12,7 @@ from metrics.ranking import count_above
 from metrics.scoring import DECIMALS, round4, ticks
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 
 def input_matrix(scores: pd.DataFrame, framework: Framework, unit_set: str) -> pd.DataFrame:

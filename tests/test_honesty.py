@@ -10,9 +10,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 from streamlit.testing.v1 import AppTest
 
+from app.dataset import official_view
 from charts.deck import slides
 from charts.export import MARK_PT, deck_bytes, figure_image
-from data.dataset import official_view
 from data.store import load_published
 from i18n import fmt_num, t
 from metrics.official import OFFICIAL_KINDS, figure_is_illustrative, values_illustrative
@@ -30,6 +30,11 @@ def official(bundled_ds, bundled_prov):
 
 def at_key(frame: pd.DataFrame, *key: object) -> pd.Series:
     return frame.set_index(KEY).loc[key]
+
+
+def test_official_view_has_its_own_version_stamp(bundled_ds, official):
+    # Caches key on data_version: the two views must never share an entry.
+    assert official.data_version == f"{bundled_ds.data_version}:official"
 
 
 def test_official_kinds_come_from_the_provenance_module():

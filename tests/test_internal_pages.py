@@ -111,3 +111,21 @@ def test_upload_section_refuses_over_maximum_with_location(uploader):  # noqa: F
     assert row["Sheet"] == "Sở Y tế" and "exceed the maximum of 20.00" in row["Message"]
     assert not [b for b in at.button if b.key == "iupload_store"]
     assert AssessmentStore(Store()).snapshot() == before
+
+
+def test_change_on_previous_year_and_index_ranks(app_env):  # noqa: F811
+    from test_deck_internal import _two_years
+
+    _two_years()
+    at = run_page("internal", "en")
+    assert not at.exception, at.exception
+    ranking = [d.value for d in at.dataframe if "Change on 2024" in d.value.columns][0]
+    bql = ranking[ranking["Unit"] == "Ban Quản lý các khu công nghiệp tỉnh"].iloc[0]
+    gain = departments()[5].appraised["6.2"] - 20.0
+    assert bql["Change on 2024"] == f"+{gain:.2f} (= 0)"  # 312 -> 328: still last
+    assert ranking.iloc[0]["Change on 2024"] == "+0.00 (= 0)"
+    mains = [
+        d.value for d in at.dataframe if "Lost" in d.value.columns and "Rank" in d.value.columns
+    ][0]
+    assert list(mains["Code"]) == ["1", "2", "3", "4", "5", "6"]
+    assert all(r.endswith("/6") for r in mains["Rank"])

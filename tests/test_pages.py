@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.dataset import build_dataset
+from app.dataset import build_dataset
 from data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,7 +53,7 @@ def test_overview_in_english(app_env):
     at = run_page("overview", "en")
     labels = [m.label for m in at.metric]
     assert "DTI rank 2024" in labels
-    assert at.title[0].value == "Hải Dương in the DTI ranking of the 63 provinces"
+    assert at.title[0].value == "Hải Dương in the provincial DTI ranking"
 
 
 def test_rankings_page_values_and_url_state(app_env):

@@ -8,6 +8,7 @@ the login form and stop, whatever route led there.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import time
@@ -25,6 +26,7 @@ from data.auth import (
     sign_in_subjects,
     verify_password,
 )
+from data.logs import event
 from data.store import BUNDLE_USER
 from i18n import t
 
@@ -127,6 +129,10 @@ def _client_address() -> str | None:
     return address if isinstance(address, str) and address else None
 
 
+def _password_sign_in_log(result: str, level: int, **fields: Any) -> None:
+    event("sign_in", level, method="password", result=result, client=_client_address(), **fields)
+
+
 def _try_password(password: str, name: str, lang: str) -> None:
     """Check a password against the configured hash, counting failures in the store (per
     typed name and per client address) so that reloads and new sessions do not reset
@@ -137,6 +143,7 @@ def _try_password(password: str, name: str, lang: str) -> None:
     subjects = sign_in_subjects(name, _client_address())
     wait = s.sign_in_wait(subjects, time.time())
     if wait > 0:
+        _password_sign_in_log("refused_locked", logging.WARNING, user_key=subjects[0])
         # Refused without checking: guessing during the wait is pointless (and each check
         # would cost the server a scrypt hash).
         st.error(t("auth.locked", lang, seconds=math.ceil(wait)))
@@ -145,8 +152,14 @@ def _try_password(password: str, name: str, lang: str) -> None:
         s.sign_in_succeeded(subjects)
         st.session_state[ROLE_KEY] = UPLOADER
         st.session_state[USER_KEY] = f"password:{name.strip()[:MAX_NAME] or UPLOADER}"
+        _password_sign_in_log("success", logging.INFO, user=st.session_state[USER_KEY])
         st.rerun()
     delay = s.sign_in_failed(subjects, time.time(), lockout_seconds, FORGET_AFTER_S)
+    # A failed attempt's name may be a password typed in the wrong field: only its hash
+    # (the same key the attempt counter uses) is logged.
+    _password_sign_in_log(
+        "failure", logging.WARNING, user_key=subjects[0], locked_s=math.ceil(delay)
+    )
     if delay:
         st.error(t("auth.wrong_locked", lang, seconds=math.ceil(delay)))
     else:
@@ -203,8 +216,27 @@ def logout() -> None:
         st.rerun()
 
 
+def _log_oidc_sign_in() -> None:
+    """One log line per session and account signed in with the identity provider."""
+    account = _oidc_account() if oidc_configured() else None
+    if account is None or st.session_state.get("_dti_oidc_logged") == account[0]:
+        return
+    st.session_state["_dti_oidc_logged"] = account[0]
+    ok = account[1] and email_allowed(account[0], allowlist())
+    event(
+        "sign_in",
+        logging.INFO if ok else logging.WARNING,
+        method="oidc",
+        result="success" if ok else "failure",
+        user=account[0],
+        email_verified=account[1],
+        client=_client_address(),
+    )
+
+
 def auth_sidebar(lang: str) -> None:
     """Who is signed in, and the logout button (only for the uploader role)."""
+    _log_oidc_sign_in()
     if not is_uploader():
         return
     st.sidebar.caption(t("auth.signed_in_as", lang))

@@ -190,3 +190,21 @@ def _versions_section(store: Store, key: str, year: int, user: str, lang: str) -
             return
         st.session_state["iupload_flash"] = t("iupload.rolled_back", lang, number=number)
         st.rerun()
+
+
+def previous_ranking(
+    store: Store, key: str, year: int, uploader: bool, lang: str
+) -> tuple[int | None, pd.DataFrame | None]:
+    """The latest earlier edition the viewer may see, ranked, when its main indices match
+    this one's (codes and maxima); (None, None) otherwise."""
+    from metrics.assessment import comparable
+
+    earlier = sorted(
+        e.year for e in editions(store, uploader) if e.assessment_key == key and e.year < year
+    )
+    if not earlier:
+        return None, None
+    cur, prev = load(store, key, year), load(store, key, earlier[-1])
+    if cur is None or prev is None or not comparable(cur.nodes, prev.nodes):
+        return None, None
+    return earlier[-1], rank_units(prev.nodes, prev.values, prev.units, lang)

@@ -6,13 +6,17 @@ stamp read from the store, so an upload made through any app process is seen by 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
-from data.dataset import Dataset, load_dataset, official_view
-from data.store import Store, load_published
+from app.dataset import Dataset, load_dataset, official_view
+from data.logs import event
+from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
+from data.store import Store, is_outage, load_published
 from i18n import LANGS, lang_or_default, t
 from metrics.provenance import provenance
 
@@ -46,14 +50,52 @@ def _official_dataset(version: str) -> Dataset:
 def dataset(official: bool | None = None) -> Dataset:
     """The dataset; in the "official figures only" view (``?official=1``, see
     ``official_mode``) every value that is not published or uploaded is blank."""
-    version = store().data_version()
-    if official_mode() if official is None else official:
-        return _official_dataset(version)
-    return _dataset(version)
+    try:
+        version = store().data_version()
+        if official_mode() if official is None else official:
+            return _official_dataset(version)
+        return _dataset(version)
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        store_unavailable(exc)
+        raise  # not reached: store_unavailable stops the run
+
+
+T = TypeVar("T")
+
+
+# cache_resource, not cache_data: a hit hands back the object itself. cache_data would
+# unpickle a copy on every hit, and unpickling a plotly figure re-validates it, which costs
+# about as much as building it (see README, Performance). Bounded LRU per process.
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _memo(version: str, name: str, inputs: tuple, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def memo(ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """``build()`` computed once per (``ds.data_version``, ``name``, ``inputs``) in
+    this process and shared by every session, e.g. a page's figure:
+    ``memo(ds, "p_rank", (code, unit_set, lang), lambda: rank_path(traj, name, lang))``.
+
+    ``inputs`` must name everything ``build`` reads besides ``ds`` (page inputs, language);
+    the result is shared, so never mutate it. Sessions asking for the same key at once
+    wait for the first one instead of computing it again."""
+    return _memo(ds.data_version, name, inputs, build)  # type: ignore[return-value]
 
 
 def provenance_table() -> pd.DataFrame:
     return _provenance(store().data_version())
+
+
+def home() -> Home:
+    """The home province (setting DTI_HOME_PROVINCE); a bad setting is said on the page
+    and the default is used."""
+    try:
+        return home_province()
+    except SettingError as exc:
+        st.warning(exc.message(current_lang()), icon="⚠️")
+        return _home_from(DEFAULT_HOME)
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,6 +152,20 @@ MARK_STYLE = """<style>
   font-weight: 800; line-height: 1.25 !important; margin: 0 !important;
   letter-spacing: 0.02em;}
 </style>"""
+
+
+def store_unavailable(exc: BaseException) -> None:
+    """The store cannot be reached: a plain message in the viewer's language instead of
+    an error, logged for the operator; the next run (the button, a reload) tries again."""
+    event(
+        "store_unavailable",
+        logging.WARNING,
+        error=str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300],
+    )
+    lang = current_lang()
+    st.warning(t("store.unavailable", lang))
+    st.button(t("store.retry", lang), key="store_retry")
+    st.stop()
 
 
 def current_lang() -> str:

@@ -6,9 +6,11 @@ import streamlit as st
 
 from charts.assessment import gap_bar, lost_points_bar, units_bar
 from data.assessment_ingest.units import UNIT_KINDS, unit_key
-from i18n import fmt_num, fmt_rank, t
+from i18n import fmt_num, fmt_rank, fmt_rank_change, t
 from metrics.assessment import (
+    change_vs_previous,
     criteria_table,
+    index_ranks,
     lost_points,
     most_to_gain,
     rank_units,
@@ -16,8 +18,16 @@ from metrics.assessment import (
 )
 from metrics.tables import filter_view
 from views._auth import current_user, is_uploader
-from views._internal import editions, load, publish_controls
-from views._shared import chart, current_lang, metric, query_choice, store
+from views._internal import editions, load, previous_ranking, publish_controls
+from views._shared import (
+    chart,
+    current_lang,
+    metric,
+    query_choice,
+    query_codes,
+    query_text,
+    store,
+)
 
 # Inputs
 lang = current_lang()
@@ -51,19 +61,19 @@ if data is None:
 
 # Compute
 ranking = rank_units(data.nodes, data.values, data.units, lang)
+prev_year, prev_ranking = previous_ranking(s, key, year, uploader, lang)
+ranking = change_vs_previous(ranking, prev_ranking)
 present = [k for k in UNIT_KINDS if k in set(ranking["unit_kind"])]
 f1, f2 = st.columns([2, 1])
 kinds = f1.multiselect(
     t("internal.kind", lang),
     present,
-    default=[k for k in st.query_params.get("kind", "").split(",") if k in present],
+    default=query_codes("kind", lambda raw: [k for k in raw.split(",") if k in present]),
     format_func=lambda k: t(f"unit_kind.{k}", lang),
     key="internal_kind",
     placeholder=t("internal.kind_all", lang),
 )
-query = f2.text_input(
-    t("internal.search", lang), value=st.query_params.get("q", ""), key="internal_q"
-)
+query = f2.text_input(t("internal.search", lang), value=query_text("q"), key="internal_q")
 st.query_params["kind"] = ",".join(kinds)
 st.query_params["q"] = query
 shown = filter_view(ranking, kinds, query, key=unit_key, group_col="unit_kind", name_col="unit")
@@ -84,6 +94,11 @@ table = pd.DataFrame(
         t("internal.col.max", lang): [fmt_num(x, lang, 2) for x in shown["max_points"]],
     }
 )
+if prev_year is not None:
+    table[t("internal.col.change", lang, year=prev_year)] = [
+        f"{fmt_num(c, lang, 2, signed=True)} ({fmt_rank_change(r, lang)})"
+        for c, r in zip(shown["score_change"], shown["rank_change"], strict=True)
+    ]
 unit = query_choice("unit", codes, st, t("internal.unit", lang), fmt=names.__getitem__)
 stem = f"{key}_{year}"
 chart(
@@ -99,6 +114,10 @@ st.header(t("internal.profile", lang))
 row = ranking[ranking["unit_code"] == unit].iloc[0]
 crit = criteria_table(data.nodes, data.values, unit, lang)
 mains = criteria_table(data.nodes, data.values, unit, lang, which="top")
+per_index = index_ranks(data.nodes, data.values, data.units, lang)
+mains["rank"] = mains["code"].map(
+    per_index[per_index["unit_code"] == unit].set_index("code")["rank"]
+)
 k1, k2, k3 = st.columns(3)
 metric(k1, t("internal.kpi.score", lang), fmt_num(row["score"], lang, 2))
 metric(k2, t("internal.kpi.rank", lang), fmt_rank(row["rank"], row["n"], lang))
@@ -149,18 +168,16 @@ else:
         name=f"{stem}_{unit}_gap",
     )
 st.subheader(t("internal.main_title", lang))
-st.dataframe(
-    _criteria(
-        mains,
-        {
-            "max_points": "internal.col.max",
-            "score": "internal.col.score",
-            "lost": "internal.col.lost",
-        },
-    ),
-    hide_index=True,
-    width="stretch",
+main_table = _criteria(
+    mains,
+    {
+        "max_points": "internal.col.max",
+        "score": "internal.col.score",
+        "lost": "internal.col.lost",
+    },
 )
+main_table[t("internal.col.rank", lang)] = [fmt_rank(r, row["n"], lang) for r in mains["rank"]]
+st.dataframe(main_table, hide_index=True, width="stretch")
 st.subheader(t("internal.to_gain", lang))
 st.dataframe(
     _criteria(most_to_gain(crit), {"max_points": "internal.col.max", "lost": "internal.col.lost"}),

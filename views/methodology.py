@@ -18,7 +18,7 @@ from data.frameworks import ALL_INDICATORS
 from data.store import load_published
 from i18n import t
 from metrics.method import framework_rows, merger_rows, provenance_shares, sources
-from views._shared import chart, current_lang, dataset, provenance_table
+from views._shared import chart, current_lang, dataset, memo, provenance_table
 
 
 @st.cache_data(show_spinner=False)
@@ -33,9 +33,9 @@ prov = provenance_table()
 published = _published()
 
 # Compute
-shares = provenance_shares(prov)
-src = sources(published)
-merger = merger_rows(ds.units)
+shares = memo(ds, "method_shares", (), lambda: provenance_shares(prov))
+src = memo(ds, "method_sources", (), lambda: sources(published))
+merger = memo(ds, "method_merger", (), lambda: merger_rows(ds.units))
 labels = {c: ds.frameworks[max(ds.frameworks)].get(c).label(lang) for c in ALL_INDICATORS}
 
 # Draw
@@ -68,7 +68,9 @@ st.dataframe(merger_display(merger, lang), hide_index=True, width="stretch")
 
 st.subheader(t("method.provenance", lang))
 st.markdown(t("method.provenance_text", lang))
-chart(provenance_bars(shares, lang), "method_shares", shares)
+chart(
+    memo(ds, "method_bars", (lang,), lambda: provenance_bars(shares, lang)), "method_shares", shares
+)
 st.dataframe(shares_display(shares, lang), hide_index=True, width="stretch")
 
 st.subheader(t("method.sources", lang))

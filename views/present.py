@@ -7,14 +7,17 @@ import streamlit as st
 from charts.briefing import briefing_docx
 from charts.deck import projector, slides
 from charts.export import deck_bytes, figure_image, slide_images
-from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from i18n import LANGS, t
+from metrics.editions import available_editions
 from metrics.profile import build_profile
+from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
     MARK_STYLE,
     current_lang,
     dataset,
+    home,
     illustrative_mark,
+    memo,
     official_switch,
     provenance_table,
     query_choice,
@@ -100,17 +103,10 @@ unit_set = query_choice(
 )
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
-home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
-codes = sorted(names, key=lambda c: (c != home, names[c]))
+home_code = home().code(unit_set)
+codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = sorted(
-    {
-        int(e)
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-        if u == unit_set
-    },
-    reverse=True,
-)
+editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
 target = int(
     c4.number_input(
@@ -148,13 +144,23 @@ seconds = int(
 settings.caption(t("present.keys", lang))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def _slides(  # noqa: ANN202
     version: str, code: str, edition: int, unit_set: str, target: int, lang: str, official: bool
 ):
+    # memo, not cache_data: unpickling the slides' figures re-validated them on every run.
     d = dataset(official)
-    p = build_profile(d, code, edition, unit_set, target_rank=target, lang=lang, names=names)
-    return slides(d, prov, code, edition, lang, target, unit_set, profile=p)
+    fw = d.frameworks[edition]
+    iv = memo(
+        d, "intervals", (edition, unit_set), lambda: edition_rank_intervals(d.scores, fw, unit_set)
+    )
+
+    def build():  # noqa: ANN202
+        p = build_profile(
+            d, code, edition, unit_set, target_rank=target, lang=lang, names=names, intervals=iv
+        )
+        return slides(d, prov, code, edition, lang, target, unit_set, profile=p)
+
+    return memo(d, "slides", (code, edition, unit_set, target, lang), build)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -187,7 +193,9 @@ with st.container(key="slide"):
     left, right = st.columns([2, 1], gap="medium")
     # theme=None: our own theme (and its large projector type), not Streamlit's.
     left.plotly_chart(
-        projector(slide.figure, SCREEN_HEIGHT),
+        memo(
+            ds, "projector", (*key[1:], slide.key), lambda: projector(slide.figure, SCREEN_HEIGHT)
+        ),
         width="stretch",
         key=f"fig_{slide.key}",
         theme=None,

@@ -6,8 +6,8 @@ import streamlit as st
 from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
-from data.provinces import HOME_CODE
 from i18n import fmt_int, fmt_num, fmt_rank, t
+from metrics.editions import available_editions
 from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
 from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
@@ -19,7 +19,9 @@ from views._shared import (
     chart,
     current_lang,
     dataset,
+    home,
     illustrative_mark,
+    memo,
     metric,
     official_mode,
     provenance_table,
@@ -39,16 +41,10 @@ unit_set = query_choice(
 )
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
-codes = sorted(names, key=lambda c: (c != (HOME_CODE if unit_set == "63" else "31"), names[c]))
+home_code = home().code(unit_set)
+codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = sorted(
-    {
-        int(e)
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-        if u == unit_set
-    },
-    reverse=True,
-)
+editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
 target_rank = int(
     c4.number_input(
@@ -64,35 +60,58 @@ fw = ds.frameworks[edition]
 labels = {i.code: i.label(lang) for i in fw.indicators}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _profile(  # noqa: ANN202
-    version: str, code: str, edition: int, unit_set: str, target: int, lang: str, official: bool
-):
-    return build_profile(ds, code, edition, unit_set, target_rank=target, lang=lang, names=names)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _intervals(version: str, edition: int, unit_set: str):  # noqa: ANN202
-    return edition_rank_intervals(ds.scores, fw, unit_set)
-
-
-# Compute
+# Compute (each piece once per data version and inputs in the process: views._shared.memo)
 official = official_mode()
+# The Monte Carlo depends on the edition and unit set only: run once, shared by the profile.
+iv = memo(
+    ds, "intervals", (edition, unit_set), lambda: edition_rank_intervals(ds.scores, fw, unit_set)
+)
 try:
-    p = _profile(ds.data_version, code, edition, unit_set, target_rank, lang, official)
+    p = memo(
+        ds,
+        "profile",
+        (code, edition, unit_set, target_rank, lang),
+        lambda: build_profile(
+            ds,
+            code,
+            edition,
+            unit_set,
+            target_rank=target_rank,
+            lang=lang,
+            names=names,
+            intervals=iv,
+        ),
+    )
 except KeyError:
     st.warning(t("official.no_data" if official else "present.no_data", lang))
     st.stop()
-head_marked = figure_is_illustrative(prov, published_table(), edition, unit_set, code)
-body_marked = values_illustrative(ds.values, unit_set, edition)
+head_marked = memo(
+    ds,
+    "head_marked",
+    (edition, unit_set, code),
+    lambda: figure_is_illustrative(prov, published_table(), edition, unit_set, code),
+)
+body_marked = memo(
+    ds,
+    "body_marked",
+    (unit_set, edition),
+    lambda: values_illustrative(ds.values, unit_set, edition),
+)
 province = p["province"]
-traj = trajectory(ds.ranked, prov, code, unit_set)
-field = field_scores(ds.ranked, prov, unit_set)
-mat = index_matrix(ds.ranked, code, unit_set)
+traj = memo(ds, "traj", (code, unit_set), lambda: trajectory(ds.ranked, prov, code, unit_set))
+field = memo(ds, "field", (unit_set,), lambda: field_scores(ds.ranked, prov, unit_set))
+mat = memo(ds, "matrix", (code, unit_set), lambda: index_matrix(ds.ranked, code, unit_set))
 main = [i for i in fw.inputs]
-rad = radar_frame(ds.ranked, edition, unit_set, code, main)
-steps = rank_ladder(ds.ranked, edition, unit_set, code)
-iv = _intervals(ds.data_version, edition, unit_set)
+rad = memo(
+    ds,
+    "radar",
+    (edition, unit_set, code),
+    lambda: radar_frame(ds.ranked, edition, unit_set, code, main),
+)
+steps = memo(
+    ds, "ladder", (edition, unit_set, code), lambda: rank_ladder(ds.ranked, edition, unit_set, code)
+)
+fig_key = (code, edition, unit_set, lang)
 
 # Draw
 if official:
@@ -147,17 +166,26 @@ if fw.assumed:
 st.header(t("profile.history", lang))
 h1, h2 = st.columns([3, 2])
 with h1:
-    chart(score_spread(field, traj, names, province, lang), "p_spread", traj)
+    chart(
+        memo(ds, "p_spread", fig_key, lambda: score_spread(field, traj, names, province, lang)),
+        "p_spread",
+        traj,
+    )
 with h2:
-    chart(rank_path(traj, province, lang), "p_rank", traj)
+    chart(memo(ds, "p_rank", fig_key, lambda: rank_path(traj, province, lang)), "p_rank", traj)
 chart(
-    matrix(
-        mat,
-        labels,
-        [*fw.inputs, "gov", "econ", "soc", "dti"]
-        if "gov" not in fw.inputs
-        else [*fw.inputs, "dti"],
-        lang,
+    memo(
+        ds,
+        "p_matrix",
+        fig_key,
+        lambda: matrix(
+            mat,
+            labels,
+            [*fw.inputs, "gov", "econ", "soc", "dti"]
+            if "gov" not in fw.inputs
+            else [*fw.inputs, "dti"],
+            lang,
+        ),
     ),
     "p_matrix",
     mat,
@@ -178,7 +206,7 @@ for col, inds in ((s1, p["strengths"]), (s2, p["weaknesses"])):
         col.markdown(
             "- " + t("deck.index_rank", lang, index=labels[ind], rank=fmt_rank(rank, p["n"], lang))
         )
-chart(radar(rad, labels, province, lang), "p_radar", rad)
+chart(memo(ds, "p_radar", fig_key, lambda: radar(rad, labels, province, lang)), "p_radar", rad)
 
 st.header(t("profile.why_title", lang))
 if body_marked:
@@ -193,15 +221,20 @@ elif all(v is None for v in y["contributions"].values()):
 else:
     prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
     chart(
-        waterfall(
-            y["contributions"],
-            y["rounding"],
-            prev_score,
-            p["dti"],
-            labels,
-            y["prev_edition"],
-            edition,
-            lang,
+        memo(
+            ds,
+            "p_waterfall",
+            fig_key,
+            lambda: waterfall(
+                y["contributions"],
+                y["rounding"],
+                prev_score,
+                p["dti"],
+                labels,
+                y["prev_edition"],
+                edition,
+                lang,
+            ),
         ),
         "p_waterfall",
         pd.DataFrame(
@@ -250,10 +283,20 @@ else:
         )
         if fw.assumed:
             st.caption(t("profile.plan_assumed", lang, year=edition))
-if scores_complete(ds.ranked, edition, unit_set):
+if memo(ds, "complete", (edition, unit_set), lambda: scores_complete(ds.ranked, edition, unit_set)):
     if len(steps):
-        chart(ladder(steps, p["dti"], names, lang), "p_ladder", steps)
-    for line in adjacent_lines(adjacent(ds.ranked, edition, unit_set, code), names, lang):
+        chart(
+            memo(ds, "p_ladder", fig_key, lambda: ladder(steps, p["dti"], names, lang)),
+            "p_ladder",
+            steps,
+        )
+    near = memo(
+        ds,
+        "adjacent",
+        (edition, unit_set, code),
+        lambda: adjacent(ds.ranked, edition, unit_set, code),
+    )
+    for line in adjacent_lines(near, names, lang):
         st.markdown(f"- {line}")
 st.caption(
     t(
@@ -281,7 +324,14 @@ with st.expander(t("profile.whatif_title", lang)):
             step=0.01,
             key=f"wi_{edition}_{code}_{ind}",
         )
-    res = what_if(ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits})
+    res = memo(
+        ds,
+        "what_if",
+        (edition, unit_set, code, tuple(edits.items())),
+        lambda: what_if(
+            ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
+        ),
+    )
     me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]
     st.metric(
         t("profile.whatif_result", lang),
@@ -303,4 +353,6 @@ if p["rank_interval_90"]:
     )
     with st.expander(t("profile.method_click", lang)):
         st.markdown(t("profile.interval_method", lang))
-    chart(interval(iv, code, names, lang), "p_interval", iv)
+    chart(
+        memo(ds, "p_interval", fig_key, lambda: interval(iv, code, names, lang)), "p_interval", iv
+    )

@@ -6,14 +6,17 @@ import streamlit as st
 from charts.ranking import ranking_bars
 from data.export import table_bytes
 from data.frameworks import framework
-from data.provinces import HOME_CODE, REGIONS, normalise, region_name
+from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
+from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
 from views._shared import (
     chart,
     current_lang,
     dataset,
+    home,
+    memo,
     provenance_table,
     query_choice,
     query_codes,
@@ -23,13 +26,9 @@ from views._shared import (
 # Inputs
 lang = current_lang()
 ds = dataset()
+H = home()
 prov = provenance_table()
-pairs = sorted(
-    {
-        (int(e), str(u))
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-    }
-)
+pairs = edition_pairs(ds.ranked)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))
@@ -73,8 +72,18 @@ st.query_params["q"] = query
 
 # Compute
 units = ds.units_of(unit_set, lang)
-view = rankings_view(ds.ranked, prov, edition, unit_set, measure, units)
-shown = filter_view(view, regions, query, key=normalise)
+view = memo(
+    ds,
+    "rankings_view",
+    (edition, unit_set, measure, lang),
+    lambda: rankings_view(ds.ranked, prov, edition, unit_set, measure, units),
+)
+shown = memo(
+    ds,
+    "rankings_shown",
+    (edition, unit_set, measure, lang, tuple(regions), query),
+    lambda: filter_view(view, regions, query, key=normalise),
+)
 label = fw.get(measure).label(lang)
 
 # Draw
@@ -83,7 +92,12 @@ if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
     chart(
-        ranking_bars(shown, HOME_CODE if unit_set == "63" else "31", label, edition, lang),
+        memo(
+            ds,
+            "ranking_bars",
+            (edition, unit_set, measure, lang, tuple(regions), query, H.code(unit_set)),
+            lambda: ranking_bars(shown, H.code(unit_set), label, edition, lang),
+        ),
         "ranking_chart",
         name=f"dti_{edition}_{unit_set}_{measure}",
     )
@@ -102,23 +116,31 @@ table = pd.DataFrame(
 )
 if measure != "dti":
     table[t("col.dti", lang)] = [fmt_num(s, lang) for s in shown["dti_score"]]
-home_rows = shown.index[shown["province_code"] == (HOME_CODE if unit_set == "63" else "31")]
+home_rows = shown.index[shown["province_code"] == H.code(unit_set)]
 styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},
-)
+).format(na_rep="–", subset=[t("col.rank", lang)])  # a missing score has no rank: "–"
+exported = table.astype(object).where(table.notna(), "–")
 if view_mode == "table":
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
-st.caption(t("rankings.legend", lang))
+st.caption(t("rankings.legend", lang, home=H.name("63"), successor=H.name("34")))
 d1, d2 = st.columns(2)
 name = f"dti_{edition}_{unit_set}_{measure}"
+# Files are made only when clicked (a callable), not on every run of the page.
 d1.download_button(
-    t("download.csv", lang), table_bytes(table, "csv"), f"{name}.csv", "text/csv", key="dl_csv"
+    t("download.csv", lang),
+    lambda: table_bytes(exported, "csv"),
+    f"{name}.csv",
+    "text/csv",
+    key="dl_csv",
+    on_click="ignore",
 )
 d2.download_button(
     t("download.xlsx", lang),
-    table_bytes(table, "xlsx", name),
+    lambda: table_bytes(exported, "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",
+    on_click="ignore",
 )

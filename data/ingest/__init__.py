@@ -52,6 +52,7 @@ from data.ingest.importing import (
     check_schema,
     diff_current,
     import_result,
+    import_results,
 )
 from data.ingest.mappings import (
     config_dir,
@@ -76,10 +77,10 @@ from data.ingest.table import (
     classify_header,
     header_aliases,
     header_key,
-    name_of,
     to_number,
 )
 from data.ingest.template import make_template
+from data.provinces import name_of
 
 __all__ = [
     "FILE_LEVEL_CODES",
@@ -105,6 +106,7 @@ __all__ = [
     "header_aliases",
     "header_key",
     "import_result",
+    "import_results",
     "load_saved_mappings",
     "load_saved_province_mappings",
     "make_template",

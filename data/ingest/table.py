@@ -133,19 +133,6 @@ def known_province(value: Any) -> bool:
     )
 
 
-@cache
-def names(unit_set: str) -> dict[str, str]:
-    """code -> official name of the unit set."""
-    from data.provinces import provinces
-
-    return {p.code: p.name for p in provinces(unit_set)}
-
-
-def name_of(code: str, unit_set: str = "63") -> str:
-    """Official name of a code (cached; data.provinces.name_of rebuilds a dict per call)."""
-    return names(unit_set)[code]
-
-
 # --------------------------------------------------------------------------- table
 
 
