@@ -99,10 +99,14 @@ def merge_with_current(current: pd.DataFrame, upload: pd.DataFrame) -> pd.DataFr
     return pd.concat([upload, extra], ignore_index=True)
 
 
-def home_first(frame: pd.DataFrame, home_codes: set[str], by: list[str]) -> pd.DataFrame:
-    """``frame`` with the home province's rows first, then ordered by ``by`` (a column
-    starting with "-" sorts descending by its absolute value: ["-rank_change"] puts the
-    largest moves first)."""
+def home_first(
+    frame: pd.DataFrame, home_codes: set[str], by: list[str], indicator: str | None = None
+) -> pd.DataFrame:
+    """``frame`` (only its ``indicator`` rows, if given) with the home province's rows
+    first, then ordered by ``by`` (a column starting with "-" sorts descending by its
+    absolute value: ["-rank_change"] puts the largest moves first)."""
+    if indicator is not None:
+        frame = frame[frame["indicator"] == indicator]
     if frame.empty:
         return frame
     keys = frame.assign(_home=~frame["province_code"].isin(home_codes))

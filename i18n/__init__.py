@@ -151,3 +151,12 @@ def fmt_datetime(value: str | datetime | None, lang: str = DEFAULT_LANG) -> str:
         when = when.replace(tzinfo=UTC)
     local = when.astimezone(VIETNAM_TIME)
     return local.strftime("%d/%m/%Y %H:%M" if lang_or_default(lang) == "vi" else "%Y-%m-%d %H:%M")
+
+
+def css_string(text: str) -> str:
+    """A translation as a CSS string literal (quotes, backslashes, angle brackets and
+    control characters escaped), so that it can only ever be text.
+
+    Example: css_string('a"b') == '"a\\000022b"'."""
+    out = [f"\\{ord(ch):06x}" if ch in '\\"<>' or ord(ch) < 32 else ch for ch in text]
+    return '"' + "".join(out) + '"'

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
-
-if TYPE_CHECKING:
-    from data.frameworks import Framework
 
 MAX_COMPARED = 6
 
@@ -193,8 +190,12 @@ def region_peers(
     ]
 
 
+class _Comparable(Protocol):
+    def comparable_with(self, other: _Comparable) -> bool: ...
+
+
 def latest_comparable_pair(
-    frameworks: Mapping[int, Framework], editions: Sequence[int]
+    frameworks: Mapping[int, _Comparable], editions: Sequence[int]
 ) -> tuple[int, int]:
     """The latest (earlier, later) pair of ``editions`` whose frameworks are comparable
     (same method), latest later edition first, then the nearest earlier one; with none,

@@ -17,7 +17,7 @@ from app.dataset import Dataset, load_dataset, official_view
 from data.logs import event
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, is_outage, load_published
-from i18n import LANGS, lang_or_default, t
+from i18n import LANGS, css_string, lang_or_default, t
 from metrics.provenance import provenance
 
 
@@ -381,23 +381,14 @@ def metric(container, label: str, value: str, delta: str | None = None, **kw) ->
     container.metric(label, value, delta=delta, **kw)
 
 
-def _css_text(text: str) -> str:
-    """A translation as a CSS string literal (quotes, backslashes and angle brackets
-    escaped), so it can only ever be text."""
-    out = []
-    for ch in text:
-        out.append(f"\\{ord(ch):06x}" if ch in '\\"<>' or ord(ch) < 32 else ch)
-    return '"' + "".join(out) + '"'
-
-
 def uploader_style(browse: str, limit: str) -> str:
     """CSS that replaces st.file_uploader's built-in English (its button and its size
     line) with our translations; the widget itself is unchanged."""
     return f"""<style>
 [data-testid="stFileUploaderDropzone"] button {{font-size: 0 !important;}}
-[data-testid="stFileUploaderDropzone"] button::after {{content: {_css_text(browse)};
+[data-testid="stFileUploaderDropzone"] button::after {{content: {css_string(browse)};
   font-size: 0.875rem;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0 !important;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: {_css_text(limit)}; font-size: 0.8rem;}}
+  content: {css_string(limit)}; font-size: 0.8rem;}}
 </style>"""

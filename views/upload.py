@@ -315,7 +315,7 @@ for name, r in valid.items():
     )
 
 if moves is not None and not moves.empty:
-    total = home_first(moves[moves["indicator"] == "dti"], HOMES, ["-rank_change", "new_rank"])
+    total = home_first(moves, HOMES, ["-rank_change", "new_rank"], indicator="dti")
     if not total.empty:
         st.subheader(t("upload.rank_moves", lang))
         st.dataframe(
