@@ -238,3 +238,37 @@ def test_libreoffice_written_files_import_exactly(
     assert wide(res) == pytest.approx(expected_values(), abs=1e-12)
     assert main(["import", str(written), "--replace"]) == 0
     assert store_env.versions(2022, "63")[-1].file_name == written.name
+
+
+# --------------------------------------------------------------------------- headers
+
+
+def test_header_wording_variants_are_matched_on_tokens() -> None:
+    variants = {
+        "C3": "NHẬN THỨC SỐ\n(điểm)",  # upper case, a line break, a unit in brackets
+        "D3": "chỉ số  thể chế số cấp tỉnh",  # lower case, double space, "cấp tỉnh"
+        "E3": "Hạ tầng số [0-1]",
+        "H3": "HĐ cqs",  # the pillar abbreviation
+        "K3": "Chỉ số DTI cấp tỉnh (PDTI)",
+    }
+    res = parse(detail_workbook(edit=set_cells(**variants)), NAME)
+    assert res.ok, [p.message("en") for p in res.errors]
+    assert {h: c for h, c in res.headers.items() if h in variants.values()} == {
+        "NHẬN THỨC SỐ\n(điểm)": "awareness",
+        "chỉ số  thể chế số cấp tỉnh": "institutions",
+        "Hạ tầng số [0-1]": "infrastructure",
+        "HĐ cqs": "gov_activity",
+        "Chỉ số DTI cấp tỉnh (PDTI)": "dti",
+    }
+    assert wide(res) == pytest.approx(expected_values())
+
+
+@pytest.mark.parametrize("header", ["Chính quyền số (KTS)", "CQS / KTS"])
+def test_a_header_naming_two_indices_is_an_error_listing_them(header: str) -> None:
+    res = parse(detail_workbook(edit=set_cells(C3=header)), NAME)
+    (p,) = [p for p in res.errors if p.code == "HEADER_AMBIGUOUS"]
+    assert p.cell == "C3"
+    assert p.message("en").startswith(
+        f'Cell C3: the column header "{header}" could be several indices (econ, gov)'
+    )
+    assert not res.ok
