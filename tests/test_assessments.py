@@ -606,3 +606,19 @@ def test_cli_exit_codes_usage_and_unreadable(store, tmp_path, capsys):
     # Metrics on a missing edition: 1.
     assert metrics_main(["rankings", "--assessment", KEY, "--year", "2025"]) == 1
     assert dump(store) == before
+
+
+def test_uncalculated_formula_is_refused_with_its_cell():
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(per_unit_workbook()))
+    ws = wb["TC"]
+    ws["D6"] = "=SUM(D7:D9)"  # written by a program, never calculated: no cached value
+    buf = io.BytesIO()
+    wb.save(buf)
+    res = parse_assessment(buf.getvalue(), "f.xlsx", register_units=True)
+    hits = [(p.code, p.sheet, p.cell) for p in res.errors]
+    assert ("FORMULA_NO_VALUE", "TC", "D6") in hits
+    assert not res.ok
