@@ -536,3 +536,27 @@ def test_province_component_level_file_lost_points_and_gaps():
     d = prov[0]
     assert sum(x["lost"] for x in p["lost_points"]) == 500 - d.total()
     assert sum(x["gap"] for x in p["self_vs_appraised"]) == d.total("self") - d.total()
+
+
+def test_summary_without_maxima_uses_the_stored_framework(store):
+    from metrics.assessment import comparable
+
+    bare = summary_workbook(no_max=True)
+    res = validate(store, bare, "xh.xlsx", KEY, 2025, True)
+    assert [(p.code, p.cell) for p in res.errors][:2] == [("NO_MAX", "C2"), ("NO_MAX", "D2")]
+    # Once the assessment has a stored tree (2024, criterion level), the summary of 2025
+    # takes its main indices' maxima and codes by name, and the two years compare.
+    depts = departments()
+    import_file(
+        store, per_unit_workbook(depts), "hd.xlsx", KEY, 2024, user="u", register_units=True
+    )
+    out = import_file(store, bare, "xh.xlsx", KEY, 2025, user="u")
+    assert out.stored is not None, [p.message_en for p in out.result.problems]
+    a = AssessmentStore(store)
+    y24, y25 = a.load(KEY, 2024), a.load(KEY, 2025)
+    assert y24 is not None and y25 is not None
+    assert list(y25.nodes["max_points"]) == [float(m[2]) for m in MAIN]
+    assert list(y25.nodes["code"]) == [m[0] for m in MAIN]
+    assert comparable(y25.nodes, y24.nodes)
+    r = rank_units(y25.nodes, y25.values, y25.units).set_index("unit_code")
+    assert r.loc["so-noi-vu", "score"] == 359.5 and pd.isna(r.loc["so-noi-vu", "self_score"])

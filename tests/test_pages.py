@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.dataset import build_dataset
+from app.dataset import build_dataset
 from data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

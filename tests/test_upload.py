@@ -14,10 +14,10 @@ from ingest_fixtures import OFFICIAL_HEADERS  # noqa: E402
 from streamlit.testing.v1 import AppTest
 from test_auth import FAST, PASSWORD, app_env, sign_in  # noqa: F401 - app_env is a fixture
 
+from app.preview import rank_changes, with_upload
 from data.auth import hash_password
 from data.frameworks import framework
 from data.ingest import parse
-from data.preview import rank_changes, with_upload
 from data.provinces import provinces
 from data.store import Store
 from metrics.scoring import round4
@@ -99,7 +99,7 @@ def table(at: AppTest, key: str) -> pd.DataFrame:
 
 
 def home_rank(store: Store, edition: int = 2024) -> int:
-    from data.dataset import build_dataset
+    from app.dataset import build_dataset
 
     r = build_dataset(store.load_values()).ranked
     row = r[

@@ -8,6 +8,7 @@ from data.export import table_bytes
 from data.frameworks import framework
 from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
+from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
 from views._shared import (
@@ -27,12 +28,7 @@ lang = current_lang()
 ds = dataset()
 H = home()
 prov = provenance_table()
-pairs = sorted(
-    {
-        (int(e), str(u))
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-    }
-)
+pairs = edition_pairs(ds.ranked)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))

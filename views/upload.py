@@ -9,6 +9,7 @@ and province names, cell contents) is only ever shown inside tables, never as ma
 import pandas as pd
 import streamlit as st
 
+from app.preview import rank_changes
 from data.declare import year_range
 from data.export import neutralise
 from data.frameworks import FrameworkError, indicator_codes
@@ -22,7 +23,6 @@ from data.ingest import (
     save_mappings,
     save_province_mappings,
 )
-from data.preview import rank_changes
 from data.provinces import provinces, suggest
 from i18n import fmt_int, fmt_num, fmt_rank_change, t
 from views._auth import require_uploader
