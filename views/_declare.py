@@ -89,6 +89,56 @@ def _new_indices(
     return specs, headers
 
 
+def show_fit(rec: Any, key: str, lang: str) -> None:
+    """The least-squares fit: rows used, residuals, estimated and whole points."""
+    st.caption(
+        t(
+            "declare.fit",
+            lang,
+            rows=rec.rows_used,
+            residual=fmt_num(rec.residual, lang, 6),
+            worst=fmt_num(rec.max_residual, lang, 6),
+        )
+    )
+    if not rec.exact:
+        st.warning(t("declare.fit_not_exact", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("declare.col.code", lang): list(rec.points),
+                t("declare.col.estimate", lang): [
+                    fmt_num(v, lang, 2) for v in rec.estimate.values()
+                ],
+                t("declare.col.points", lang): [fmt_num(v, lang, 0) for v in rec.points.values()],
+            }
+        ),
+        hide_index=True,
+        key=f"{key}_fit",
+    )
+
+
+def _recovered(
+    data: bytes,
+    name: str,
+    year: int,
+    mapping: Mapping[str, str],
+    stand_in: Framework,
+    parse_kw: Mapping[str, Any],
+    key: str,
+    lang: str,
+) -> dict[str, int] | None:
+    """Points recovered from the file (the fit shown), or None with the reason shown."""
+    inf = infer_file(
+        data, name, year=year, mapping=mapping, base=stand_in, lang=lang,
+        unit_set=parse_kw.get("unit_set"),
+    )  # fmt: skip
+    if inf.recovery is None:
+        st.error(t("declare.cannot_recover", lang, reason=inf.reason or ""))
+        return None
+    show_fit(inf.recovery, key, lang)
+    return dict(inf.recovery.points)
+
+
 def declare_for_file(
     name: str,
     data: bytes,
@@ -125,41 +175,10 @@ def declare_for_file(
             year, {**base.points, **{c: 1.0 for c in new}}, basis=basis, base=base, new=new
         )
         if method == "recover":
-            inf = infer_file(
-                data, name, year=year, mapping=mapping, base=stand_in, lang=lang,
-                unit_set=parse_kw.get("unit_set"),
-            )  # fmt: skip
-            if inf.recovery is None:
-                st.error(t("declare.cannot_recover", lang, reason=inf.reason or ""))
+            got = _recovered(data, name, year, mapping, stand_in, parse_kw, key, lang)
+            if got is None:
                 return None
-            rec = inf.recovery
-            st.caption(
-                t(
-                    "declare.fit",
-                    lang,
-                    rows=rec.rows_used,
-                    residual=fmt_num(rec.residual, lang, 6),
-                    worst=fmt_num(rec.max_residual, lang, 6),
-                )
-            )
-            if not rec.exact:
-                st.warning(t("declare.fit_not_exact", lang))
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("declare.col.code", lang): list(rec.points),
-                        t("declare.col.estimate", lang): [
-                            fmt_num(v, lang, 2) for v in rec.estimate.values()
-                        ],
-                        t("declare.col.points", lang): [
-                            fmt_num(v, lang, 0) for v in rec.points.values()
-                        ],
-                    }
-                ),
-                hide_index=True,
-                key=f"{key}_fit",
-            )
-            fw = from_points(year, rec.points, basis=basis, base=base, new=new)
+            fw = from_points(year, got, basis=basis, base=base, new=new)
         elif method == "like":
             eds = sorted(editions(), reverse=True)
             src = st.selectbox(t("declare.like", lang), eds, key=f"{key}_like")
@@ -232,15 +251,7 @@ def replace_section(s: Any, user: str, uploads: Mapping[str, bytes], key: str, l
                     st.error(t("declare.cannot_recover", lang, reason=inf.reason or ""))
                     return
                 pts = dict(inf.recovery.points)
-                st.caption(
-                    t(
-                        "declare.fit",
-                        lang,
-                        rows=inf.recovery.rows_used,
-                        residual=fmt_num(inf.recovery.residual, lang, 6),
-                        worst=fmt_num(inf.recovery.max_residual, lang, 6),
-                    )
-                )
+                show_fit(inf.recovery, key, lang)
             fw = from_points(edition, pts, basis=basis or "–", base=cur)
         except FrameworkError as exc:
             _errors(exc, lang)
