@@ -133,7 +133,8 @@ clash = len(targets) != len(set(targets))
 # the diff). The confirm click reruns the page, so the basis the user SAW is the previous
 # run's; the store refuses the import if another version became current since.
 seen_basis = st.session_state.get("upload_basis")
-basis = {k: v for k, v in s.current_ids().items() if k in set(targets)}
+current_ids = s.current_ids()
+basis = {k: current_ids.get(k) for k in set(targets)}  # None: a new edition
 st.session_state["upload_basis"] = basis
 diffs = {name: diff_current(s, r) for name, r in valid.items()}
 moves = (
