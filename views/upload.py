@@ -147,7 +147,12 @@ moves = (
     else None
 )
 unmapped = sorted(
-    {p.column for ps in problems.values() for p in ps if p.code == "UNMAPPED_HEADER" and p.column}
+    {
+        p.column
+        for ps in problems.values()
+        for p in ps
+        if p.code in ("UNMAPPED_HEADER", "HEADER_AMBIGUOUS") and p.column
+    }
 )
 unknown_names = sorted(
     {
