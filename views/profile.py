@@ -6,7 +6,7 @@ import streamlit as st
 from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
-from i18n import fmt_int, fmt_num, fmt_rank, t
+from i18n import fmt_int, fmt_num, fmt_rank, fmt_step, t
 from metrics.editions import available_editions
 from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
@@ -325,7 +325,7 @@ with whatif:
                 labels[ind],
                 options=slider_steps(current[ind]),
                 value=float(current[ind] or 0.0),
-                format_func=lambda v: fmt_num(v, lang, 2 if round(v, 2) == v else 4),
+                format_func=lambda v: fmt_step(v, lang),
                 key=f"wi_{edition}_{code}_{ind}_{lang}",
             )
         res = memo(
