@@ -90,11 +90,16 @@ def _tile_text(row: pd.Series, measure: str, lang: str) -> str:
     return f"{row['short']}<br>{value}"
 
 
-def _corner(x: float, y: float, colour: str) -> dict:
-    """A folded top-right corner: the mark of an illustrative value (kept off the text,
-    so the label stays readable even when every tile is illustrative)."""
-    x1, y1 = x + HALF_W, y + HALF_H
-    path = f"M {x1 - 0.2:.3f} {y1:.3f} L {x1:.3f} {y1:.3f} L {x1:.3f} {y1 - 0.28:.3f} Z"
+def _corner(x: float, y: float, colour: str, lower: bool = False) -> dict:
+    """A folded corner, kept off the text so the label stays readable even when every
+    tile is marked: top-right for an illustrative value, bottom-left (``lower``) for a
+    derived or pro-forma one."""
+    if lower:
+        x0, y0 = x - HALF_W, y - HALF_H
+        path = f"M {x0 + 0.2:.3f} {y0:.3f} L {x0:.3f} {y0:.3f} L {x0:.3f} {y0 + 0.28:.3f} Z"
+    else:
+        x1, y1 = x + HALF_W, y + HALF_H
+        path = f"M {x1 - 0.2:.3f} {y1:.3f} L {x1:.3f} {y1:.3f} L {x1:.3f} {y1 - 0.28:.3f} Z"
     return dict(type="path", path=path, fillcolor=colour, line=dict(width=0), layer="below")
 
 
@@ -134,9 +139,14 @@ def tile_map(
                 layer="below",
             )
         )
-        if row["kind"] == "illustrative":
+        if row["kind"] in ("illustrative", "derived", "pro-forma"):
             shapes.append(
-                _corner(x, y, "rgba(255,255,255,0.85)" if dark else "rgba(31,41,51,0.55)")
+                _corner(
+                    x,
+                    y,
+                    "rgba(255,255,255,0.85)" if dark else "rgba(31,41,51,0.55)",
+                    lower=row["kind"] != "illustrative",
+                )
             )
     # Home outline drawn again on top so the neighbours' borders do not cover it.
     home_rows = tiles[tiles["code"] == home_code]
@@ -299,6 +309,16 @@ def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str, l
                 mode="markers",
                 name=t("map.legend_illustrative", lang),
                 marker=dict(symbol="triangle-ne", size=12, color="#52606D"),
+            )
+        )
+    if tiles["kind"].isin(["derived", "pro-forma"]).any():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=t("map.legend_pro_forma", lang),
+                marker=dict(symbol="triangle-sw", size=12, color="#52606D"),
             )
         )
     if tiles["score"].isna().any():

@@ -7,11 +7,17 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import apply
+from charts.theme import KIND_PATTERN, apply
 from i18n import fmt_int, fmt_num, fmt_pct, t
 from metrics.provenance import KINDS
 
-KIND_COLOURS = {"published": "#0072B2", "uploaded": "#009E73", "illustrative": "#CBD2D9"}
+KIND_COLOURS = {
+    "published": "#0072B2",
+    "uploaded": "#009E73",
+    "derived": "#E69F00",
+    "pro-forma": "#CC79A7",
+    "illustrative": "#CBD2D9",
+}
 
 
 def _unit_label(unit_set: str, lang: str) -> str:
@@ -34,7 +40,7 @@ def provenance_bars(shares: pd.DataFrame, lang: str) -> go.Figure:
                 name=t(f"prov.{kind}", lang),
                 marker=dict(
                     color=KIND_COLOURS[kind],
-                    pattern=dict(shape="/" if kind == "illustrative" else "", fgcolor="#7B8794"),
+                    pattern=dict(shape=KIND_PATTERN[kind], fgcolor="#7B8794"),
                 ),
                 text=[fmt_pct(s, lang) if s >= 0.04 else "" for s in shares[f"share_{kind}"]],
                 textposition="inside",

@@ -61,7 +61,9 @@ def rank_changes(current: pd.DataFrame, uploads: list[pd.DataFrame]) -> pd.DataF
         ]
         if part.empty:
             return pd.DataFrame(columns=[*KEY, "score", "rank"])
-        return build_dataset(part.reset_index(drop=True)).ranked[[*KEY, "score", "rank"]]
+        return build_dataset(part.reset_index(drop=True), pro_forma=False).ranked[
+            [*KEY, "score", "rank"]
+        ]
 
     before = ranked(current).rename(columns={"score": "old_score", "rank": "old_rank"})
     after = ranked(with_upload(current, uploads)).rename(

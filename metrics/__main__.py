@@ -2,6 +2,9 @@
 
 python -m metrics rankings --year 2022 [--unit-set 63|34] [--measure dti|gov|...]
                            [--format json|csv]
+    rows carry <indicator>_source and <indicator>_rank_source: published, uploaded,
+    derived, pro-forma or illustrative. --unit-set 34 works for every edition: where no
+    34-unit set is stored it is the pro-forma series (mean of predecessors' main indices).
 python -m metrics profile --province NAME --year 2023 [--unit-set 63|34] [--target-rank 10]
                           [--draws 2000] [--seed 0] [--lang vi|en] [--json]
 Exit codes: 0 ok, 1 invalid input, 2 usage or unreadable store.
@@ -49,7 +52,12 @@ def cmd_rankings(args: argparse.Namespace) -> int:
         )
         return 1
     table = rankings_table(
-        ds.ranked, args.year, args.unit_set, ds.units_of(args.unit_set), measure=args.measure
+        ds.ranked,
+        args.year,
+        args.unit_set,
+        ds.units_of(args.unit_set),
+        measure=args.measure,
+        prov=ds.provenance(),
     )
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False)

@@ -1,5 +1,15 @@
-"""Where each number came from: published (with URL), uploaded (file + version), or
-illustrative. Pure: works on the tidy values table and compute_scores output."""
+"""Where each number came from. Five kinds, strongest first:
+
+- ``published``: read in a public source (the source is its URL or URLs);
+- ``uploaded``: from a file an uploader imported (``upload:<file>#v<version>``);
+- ``derived``: not printed anywhere but following from published figures (the derivation
+  in words and its sources; e.g. Hải Dương 2021 = 14th);
+- ``pro-forma``: computed by a stated rule, e.g. a 34-unit value as the mean of its
+  predecessors' main indices where no 34-unit figure is published;
+- ``illustrative``: the bundled completion; never official.
+
+Pure: works on the tidy values table, compute_scores/rank_scores output and the held
+figures table (``data.store.load_published``)."""
 
 from __future__ import annotations
 
@@ -13,18 +23,89 @@ from metrics.scoring import KEY
 if TYPE_CHECKING:
     from data.frameworks import Framework
 
-KINDS = ("published", "uploaded", "illustrative")
+KINDS = ("published", "uploaded", "derived", "pro-forma", "illustrative")
+PRO_FORMA = "pro-forma"
+DERIVED = "derived"
 
 
 def kind_of(source: str | None) -> str | None:
-    """ "https://..." -> published; "upload:..." -> uploaded; "illustrative" -> illustrative."""
+    """ "https://..." -> published; "upload:..." -> uploaded; "derived:..." -> derived;
+    "pro-forma..." -> pro-forma; "illustrative" (or anything else) -> illustrative."""
     if source is None or (isinstance(source, float)) or source == "":
         return None
     if source.startswith(("http://", "https://")):
         return "published"
     if source.startswith("upload:"):
         return "uploaded"
+    if source.startswith(DERIVED):
+        return DERIVED
+    if source.startswith(PRO_FORMA):
+        return PRO_FORMA
     return "illustrative"
+
+
+def weakest(kinds: pd.Series) -> str | None:
+    """The weakest kind in ``kinds`` (KINDS order), None when there is none."""
+    order = kinds.dropna().map(KINDS.index)
+    return KINDS[int(order.max())] if len(order) else None
+
+
+def count_kinds(kinds: pd.Series) -> dict[str, int]:
+    """How many of each kind: {kind: count} for all five kinds (zeros included)."""
+    return {k: int((kinds == k).sum()) for k in KINDS}
+
+
+def shown_kind_counts(prov: pd.DataFrame) -> dict[str, int]:
+    """Kinds of every score and every rank in ``provenance_with_ranks`` output (the
+    banner's counts). Example: {"published": 420, ..., "illustrative": 5100}."""
+    cols = [c for c in ("kind", "rank_kind") if c in prov]
+    return count_kinds(pd.concat([prov[c] for c in cols]))
+
+
+def rank_provenance(
+    ranked: pd.DataFrame, prov: pd.DataFrame, figures: pd.DataFrame
+) -> pd.DataFrame:
+    """Provenance of every rank: key, indicator, rank_kind, rank_source.
+
+    A rank held in ``figures`` (the published/derived table: edition, unit_set,
+    province_code, indicator, kind = "rank", value, provenance, source) that the computed
+    rank reproduces takes that figure's kind and source. Any other rank depends on every
+    score of its measure, so it is as weak as the weakest of them (``prov``'s kinds for
+    that edition, unit set and indicator): a rank among illustrative scores is
+    illustrative, one among a complete upload is uploaded, one of the pro-forma 34-unit
+    series is pro-forma. Example: Hải Dương 2021 dti rank 14 -> derived.
+    """
+    cols = [*KEY, "indicator"]
+    r = ranked.loc[ranked["rank"].notna(), [*cols, "rank"]]
+    k = prov[[*cols, "kind"]]
+    worst = (
+        k.assign(order=k["kind"].map({n: i for i, n in enumerate(KINDS)}))
+        .groupby(["edition", "unit_set", "indicator"])["order"]
+        .max()
+        .rename("order")
+        .reset_index()
+    )
+    out = r.merge(worst, on=["edition", "unit_set", "indicator"], how="left")
+    out["rank_kind"] = out["order"].map(lambda o: None if pd.isna(o) else KINDS[int(o)])
+    out["rank_source"] = out["rank_kind"]
+    held = figures.reindex(columns=[*cols, "kind", "value", "provenance", "source", "derivation"])
+    held = held[held["kind"] == "rank"].drop(columns="kind")
+    if not held.empty:
+        held["edition"] = held["edition"].astype(int)
+        held["held"] = held["value"].astype(float).astype(int)
+        held["provenance"] = held["provenance"].fillna("published")
+        derived = held["provenance"] == DERIVED
+        held.loc[derived, "source"] = (
+            "derived: "
+            + held.loc[derived, "derivation"].fillna("").astype(str)
+            + " Sources: "
+            + held.loc[derived, "source"].astype(str)
+        )
+        out = out.merge(held.drop(columns=["value", "derivation"]), on=cols, how="left")
+        hit = out["held"].notna() & (out["held"] == out["rank"])
+        out.loc[hit, "rank_kind"] = out.loc[hit, "provenance"]
+        out.loc[hit, "rank_source"] = out.loc[hit, "source"]
+    return out[[*cols, "rank_kind", "rank_source"]]
 
 
 def provenance(
@@ -56,7 +137,7 @@ def provenance(
     todo = out.loc[missing, [*KEY, "indicator"]].merge(members, on=["edition", "indicator"])
     ins = stored.rename(columns={"indicator": "member"})
     todo = todo.merge(ins, on=[*KEY, "member"], how="inner").dropna(subset=["kind"])
-    rank = {k: i for i, k in enumerate(KINDS)}
+    rank = {k: i for i, k in enumerate(KINDS)}  # KINDS runs strongest to weakest
     todo["order"] = todo["kind"].map(rank)
     agg = (
         todo.groupby([*KEY, "indicator"], sort=False)
@@ -82,3 +163,17 @@ def illustrative_share(values: pd.DataFrame) -> tuple[int, int]:
     v = values[values["value"].notna()]
     n_ill = int((v["source"].map(kind_of) == "illustrative").sum())
     return n_ill, len(v)
+
+
+def provenance_with_ranks(
+    values: pd.DataFrame,
+    scores: pd.DataFrame,
+    ranked: pd.DataFrame,
+    frameworks: Mapping[int, Framework],
+    figures: pd.DataFrame,
+) -> pd.DataFrame:
+    """``provenance`` plus ``rank_provenance``: key, indicator, kind, source, rank_kind,
+    rank_source (rank columns missing where there is no rank)."""
+    prov = provenance(values, scores, frameworks)
+    ranks = rank_provenance(ranked, prov, figures)
+    return prov.merge(ranks, on=[*KEY, "indicator"], how="left")

@@ -12,7 +12,6 @@ import streamlit as st
 from data.dataset import Dataset, load_dataset
 from data.store import Store
 from i18n import LANGS, lang_or_default, t
-from metrics.provenance import provenance
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,8 +31,7 @@ def _dataset(version: str) -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _provenance(version: str) -> pd.DataFrame:
-    ds = _dataset(version)
-    return provenance(ds.values, ds.scores, ds.frameworks)
+    return _dataset(version).provenance()
 
 
 def dataset() -> Dataset:

@@ -6,7 +6,7 @@ from charts.trajectory import rank_path, score_spread
 from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE, name_of
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
 from metrics.overview import headline
-from metrics.provenance import illustrative_share
+from metrics.provenance import illustrative_share, shown_kind_counts
 from metrics.trajectory import field_scores, trajectory
 from views._shared import chart, current_lang, dataset, metric, provenance_table
 
@@ -23,6 +23,7 @@ traj = trajectory(ds.ranked, prov, code, "63")
 field = field_scores(ds.ranked, prov, "63")
 head = headline(traj, ds.yoy, code, "63")
 n_ill, n_all = illustrative_share(ds.values)
+kinds = shown_kind_counts(prov)
 merged = trajectory(ds.ranked, prov, HOME_SUCCESSOR_CODE, "34")
 
 # Draw
@@ -42,6 +43,14 @@ if n_ill:
     )
 else:
     st.info(t("banner.all_official", lang))
+st.caption(
+    t(
+        "banner.kinds",
+        lang,
+        total=fmt_int(sum(kinds.values()), lang),
+        **{k.replace("-", "_"): fmt_int(n, lang) for k, n in kinds.items()},
+    )
+)
 
 c1, c2, c3 = st.columns(3)
 if head is None:
