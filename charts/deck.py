@@ -105,9 +105,13 @@ def _source_line(prov: pd.DataFrame, code: str, edition: int, unit_set: str, lan
     src = sources(part[part["kind"] == "published"])
     found = list(dict.fromkeys(s for s in src["site"] if s))[:3]
     sites = ", ".join(found) if found else t("chart.source_default", lang)
-    own = part[(part["province_code"] == code) & (part["indicator"] == "dti")]["kind"]
-    kind = own.iloc[0] if len(own) and isinstance(own.iloc[0], str) else None
+    own = part[(part["province_code"] == code) & (part["indicator"] == "dti")]
+    kind = own["kind"].iloc[0] if len(own) and isinstance(own["kind"].iloc[0], str) else None
     kind_text = t(f"prov.{kind}", lang) if kind else "–"
+    if "rank_kind" in own and len(own) and isinstance(own["rank_kind"].iloc[0], str):
+        # the rank's own kind (Hải Dương 2021: illustrative score, derived rank)
+        rank_kind = t(f"prov.{own['rank_kind'].iloc[0]}", lang)
+        kind_text = t("deck.kind_with_rank", lang, kind=kind_text, rank_kind=rank_kind)
     return t("deck.source", lang, sites=sites, year=edition, kind=kind_text)
 
 
@@ -437,6 +441,15 @@ def slides(
                 illustrative=fmt_pct(row["share_illustrative"], lang),
             )
         )
+        if row["derived"] or row["pro-forma"]:
+            lines.append(
+                t(
+                    "deck.share_line_more",
+                    lang,
+                    derived=fmt_pct(row["share_derived"], lang),
+                    pro_forma=fmt_pct(row["share_pro-forma"], lang),
+                )
+            )
     lines.append(
         t(
             "deck.framework_line",

@@ -127,3 +127,38 @@ def shares_display(shares: pd.DataFrame, lang: str) -> pd.DataFrame:
             for c, s in zip(shares[kind], shares[f"share_{kind}"], strict=True)
         ]
     return pd.DataFrame(out)
+
+
+def reconcile_display(rows: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """``metrics.method.reconciliations`` as a translated table (both values shown)."""
+    return pd.DataFrame(
+        {
+            t("col.edition", lang): rows["edition"].astype(str).tolist(),
+            t("col.province", lang): rows["province"].tolist(),
+            t("method.col.indicator", lang): [labels.get(i, i) for i in rows["indicator"]],
+            t("method.col.published", lang): [fmt_num(v, lang) for v in rows["published"]],
+            t("method.col.recomputed", lang): [fmt_num(v, lang) for v in rows["recomputed"]],
+            t("method.col.diff", lang): [fmt_num(v, lang, 4) for v in rows["diff"]],
+            t("method.col.within", lang): [
+                t("method.yes" if ok else "method.no", lang) for ok in rows["ok"]
+            ],
+            t("method.col.source", lang): rows["source"].tolist(),
+        }
+    )
+
+
+def derived_display(rows: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """``metrics.method.derived_figures`` as a translated table (derivation in words)."""
+    return pd.DataFrame(
+        {
+            t("col.edition", lang): rows["edition"].astype(str).tolist(),
+            t("col.province", lang): rows["province"].tolist(),
+            t("method.col.indicator", lang): [labels.get(i, i) for i in rows["indicator"]],
+            t("method.col.figure", lang): [
+                (t("method.rank_of", lang, rank=int(float(v))) if k == "rank" else fmt_num(v, lang))
+                for k, v in zip(rows["kind"], rows["value"], strict=True)
+            ],
+            t("method.col.derivation", lang): rows["derivation"].tolist(),
+            t("method.col.sources", lang): rows["source"].tolist(),
+        }
+    )

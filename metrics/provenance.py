@@ -113,13 +113,20 @@ def provenance(
 ) -> pd.DataFrame:
     """Provenance of every score: key, indicator, kind, source.
 
-    A stored value keeps its own source. A recomputed composite is as weak as its weakest
+    A stored value keeps its own source; an uploaded one gets its version number appended
+    ("upload:dti_2022.xlsx · v2") when ``values`` has the store's ``version`` column. A recomputed composite is as weak as its weakest
     input: illustrative if any input is illustrative, else uploaded if any is uploaded,
     else published (its sources are its inputs', joined). Example: Hải Dương 2022 dti is
     stored with the mic.gov.vn URL -> published, though its main indices are illustrative.
     """
     stored = values[[*KEY, "indicator", "source"]].copy()
     stored["kind"] = stored["source"].map(kind_of)
+    if "version" in values:
+        # an uploaded value names its file and the version number it came in with
+        up = (stored["kind"] == "uploaded") & values["version"].notna()
+        stored.loc[up, "source"] = (
+            stored.loc[up, "source"] + " · v" + values.loc[up, "version"].astype(int).astype(str)
+        )
     out = scores[[*KEY, "indicator"]].merge(stored, on=[*KEY, "indicator"], how="left")
     missing = out["kind"].isna()
     if not missing.any():
