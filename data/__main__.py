@@ -1,6 +1,7 @@
 """Operator CLI for the store (the web app calls the same functions).
 
-python -m data init                      create the schema and seed the bundled data
+python -m data init                      upgrade the schema (as `upgrade`) and seed the bundled data
+python -m data upgrade                   bring the store's schema to this release (Alembic)
 python -m data export --year Y [--unit-set 63|34] --format csv|xlsx --out F
 python -m data hash-password < pw.txt  print a scrypt hash for DTI_UPLOAD_PASSWORD_HASH
 python -m data validate FILE [--year Y] [--json]           check a spreadsheet; writes nothing
@@ -9,6 +10,9 @@ python -m data diff FILE [--year Y]                        what an import would 
 python -m data versions --year Y [--unit-set 63|34] [--json]
 python -m data rollback --year Y [--unit-set 63|34] --to VERSION [--user NAME]
 python -m data template --year Y --unit-set 63|34 --out F.xlsx
+python -m data import|validate FILE --assessment KEY --year Y [--register-units] [--title T]
+    --user NAME; python -m data publish --assessment KEY --year Y --user NAME [--unpublish]
+    (the province's own assessments, see data.assessment_cli)
 validate/import/diff also take --unit-set, --scale 1|100|1000, --mapping FILE.json
 ({"header text": "code"}; saved for reuse after a successful import, see data.ingest)
 and --lang vi|en for messages. import without --replace refuses an edition that already
@@ -47,7 +51,23 @@ class _Parser(argparse.ArgumentParser):
 def cmd_init(args: argparse.Namespace) -> int:
     store = Store()
     seeded = store.seed_if_empty()
-    print(f"store ready at {store.url} ({'seeded with the bundled data' if seeded else 'kept'})")
+    print(
+        f"store ready at {store.url_safe} ({'seeded with the bundled data' if seeded else 'kept'})"
+    )
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from data.migrate import upgrade
+
+    store = Store()
+    before, after = upgrade(store.engine)
+    if before == after:
+        print(f"schema of {store.url_safe} already at revision {after}")
+    else:
+        print(
+            f"schema of {store.url_safe} upgraded: {before or 'unversioned (new, or made by release 1)'} -> {after}"
+        )
     return 0
 
 
@@ -344,14 +364,20 @@ def _file_options(p: argparse.ArgumentParser) -> None:
         help='province names {"63": {"name as written": "GSO code"}}; saved after an import',
     )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    from data.assessment_cli import add_options
+
+    add_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m data", description="DTI store operations")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_Parser)
-    sub.add_parser("init", help="create the schema and seed the bundled data").set_defaults(
-        func=cmd_init
-    )
+    sub.add_parser(
+        "init", help="upgrade the schema and seed the bundled data into an empty store"
+    ).set_defaults(func=cmd_init)
+    sub.add_parser(
+        "upgrade", help="bring the store's schema to this release (Alembic migrations)"
+    ).set_defaults(func=cmd_upgrade)
     e = sub.add_parser("export", help="one edition as CSV or XLSX")
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--unit-set", choices=["63", "34"], default="63")
@@ -370,6 +396,7 @@ def _add_ingest_commands(sub: Any) -> None:
     v = sub.add_parser("validate", help="check a spreadsheet; writes nothing")
     _file_options(v)
     v.add_argument("--json", action="store_true")
+    v.add_argument("--user", help="with --assessment: who checks (not stored)")
     v.set_defaults(func=cmd_validate)
     i = sub.add_parser("import", help="store a spreadsheet as a new version of its edition")
     _file_options(i)
@@ -399,19 +426,27 @@ def _add_ingest_commands(sub: Any) -> None:
     t.add_argument("--unit-set", choices=["63", "34"], required=True)
     t.add_argument("--out", required=True)
     t.set_defaults(func=cmd_template)
+    from data.assessment_cli import add_commands
+
+    add_commands(sub)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "assessment_cmd", False) or getattr(args, "assessment", None):
+        from data.assessment_cli import run
+
+        return run(args)
     try:
         return args.func(args)
     except _UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
+        from data.migrate import MigrationError
         from data.store import StoreError
 
-        if not isinstance(exc, StoreError):
+        if not isinstance(exc, StoreError | MigrationError):
             raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

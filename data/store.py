@@ -145,20 +145,20 @@ class Store:
         self.url = url or db_url()
         self.engine = _engine(self.url)
 
+    @property
+    def url_safe(self) -> str:
+        """The URL with any password masked, for messages and logs."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     # ----- schema -------------------------------------------------------------------
     def init(self) -> None:
-        """Create the schema if missing (idempotent) and check its version."""
-        metadata.create_all(self.engine)
-        with self.engine.begin() as conn:
-            got = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-            if got is None:
-                conn.execute(
-                    schema_version.insert().values(version=SCHEMA_VERSION, applied_at=_now())
-                )
-            elif got > SCHEMA_VERSION:
-                raise StoreError(
-                    f"database schema {got} is newer than this program ({SCHEMA_VERSION})"
-                )
+        """Bring the schema to the newest revision (idempotent; see data.migrate)."""
+        from data.migrate import MigrationError, upgrade
+
+        try:
+            upgrade(self.engine)
+        except MigrationError as exc:
+            raise StoreError(str(exc)) from None
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -166,13 +166,16 @@ class Store:
 
     def seed_if_empty(self) -> bool:
         """Load the bundled data as version 1 of every edition, once."""
+        from data.migrate import exclusive
+
         self.init()
         if not self.is_empty():
             return False
         bundle = load_bundle()
         raw = (FILES / "values.csv").read_bytes()
         sha = hashlib.sha256(raw).hexdigest()
-        with self.engine.begin() as conn:
+        # Two processes starting on an empty store at once: one seeds, the other waits.
+        with exclusive(self.engine), self.engine.begin() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar():
                 return False  # another process seeded first
             for (edition, unit_set), part in bundle.groupby(["edition", "unit_set"]):
@@ -497,3 +500,8 @@ def load_published() -> pd.DataFrame:
     return pd.read_csv(
         FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "basis": str}
     )
+
+
+# The internal assessments' tables live in their own module on the same metadata; import
+# it here so that every user of the metadata (init, backups, migrations) sees them.
+from data import assessments_store as _assessments_store  # noqa: E402, F401

@@ -5,6 +5,8 @@ python -m metrics rankings --year 2022 [--unit-set 63|34] [--measure dti|gov|...
     rows carry <indicator>_source and <indicator>_rank_source: published, uploaded,
     derived, pro-forma or illustrative. --unit-set 34 works for every edition: where no
     34-unit set is stored it is the pro-forma series (mean of predecessors' main indices).
+python -m metrics rankings --assessment KEY --year Y --format json|csv   (own assessments)
+python -m metrics profile --assessment KEY --unit NAME --year Y --json
 python -m metrics profile --province NAME --year 2023 [--unit-set 63|34] [--target-rank 10]
                           [--draws 2000] [--seed 0] [--lang vi|en] [--json]
 Exit codes: 0 ok, 1 invalid input, 2 usage or unreadable store.
@@ -44,6 +46,11 @@ def _records(df: pd.DataFrame) -> list[dict]:
 def cmd_rankings(args: argparse.Namespace) -> int:
     from metrics.tables import rankings_table
 
+    if args.assessment:
+        from data.assessment_cli import metrics_rankings
+
+        return metrics_rankings(args)
+
     ds = load_dataset()
     have = set(zip(ds.values["edition"], ds.values["unit_set"], strict=True))
     if (args.year, args.unit_set) not in have:
@@ -70,6 +77,14 @@ def cmd_rankings(args: argparse.Namespace) -> int:
 def cmd_profile(args: argparse.Namespace) -> int:
     from data.provinces import UnknownProvinceError, resolve
     from metrics.profile import build_profile
+
+    if args.assessment:
+        from data.assessment_cli import metrics_profile
+
+        return metrics_profile(args)
+    if not args.province:
+        print("error: give --province NAME (or --assessment KEY --unit NAME)", file=sys.stderr)
+        return 2
 
     try:
         code = resolve(args.province, args.unit_set)
@@ -132,9 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--unit-set", choices=["63", "34"], default="63")
     r.add_argument("--measure", choices=list(ALL_INDICATORS), default="dti")
     r.add_argument("--format", choices=["json", "csv"], default="json")
+    r.add_argument("--assessment", metavar="KEY", help="an internal assessment (units, points)")
     r.set_defaults(func=cmd_rankings)
     pr = sub.add_parser("profile", help="everything about one province in one edition")
-    pr.add_argument("--province", required=True, help="name in any known spelling")
+    pr.add_argument("--province", help="name in any known spelling")
+    pr.add_argument("--assessment", metavar="KEY", help="an internal assessment")
+    pr.add_argument("--unit", help="with --assessment: the unit's name or code")
     pr.add_argument("--year", type=int, required=True)
     pr.add_argument("--unit-set", choices=["63", "34"], default="63")
     pr.add_argument("--target-rank", type=int, default=10)

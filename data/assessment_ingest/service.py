@@ -1,0 +1,106 @@
+"""Validate, import, publish and roll back internal assessments: the one code path used by
+the CLI (``python -m data import FILE --assessment KEY …``) and by the upload page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data.assessment_ingest.parse import AssessmentResult, aproblem, parse_assessment
+from data.assessment_ingest.units import lookup, suggest, unit_key
+from data.assessments_store import AssessmentData, AssessmentImport, AssessmentStore
+from data.store import Store
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+YEARS = range(2015, 2101)
+
+
+class AssessmentUsageError(ValueError):
+    """A bad key or year: a usage error (exit code 2), not a bad file."""
+
+
+def check_key(key: str, year: int) -> None:
+    if not KEY_RE.match(key or ""):
+        raise AssessmentUsageError(
+            f"assessment key {key!r} must be a slug of lower-case letters, digits and '-' "
+            "(e.g. so-nganh)"
+        )
+    if year not in YEARS:
+        raise AssessmentUsageError(f"year {year} is outside {YEARS.start}–{YEARS.stop - 1}")
+
+
+def registry_of(store: Store, key: str) -> pd.DataFrame:
+    a = AssessmentStore(store)
+    found = a.assessment(key)
+    return a.units(found["registry_key"] if found else key)
+
+
+def validate(
+    store: Store, data: bytes, file_name: str, key: str, year: int, register_units: bool
+) -> AssessmentResult:
+    """Parse and check a workbook against the assessment's registry; writes nothing."""
+    check_key(key, year)
+    return parse_assessment(
+        data, file_name, registry=registry_of(store, key), register_units=register_units
+    )
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    result: AssessmentResult
+    stored: AssessmentImport | None  # None when refused (result has the problems)
+
+
+def import_file(
+    store: Store,
+    data: bytes,
+    file_name: str,
+    key: str,
+    year: int,
+    *,
+    user: str,
+    register_units: bool = False,
+    title: str | None = None,
+) -> ImportOutcome:
+    """Validate, then store as a new (unpublished) version, all or nothing."""
+    res = validate(store, data, file_name, key, year, register_units)
+    if not res.ok:
+        return ImportOutcome(res, None)
+    stored = AssessmentStore(store).import_edition(
+        key,
+        year,
+        nodes=res.nodes,
+        values=res.values,
+        new_units=res.new_units if register_units else None,
+        layout=res.layout or "",
+        file_name=file_name,
+        file_bytes=data,
+        user=user,
+        title=title,
+    )
+    return ImportOutcome(res, stored)
+
+
+def resolve_unit(data: AssessmentData, name: str) -> str:
+    """A unit's code from its code, vi or en name (any case/diacritics); KeyError with
+    the closest names otherwise."""
+    code = lookup(data.units).get(unit_key(name))
+    present = set(data.values["unit_code"])
+    if code is None or code not in present:
+        hints = suggest(name, data.units[data.units["code"].isin(present)])
+        raise KeyError(", ".join(hints))
+    return code
+
+
+__all__ = [
+    "AssessmentUsageError",
+    "ImportOutcome",
+    "aproblem",
+    "check_key",
+    "import_file",
+    "registry_of",
+    "resolve_unit",
+    "validate",
+]

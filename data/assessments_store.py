@@ -1,0 +1,651 @@
+"""The province's own assessments (internal DTI) in the store: unit registries, framework
+trees and criterion scores, versioned like the national editions.
+
+Tables share ``data.store.metadata`` (so ``Store.init``, backups and migrations see them),
+the audit table and the data-version stamp. Every write happens in one transaction with
+its audit row and the stamp bump; nothing is ever deleted: a new upload is a new version,
+a rollback moves the current pointer, publishing flips a flag.
+
+- ``unit_registries`` / ``registry_versions`` / ``registry_units``: a named list of units
+  (departments, communes ...) with codes, vi names, optional en names and a kind. Each
+  registration of new units makes a new registry version holding the full list.
+- ``assessments``: a slug key chosen by the Department (``so-nganh``), a title, its registry.
+- ``assessment_editions``: (assessment, year) with the current version and published flag.
+- ``assessment_versions``: one upload (file name, sha256, original bytes, user, time).
+- ``assessment_nodes``: the framework tree of a version (code, parent code, labels, maximum
+  points, order). A separate table from the national frameworks on purpose (see README).
+- ``assessment_values``: (version, unit, node, kind) -> points; kind is self | appraised |
+  final (final = appraised where given, else self).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from data.store import Store, StoreError, _now, metadata
+
+KINDS: tuple[str, ...] = ("self", "appraised", "final")
+
+unit_registries = sa.Table(
+    "unit_registries",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("title", sa.String(256), nullable=False),
+    sa.Column("current_version", sa.Integer, nullable=True),
+)
+registry_versions = sa.Table(
+    "registry_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("registry_key", sa.String(64), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("user", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("source", sa.String(512), nullable=False),
+    sa.UniqueConstraint("registry_key", "number"),
+)
+registry_units = sa.Table(
+    "registry_units",
+    metadata,
+    sa.Column(
+        "registry_version_id", sa.Integer, sa.ForeignKey("registry_versions.id"), primary_key=True
+    ),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("name_vi", sa.String(256), nullable=False),
+    sa.Column("name_en", sa.String(256), nullable=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+)
+assessments = sa.Table(
+    "assessments",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("title", sa.String(256), nullable=False),
+    sa.Column("registry_key", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("created_by", sa.String(128), nullable=False),
+)
+assessment_editions = sa.Table(
+    "assessment_editions",
+    metadata,
+    sa.Column("assessment_key", sa.String(64), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("current_version", sa.Integer, nullable=True),
+    sa.Column("published", sa.Boolean, nullable=False, default=False),
+    sa.Column("published_at", sa.String(32), nullable=True),
+    sa.Column("published_by", sa.String(128), nullable=True),
+)
+assessment_versions = sa.Table(
+    "assessment_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("assessment_key", sa.String(64), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("file_name", sa.String(512), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("user", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("n_values", sa.Integer, nullable=False),
+    sa.Column("layout", sa.String(32), nullable=False),
+    sa.Column("file_bytes", sa.LargeBinary, nullable=True),
+    sa.UniqueConstraint("assessment_key", "year", "number"),
+)
+assessment_nodes = sa.Table(
+    "assessment_nodes",
+    metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("assessment_versions.id"), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("parent_code", sa.String(64), nullable=True),
+    sa.Column("label_vi", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=True),
+    sa.Column("max_points", sa.Double, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+)
+assessment_values = sa.Table(
+    "assessment_values",
+    metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("assessment_versions.id"), primary_key=True),
+    sa.Column("unit_code", sa.String(64), primary_key=True),
+    sa.Column("node_code", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+)
+
+NODE_COLUMNS = ["code", "parent_code", "label_vi", "label_en", "max_points", "position"]
+VALUE_COLUMNS = ["unit_code", "node_code", "kind", "value"]
+UNIT_COLUMNS = ["code", "name_vi", "name_en", "kind"]
+
+
+@dataclass(frozen=True)
+class AssessmentVersion:
+    id: int
+    assessment_key: str
+    year: int
+    number: int
+    file_name: str
+    sha256: str
+    user: str
+    created_at: str
+    n_values: int
+    layout: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    assessment_key: str
+    title: str
+    year: int
+    published: bool
+    current_version: int | None
+
+
+@dataclass(frozen=True)
+class AssessmentImport:
+    version: AssessmentVersion
+    created: bool  # False: an identical file was already stored for the edition
+    registered: list[str]  # codes of units newly added to the registry
+
+
+class AssessmentStore:
+    """Reads and writes of the internal assessments, on a ``data.store.Store``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.engine = store.engine
+
+    # ----- reads --------------------------------------------------------------------
+    def assessment(self, key: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(assessments).where(assessments.c.key == key)).first()
+        return dict(row._mapping) if row else None
+
+    def units(self, registry_key: str) -> pd.DataFrame:
+        """The current units of a registry (code, name_vi, name_en, kind); empty if none."""
+        with self.engine.connect() as conn:
+            return self._units(conn, registry_key)
+
+    def editions(self, include_unpublished: bool = False) -> list[EditionInfo]:
+        q = (
+            sa.select(
+                assessment_editions.c.assessment_key,
+                assessments.c.title,
+                assessment_editions.c.year,
+                assessment_editions.c.published,
+                assessment_editions.c.current_version,
+            )
+            .select_from(
+                assessment_editions.join(
+                    assessments, assessments.c.key == assessment_editions.c.assessment_key
+                )
+            )
+            .where(assessment_editions.c.current_version.is_not(None))
+            .order_by(assessment_editions.c.assessment_key, assessment_editions.c.year.desc())
+        )
+        if not include_unpublished:
+            q = q.where(assessment_editions.c.published.is_(True))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return [EditionInfo(r[0], r[1], int(r[2]), bool(r[3]), r[4]) for r in rows]
+
+    def edition(self, key: str, year: int) -> EditionInfo | None:
+        found = [
+            e
+            for e in self.editions(include_unpublished=True)
+            if e.assessment_key == key and e.year == year
+        ]
+        return found[0] if found else None
+
+    def load(self, key: str, year: int, version_id: int | None = None) -> AssessmentData | None:
+        """Nodes, values and units of the current (or given) version of an edition."""
+        with self.engine.connect() as conn:
+            a = conn.execute(sa.select(assessments).where(assessments.c.key == key)).first()
+            if a is None:
+                return None
+            vid = (
+                version_id
+                or conn.execute(
+                    sa.select(assessment_editions.c.current_version).where(
+                        assessment_editions.c.assessment_key == key,
+                        assessment_editions.c.year == year,
+                    )
+                ).scalar()
+            )
+            if vid is None:
+                return None
+            nodes = pd.DataFrame(
+                conn.execute(
+                    sa.select(*[assessment_nodes.c[c] for c in NODE_COLUMNS])
+                    .where(assessment_nodes.c.version_id == vid)
+                    .order_by(assessment_nodes.c.position)
+                ).all(),
+                columns=NODE_COLUMNS,
+            )
+            vals = pd.DataFrame(
+                conn.execute(
+                    sa.select(*[assessment_values.c[c] for c in VALUE_COLUMNS]).where(
+                        assessment_values.c.version_id == vid
+                    )
+                ).all(),
+                columns=VALUE_COLUMNS,
+            )
+            units = self._units(conn, a.registry_key)
+        vals["value"] = vals["value"].astype(float)
+        nodes["max_points"] = nodes["max_points"].astype(float)
+        return AssessmentData(key, str(a.title), year, nodes, vals, units)
+
+    def versions(self, key: str, year: int) -> list[AssessmentVersion]:
+        with self.engine.connect() as conn:
+            cur = self._current(conn, key, year)
+            rows = (
+                conn.execute(
+                    sa.select(assessment_versions)
+                    .where(
+                        assessment_versions.c.assessment_key == key,
+                        assessment_versions.c.year == year,
+                    )
+                    .order_by(assessment_versions.c.number)
+                )
+                .mappings()
+                .all()
+            )
+        return [_info(r, cur) for r in rows]
+
+    def version_file(self, version_id: int) -> tuple[str, bytes | None]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(assessment_versions.c.file_name, assessment_versions.c.file_bytes).where(
+                    assessment_versions.c.id == version_id
+                )
+            ).one()
+        return row.file_name, row.file_bytes
+
+    def snapshot(self) -> dict[str, list[tuple]]:
+        """Every row of every table of this module, sorted (tests compare before/after)."""
+        out = {}
+        with self.engine.connect() as conn:
+            for t in (
+                unit_registries,
+                registry_versions,
+                registry_units,
+                assessments,
+                assessment_editions,
+                assessment_versions,
+                assessment_nodes,
+                assessment_values,
+            ):
+                out[t.name] = sorted((tuple(r) for r in conn.execute(sa.select(t)).all()), key=repr)
+        return out
+
+    # ----- writes -------------------------------------------------------------------
+    def register_units(
+        self, registry_key: str, units: pd.DataFrame, *, user: str, source: str, title: str = ""
+    ) -> list[str]:
+        """Add ``units`` (code, name_vi, name_en, kind) to a registry as a new registry
+        version (audited); returns the codes added. Known codes are kept as they are."""
+        with self.engine.begin() as conn:
+            added = self._register(conn, registry_key, units, user, source, title)
+            if added:
+                self.store._bump(conn)
+        return added
+
+    def import_edition(
+        self,
+        key: str,
+        year: int,
+        *,
+        nodes: pd.DataFrame,
+        values: pd.DataFrame,
+        new_units: pd.DataFrame | None,
+        layout: str,
+        file_name: str,
+        file_bytes: bytes,
+        user: str,
+        title: str | None = None,
+    ) -> AssessmentImport:
+        """Store a parsed workbook as a new current version of (assessment, year), all or
+        nothing. The first import creates the assessment (and its registry, keyed like the
+        assessment); ``new_units`` are registered in the same transaction. A new version is
+        unpublished until ``publish``; an identical file (sha256) creates nothing."""
+        sha = hashlib.sha256(file_bytes).hexdigest()
+        with self.engine.begin() as conn:
+            a = conn.execute(sa.select(assessments).where(assessments.c.key == key)).first()
+            if a is None:
+                conn.execute(
+                    assessments.insert().values(
+                        key=key,
+                        title=title or key,
+                        registry_key=key,
+                        created_at=_now(),
+                        created_by=user,
+                    )
+                )
+                registry = key
+                self.store._audit(
+                    conn, user, "assessment_create", year, None, None, file_name, sha, {"key": key}
+                )
+            else:
+                registry = a.registry_key
+                if title and title != a.title:
+                    conn.execute(
+                        assessments.update().where(assessments.c.key == key).values(title=title)
+                    )
+            existing = (
+                conn.execute(
+                    sa.select(assessment_versions).where(
+                        assessment_versions.c.assessment_key == key,
+                        assessment_versions.c.year == year,
+                        assessment_versions.c.sha256 == sha,
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if existing is not None:
+                return AssessmentImport(_info(existing, self._current(conn, key, year)), False, [])
+            added: list[str] = []
+            if new_units is not None and len(new_units):
+                added = self._register(
+                    conn, registry, new_units, user, f"upload:{file_name}", title or key
+                )
+            known = set(self._units(conn, registry)["code"])
+            unknown = set(values["unit_code"]) - known
+            if unknown:
+                raise StoreError(f"units not in registry {registry}: {sorted(unknown)}")
+            edition = conn.execute(
+                sa.select(assessment_editions)
+                .where(
+                    assessment_editions.c.assessment_key == key,
+                    assessment_editions.c.year == year,
+                )
+                .with_for_update()
+            ).first()
+            if edition is None:
+                conn.execute(
+                    assessment_editions.insert().values(
+                        assessment_key=key, year=year, published=False
+                    )
+                )
+            number = (
+                conn.execute(
+                    sa.select(sa.func.max(assessment_versions.c.number)).where(
+                        assessment_versions.c.assessment_key == key,
+                        assessment_versions.c.year == year,
+                    )
+                ).scalar()
+                or 0
+            ) + 1
+            vid = conn.execute(
+                assessment_versions.insert().values(
+                    assessment_key=key,
+                    year=year,
+                    number=number,
+                    file_name=file_name,
+                    sha256=sha,
+                    user=user,
+                    created_at=_now(),
+                    n_values=len(values),
+                    layout=layout,
+                    file_bytes=file_bytes,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                assessment_nodes.insert(),
+                [
+                    {
+                        "version_id": vid,
+                        "code": str(n.code),
+                        "parent_code": None if pd.isna(n.parent_code) else str(n.parent_code),
+                        "label_vi": str(n.label_vi),
+                        "label_en": None if pd.isna(n.label_en) else str(n.label_en),
+                        "max_points": float(n.max_points),
+                        "position": int(n.position),
+                    }
+                    for n in nodes.itertuples(index=False)
+                ],
+            )
+            payload = [
+                {
+                    "version_id": vid,
+                    "unit_code": str(v.unit_code),
+                    "node_code": str(v.node_code),
+                    "kind": str(v.kind),
+                    "value": float(v.value),
+                }
+                for v in values.itertuples(index=False)
+            ]
+            if payload:
+                conn.execute(assessment_values.insert(), payload)
+            conn.execute(
+                assessment_editions.update()
+                .where(
+                    assessment_editions.c.assessment_key == key,
+                    assessment_editions.c.year == year,
+                )
+                .values(current_version=vid, published=False, published_at=None, published_by=None)
+            )
+            self.store._audit(
+                conn,
+                user,
+                "assessment_import",
+                year,
+                None,
+                vid,
+                file_name,
+                sha,
+                {"assessment": key, "number": number, "n_values": len(values), "added": added},
+            )
+            self.store._bump(conn)
+            row = (
+                conn.execute(sa.select(assessment_versions).where(assessment_versions.c.id == vid))
+                .mappings()
+                .one()
+            )
+            return AssessmentImport(_info(row, vid), True, added)
+
+    def set_published(self, key: str, year: int, published: bool, user: str) -> EditionInfo:
+        """Publish (or withdraw) the current version of an edition; audited."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(assessment_editions).where(
+                    assessment_editions.c.assessment_key == key,
+                    assessment_editions.c.year == year,
+                )
+            ).first()
+            if row is None or row.current_version is None:
+                raise StoreError(f"assessment {key!r} has no edition {year}")
+            conn.execute(
+                assessment_editions.update()
+                .where(
+                    assessment_editions.c.assessment_key == key,
+                    assessment_editions.c.year == year,
+                )
+                .values(
+                    published=published,
+                    published_at=_now() if published else None,
+                    published_by=user if published else None,
+                )
+            )
+            self.store._audit(
+                conn,
+                user,
+                "assessment_publish" if published else "assessment_unpublish",
+                year,
+                None,
+                row.current_version,
+                None,
+                None,
+                {"assessment": key},
+            )
+            self.store._bump(conn)
+        info = self.edition(key, year)
+        assert info is not None
+        return info
+
+    def rollback(self, key: str, year: int, number: int, user: str) -> AssessmentVersion:
+        """Make version ``number`` current again; the edition becomes unpublished (the
+        uploader publishes the restored version explicitly)."""
+        with self.engine.begin() as conn:
+            row = (
+                conn.execute(
+                    sa.select(assessment_versions).where(
+                        assessment_versions.c.assessment_key == key,
+                        assessment_versions.c.year == year,
+                        assessment_versions.c.number == number,
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                raise StoreError(f"assessment {key!r} {year} has no version {number}")
+            before = self._current(conn, key, year)
+            conn.execute(
+                assessment_editions.update()
+                .where(
+                    assessment_editions.c.assessment_key == key,
+                    assessment_editions.c.year == year,
+                )
+                .values(current_version=row["id"], published=False)
+            )
+            self.store._audit(
+                conn,
+                user,
+                "assessment_rollback",
+                year,
+                None,
+                row["id"],
+                row["file_name"],
+                row["sha256"],
+                {"assessment": key, "from_version_id": before, "to_number": number},
+            )
+            self.store._bump(conn)
+            return _info(row, row["id"])
+
+    # ----- internals ----------------------------------------------------------------
+    def _current(self, conn: Connection, key: str, year: int) -> int | None:
+        return conn.execute(
+            sa.select(assessment_editions.c.current_version).where(
+                assessment_editions.c.assessment_key == key, assessment_editions.c.year == year
+            )
+        ).scalar()
+
+    def _units(self, conn: Connection, registry_key: str) -> pd.DataFrame:
+        q = (
+            sa.select(*[registry_units.c[c] for c in UNIT_COLUMNS])
+            .select_from(
+                registry_units.join(
+                    unit_registries,
+                    unit_registries.c.current_version == registry_units.c.registry_version_id,
+                )
+            )
+            .where(unit_registries.c.key == registry_key)
+            .order_by(registry_units.c.code)
+        )
+        return pd.DataFrame(conn.execute(q).all(), columns=UNIT_COLUMNS)
+
+    def _register(
+        self,
+        conn: Connection,
+        registry_key: str,
+        units: pd.DataFrame,
+        user: str,
+        source: str,
+        title: str,
+    ) -> list[str]:
+        reg = conn.execute(
+            sa.select(unit_registries).where(unit_registries.c.key == registry_key)
+        ).first()
+        if reg is None:
+            conn.execute(
+                unit_registries.insert().values(key=registry_key, title=title or registry_key)
+            )
+        current = self._units(conn, registry_key)
+        known = set(current["code"])
+        new = units[~units["code"].isin(known)].drop_duplicates("code")
+        if new.empty:
+            return []
+        number = (
+            conn.execute(
+                sa.select(sa.func.max(registry_versions.c.number)).where(
+                    registry_versions.c.registry_key == registry_key
+                )
+            ).scalar()
+            or 0
+        ) + 1
+        rvid = conn.execute(
+            registry_versions.insert().values(
+                registry_key=registry_key,
+                number=number,
+                user=user,
+                created_at=_now(),
+                source=source[:512],
+            )
+        ).inserted_primary_key[0]
+        full = pd.concat([current, new[UNIT_COLUMNS]], ignore_index=True)
+        conn.execute(
+            registry_units.insert(),
+            [
+                {
+                    "registry_version_id": rvid,
+                    "code": str(u.code),
+                    "name_vi": str(u.name_vi),
+                    "name_en": None if pd.isna(u.name_en) or not u.name_en else str(u.name_en),
+                    "kind": str(u.kind),
+                }
+                for u in full.itertuples(index=False)
+            ],
+        )
+        conn.execute(
+            unit_registries.update()
+            .where(unit_registries.c.key == registry_key)
+            .values(current_version=rvid)
+        )
+        added = [str(c) for c in new["code"]]
+        self.store._audit(
+            conn,
+            user,
+            "registry_units",
+            None,
+            None,
+            None,
+            source[:512],
+            None,
+            {"registry": registry_key, "number": number, "added": added},
+        )
+        return added
+
+
+@dataclass(frozen=True)
+class AssessmentData:
+    """One edition as stored: the tree, the values (long) and the registry's units."""
+
+    key: str
+    title: str
+    year: int
+    nodes: pd.DataFrame  # NODE_COLUMNS
+    values: pd.DataFrame  # VALUE_COLUMNS
+    units: pd.DataFrame  # UNIT_COLUMNS
+
+
+def _info(row: Iterable | dict, current_id: int | None) -> AssessmentVersion:
+    r = dict(row)
+    return AssessmentVersion(
+        id=r["id"],
+        assessment_key=r["assessment_key"],
+        year=int(r["year"]),
+        number=r["number"],
+        file_name=r["file_name"],
+        sha256=r["sha256"],
+        user=r["user"],
+        created_at=r["created_at"],
+        n_values=r["n_values"],
+        layout=r["layout"],
+        current=r["id"] == current_id,
+    )
