@@ -157,3 +157,18 @@ def metric(container, label: str, value: str, delta: str | None = None, **kw) ->
     if delta is not None and delta.startswith("−"):
         delta = "-" + delta[1:]
     container.metric(label, value, delta=delta, **kw)
+
+
+def pro_forma_label(ds: Dataset, edition: int, unit_set: str, lang: str) -> str:
+    """An edition's name in a picker: "2021 (pro-forma)" where its 34-unit set is the
+    pro-forma series."""
+    if unit_set == "34" and edition in ds.pro_forma_editions:
+        return t("edition.pro_forma", lang, year=edition)
+    return str(edition)
+
+
+def pro_forma_note(ds: Dataset, edition: int, unit_set: str, lang: str) -> None:
+    """The rule, shown above any 34-unit view of an edition that has no published 34-unit
+    table."""
+    if unit_set == "34" and edition in ds.pro_forma_editions:
+        st.info(t("rankings.pro_forma_note", lang, year=edition))

@@ -7,7 +7,15 @@ from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
-from views._shared import chart, current_lang, dataset, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    pro_forma_label,
+    pro_forma_note,
+    provenance_table,
+    query_choice,
+)
 
 INDICATORS = ["dti", "gov", "econ", "soc"]
 
@@ -21,7 +29,14 @@ unit_set = query_choice(
     "unit", ["63", "34"], c1, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
 )
 editions = available_editions(ds.ranked, unit_set)[::-1]
-edition = query_choice("edition", editions, c2, t("rankings.edition", lang), cast=int)
+edition = query_choice(
+    "edition",
+    editions,
+    c2,
+    t("rankings.edition", lang),
+    cast=int,
+    fmt=lambda e: pro_forma_label(ds, e, unit_set, lang),
+)
 fw = ds.frameworks[edition]
 indicator = query_choice(
     "ind", INDICATORS, c3, t("rankings.measure", lang), fmt=lambda i: fw.get(i).label(lang)
@@ -34,6 +49,7 @@ measure = query_choice(
     fmt=lambda m: t(f"map.measure.{m}", lang),
 )
 home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
+pro_forma_note(ds, edition, unit_set, lang)
 
 # Compute
 tiles = map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator)

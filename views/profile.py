@@ -12,7 +12,16 @@ from metrics.profile_views import index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
-from views._shared import chart, current_lang, dataset, metric, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    metric,
+    pro_forma_label,
+    pro_forma_note,
+    provenance_table,
+    query_choice,
+)
 
 # Inputs
 lang = current_lang()
@@ -35,7 +44,15 @@ editions = sorted(
     },
     reverse=True,
 )
-edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
+edition = query_choice(
+    "edition",
+    editions,
+    c3,
+    t("rankings.edition", lang),
+    cast=int,
+    fmt=lambda e: pro_forma_label(ds, e, unit_set, lang),
+)
+pro_forma_note(ds, edition, unit_set, lang)
 target_rank = int(
     c4.number_input(
         t("profile.target", lang),

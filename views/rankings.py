@@ -10,7 +10,14 @@ from data.provinces import HOME_CODE, REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
-from views._shared import chart, current_lang, dataset, provenance_table, query_choice
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    pro_forma_note,
+    provenance_table,
+    query_choice,
+)
 
 # Inputs
 lang = current_lang()
@@ -73,8 +80,7 @@ label = fw.get(measure).label(lang)
 
 # Draw
 st.caption(t("rankings.caption", lang, n=len(shown), total=len(view)))
-if pro_forma and unit_set == "34":
-    st.info(t("rankings.pro_forma_note", lang, year=edition))
+pro_forma_note(ds, edition, unit_set, lang)
 if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
