@@ -115,9 +115,10 @@ def pro_forma_series(
     merged = {p: s for p, s in successor_of.items() if size[s] > 1}
     pf = pro_forma_values(v63, frameworks, merged)
     pf["source"] = RULE
-    copy = v63[v63["province_code"].isin(single)][cols].copy()
+    extra = [c for c in ("version",) if c in v63]  # an uploaded value keeps its version
+    copy = v63[v63["province_code"].isin(single)][cols + extra].copy()
     copy["province_code"] = copy["province_code"].map(single)
     copy["unit_set"] = "34"
     keep = copy["source"].map(kind_of).isin(["published", "uploaded"])
     copy["source"] = copy["source"].where(keep, RULE)
-    return pd.concat([pf, copy], ignore_index=True)[cols]
+    return pd.concat([pf, copy], ignore_index=True)[cols + extra]
