@@ -9,12 +9,22 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from data.store import is_outage  # noqa: E402
 from i18n import t  # noqa: E402
 from views._auth import admin_pages, auth_sidebar  # noqa: E402
-from views._shared import language_switch  # noqa: E402
+from views._shared import (  # noqa: E402
+    home,
+    language_switch,
+    official_switch,
+    reset_url_notices,
+    store_unavailable,
+)
 
-st.set_page_config(page_title="DTI Hải Dương", page_icon="📊", layout="wide")
+st.set_page_config(page_title="DTI", page_icon="📊", layout="wide")
+reset_url_notices()
 lang = language_switch()
+home_name = home().name("63")
+official_switch(st.sidebar, "official_sidebar", lang)
 
 pages = [
     # The default page is always served at "/" (its url_path is ignored), so a hidden
@@ -33,11 +43,17 @@ pages = [
     st.Page("views/map.py", title=t("nav.map", lang), url_path="map"),
     st.Page("views/methodology.py", title=t("nav.methodology", lang), url_path="methodology"),
     st.Page("views/present.py", title=t("nav.present", lang), url_path="present"),
+    st.Page("views/internal.py", title=t("nav.internal", lang), url_path="internal"),
 ]
 # Upload pages: visible only with the uploader role; their URLs always hit their gate.
 nav = st.navigation(
     {t("nav.group.view", lang): pages, t("nav.group.admin", lang): admin_pages(lang)}
 )
 auth_sidebar(lang)
-st.sidebar.caption(t("app.title", lang))
-nav.run()
+st.sidebar.caption(t("app.title", lang, home=home_name))
+try:
+    nav.run()
+except Exception as exc:
+    if not is_outage(exc):
+        raise
+    store_unavailable(exc)  # the database is down or unreachable: say so, recover later

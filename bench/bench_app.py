@@ -48,6 +48,8 @@ def serve(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
             str(script),
             "--server.port",
             str(port),
+            "--server.address",
+            "127.0.0.1",
             "--server.headless",
             "true",
             "--server.fileWatcherType",

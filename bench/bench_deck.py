@@ -19,7 +19,7 @@ from pptx.util import Inches
 from bench import Row, register
 
 REPEAT = 3
-DECK_BUDGET_S = 10.0
+DECK_BUDGET_S = 3.0
 PNG_BUDGET_S = 0.5
 
 

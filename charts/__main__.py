@@ -1,7 +1,7 @@
 """CLI over the chart exports (the same functions the app calls).
 
 python -m charts deck --province NAME --year Y --lang vi|en [--target N] [--unit-set 63|34]
-                      --out F.pptx [--briefing F.docx]
+                      --out F.pptx [--briefing F.docx] [--internal KEY [--internal-year Y]]
 Exit codes: 0 ok, 1 invalid input (unknown province, edition without data, target out of
 range), 2 usage.
 """
@@ -70,6 +70,27 @@ def cmd_deck(args: argparse.Namespace) -> int:
         deck = slides(ds, prov, code, args.year, lang, args.target, args.unit_set)
     except KeyError:
         return _fail(t("cli.no_dti", lang, province=args.province, year=args.year))
+    if args.internal:
+        from charts.deck import internal_slide
+        from data.assessment_cli import deck_inputs
+
+        got = deck_inputs(args.internal, args.internal_year or args.year, lang)
+        if got is None:
+            return _fail(
+                t(
+                    "cli.internal_missing",
+                    lang,
+                    assessment=args.internal,
+                    year=args.internal_year or args.year,
+                )
+            )
+        title, ranking, changes, prev_year = got
+        deck.append(
+            internal_slide(
+                len(deck) + 1, title, args.internal_year or args.year, ranking, changes, lang,
+                prev_year,
+            )
+        )  # fmt: skip
     images = slide_images(deck)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -100,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--unit-set", choices=["63", "34"], default="63")
     d.add_argument("--out", required=True, help="output .pptx path")
     d.add_argument("--briefing", help="also write the one-page briefing (.docx) here")
+    d.add_argument(
+        "--internal",
+        metavar="KEY",
+        help="add a slide on the province's own (published) ranking of assessment KEY",
+    )
+    d.add_argument("--internal-year", type=int, help="its year (default: --year)")
     args = parser.parse_args(argv)
     return cmd_deck(args)
 

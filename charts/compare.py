@@ -102,12 +102,18 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str, lang: st
         zeroline=False,
         tickvals=sorted({1, *range(10, int(lo), 10)}),
     )
+    # Room inside the plot, right of the last edition, for the longest name label (about
+    # 11 px a character at projector size on a ~780 px wide plot), so none is cut off.
+    longest = max((len(f"{names[c]} (00)") for c in ends["province_code"]), default=0)
+    label_px = 11 * longest + 12
+    span = (editions[-1] - editions[0] + 0.3) if editions else 1
+    room = max(0.6, span * label_px / max(780 - label_px, 200))
     fig.update_xaxes(
         title=t("chart.edition", lang),
         tickmode="array",
         tickvals=editions,
         ticktext=[str(e) for e in editions],
-        range=[editions[0] - 0.3, editions[-1] + 0.3] if editions else None,
+        range=[editions[0] - 0.3, editions[-1] + room] if editions else None,
     )
     fig = apply(fig, t("compare.bump_title", lang), lang, height=460)
     fig.update_layout(margin=dict(r=170))  # room for the province names at the right end

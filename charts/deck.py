@@ -25,8 +25,9 @@ from data.provinces import region_name
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
 from metrics.compare import rank_paths
 from metrics.method import provenance_shares, sources
+from metrics.official import scores_complete, values_illustrative
 from metrics.profile import PILLARS, DatasetLike, build_profile, peers
-from metrics.profile_views import index_matrix, radar_frame, rank_ladder
+from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
 from metrics.trajectory import field_scores, trajectory
 
 SLIDE_KEYS: tuple[str, ...] = (
@@ -53,24 +54,32 @@ class Slide:
     source: str
     notes: str  # speaker notes
     data: pd.DataFrame = field(default_factory=pd.DataFrame)  # behind the chart (CSV)
+    illustrative: bool = False  # draws on illustrative values: carries the large mark
 
 
-def projector(fig: go.Figure, height: int = 560) -> go.Figure:
-    """A copy of ``fig`` with type large enough for a hall; title and source kept."""
+def projector(fig: go.Figure, height: int = 560, font: int = 20) -> go.Figure:
+    """A copy of ``fig`` with type large enough for a hall: no text under ``font`` px
+    (titles larger); title and source kept."""
     out = copy.deepcopy(fig)
     out.update_layout(
         height=height,
-        font=dict(size=18),
-        title=dict(font=dict(size=24), x=0.015),
-        legend=dict(font=dict(size=16)),
-        margin=dict(t=110),
+        font=dict(size=font),
+        title=dict(font=dict(size=font + 6), x=0.015, subtitle=dict(font=dict(size=font))),
+        legend=dict(font=dict(size=font)),
+        margin=dict(t=40 + 3 * font),
+        hoverlabel=dict(font=dict(size=font)),
     )
     # Long category labels (pillars, ranks, rotated index names) must not be cut off.
-    out.update_xaxes(automargin=True)
-    out.update_yaxes(automargin=True)
-    sub = out.layout.title.subtitle
-    if sub is not None and sub.text:
-        out.update_layout(title=dict(subtitle=dict(font=dict(size=15))))
+    out.update_xaxes(automargin=True, tickfont=dict(size=font), title_font=dict(size=font))
+    out.update_yaxes(automargin=True, tickfont=dict(size=font), title_font=dict(size=font))
+    out.update_polars(
+        radialaxis=dict(tickfont=dict(size=font)), angularaxis=dict(tickfont=dict(size=font))
+    )
+    # Every trace text and annotation at least ``font`` px.
+    out.update_traces(textfont=dict(size=font), selector=lambda tr: "textfont" in tr)
+    for ann in out.layout.annotations or ():
+        if ann.font is None or ann.font.size is None or ann.font.size < font:
+            ann.font = dict(size=font) if ann.font is None else ann.font.update(size=font)
     return out
 
 
@@ -94,7 +103,8 @@ def pillar_bars(
         textposition="outside", marker=dict(color=[PILLAR_COLOURS[p] for p in codes]),
         hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False,
     ))  # fmt: skip
-    fig.update_xaxes(title=t("chart.score", lang), range=[0, 1.25])
+    fig.update_xaxes(title=t("chart.score", lang), range=[0, 1])
+    fig.update_traces(textposition="auto", cliponaxis=False, insidetextanchor="end")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return apply(fig, t("deck.pillars_chart", lang, year=year), lang, height=420)
 
@@ -113,6 +123,38 @@ def _source_line(prov: pd.DataFrame, code: str, edition: int, unit_set: str, lan
         rank_kind = t(f"prov.{own['rank_kind'].iloc[0]}", lang)
         kind_text = t("deck.kind_with_rank", lang, kind=kind_text, rank_kind=rank_kind)
     return t("deck.source", lang, sites=sites, year=edition, kind=kind_text)
+
+
+def adjacent_lines(adj: Mapping[str, Any], names: Mapping[str, str], lang: str) -> list[str]:
+    """The provinces just above and just below, both margins, and the points to pass the
+    one above (the ladder's first step): one text line each."""
+    out = []
+    if adj["above"]:
+        out.append(
+            t(
+                "deck.above_margin",
+                lang,
+                names=_names([names.get(c, c) for c in adj["above"]]),
+                rank=adj["above_rank"],
+                score=fmt_num(adj["above_score"], lang),
+                margin=fmt_num(adj["margin_above"], lang),
+                gap=fmt_num(adj["to_pass"], lang),
+            )
+        )
+    if adj["tied"]:
+        out.append(t("deck.tied_line", lang, names=_names([names.get(c, c) for c in adj["tied"]])))
+    if adj["below"]:
+        out.append(
+            t(
+                "deck.below_margin",
+                lang,
+                names=_names([names.get(c, c) for c in adj["below"]]),
+                rank=adj["below_rank"],
+                score=fmt_num(adj["below_score"], lang),
+                margin=fmt_num(adj["margin_below"], lang),
+            )
+        )
+    return out
 
 
 def _names(values: list[str]) -> str:
@@ -151,13 +193,25 @@ def slides(
     source = _source_line(prov, code, edition, unit_set, lang)
     ranked = ds.ranked[ds.ranked["edition"] <= edition]
     out: list[Slide] = []
+    # Every slide of a deck that draws on illustrative values carries the mark.
+    marked = values_illustrative(ds.values, unit_set, edition)
 
     def add(
         key: str, title: str, numbers: list[str], fig: go.Figure, notes: str, data: pd.DataFrame
     ) -> None:
+        if marked:
+            notes = f"{t('mark.illustrative', lang)}. {notes}"
         out.append(
             Slide(
-                len(out) + 1, key, title, numbers, fig, source, notes, data.reset_index(drop=True)
+                len(out) + 1,
+                key,
+                title,
+                numbers,
+                fig,
+                source,
+                notes,
+                data.reset_index(drop=True),
+                marked,
             )
         )
 
@@ -264,8 +318,9 @@ def slides(
                 rank=fmt_rank(pil[k]["rank"], n, lang),
             )
             for k in PILLARS
-            if k in pil
-        ],
+            if k in pil and (pil[k]["score"] is not None or pil[k]["rank"] is not None)
+        ]
+        or [t("official.none_line", lang)],
         pillar_bars(pil, labels, n, edition, lang),
         t("deck.notes.pillars", lang, province=province, year=edition),
         pd.DataFrame(
@@ -278,7 +333,8 @@ def slides(
     )
 
     # 4. Why we moved
-    if y["prev_edition"] is not None and y["comparable"]:
+    split = any(v is not None for v in y["contributions"].values())
+    if y["prev_edition"] is not None and y["comparable"] and split:
         prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
         fig = waterfall(
             y["contributions"],
@@ -324,6 +380,8 @@ def slides(
         msg = (
             t("deck.no_previous", lang)
             if y["prev_edition"] is None
+            else t("official.no_split", lang)
+            if y["comparable"]
             else t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition)
         )
         lines = [msg]
@@ -389,8 +447,15 @@ def slides(
 
     # 7. What it takes to reach the target rank
     g = p["target"]
+    complete = scores_complete(ds.ranked, edition, unit_set)
     steps = rank_ladder(ds.ranked, edition, unit_set, code)
-    if g["reached"]:
+    if not complete:
+        steps = steps.iloc[0:0]
+    if not complete:
+        # the official scores of this edition are partial: a score for a rank cannot be
+        # worked out from them
+        lines = [t("official.no_target", lang)]
+    elif g["reached"]:
         lines = [t("profile.target_reached", lang, rank=g["rank"])]
     else:
         lines = [
@@ -415,7 +480,8 @@ def slides(
             )
         if g["feasible"] is False:
             lines.append(t("deck.infeasible", lang))
-    lines.append(t("deck.next_rank_line", lang, gap=fmt_num(p["gap_to_next_rank"], lang)))
+    if complete:
+        lines += adjacent_lines(adjacent(ds.ranked, edition, unit_set, code), names, lang)
     add(
         "target",
         t("deck.target_title", lang, rank=g["rank"]),
@@ -471,3 +537,73 @@ def slides(
         shares,
     )
     return out
+
+
+# --------------------------------------------------------------------------- optional slide
+
+INTERNAL_SLIDE_KEY = "internal"  # optional, after SLIDE_KEYS (not part of the 8)
+
+
+def internal_slide(
+    number: int,
+    title: str,
+    year: int,
+    ranking: pd.DataFrame,
+    changes: pd.DataFrame | None,
+    lang: str = "vi",
+    prev_year: int | None = None,
+    n_each: int = 3,
+) -> Slide:
+    """The province's own ranking of its departments/communes on one slide: the top and
+    bottom ``n_each`` units as bars, and the biggest gains on ``prev_year`` when the two
+    editions are comparable (``changes`` = ``metrics.assessment.change_vs_previous``
+    output, None otherwise). ``ranking`` is ``metrics.assessment.rank_units`` output."""
+    from charts.assessment import units_bar
+    from metrics.assessment import biggest_gains
+
+    ranked = ranking.dropna(subset=["score"])
+    shown = (
+        ranked
+        if len(ranked) <= 2 * n_each
+        else pd.concat([ranked.head(n_each), ranked.tail(n_each)])
+    )
+    pts = lambda x: fmt_num(x, lang, decimals=2)  # noqa: E731
+    first = ranked[ranked["rank"] == ranked["rank"].min()]
+    last = ranked.iloc[-1]
+    lines = [
+        t("deck.internal.top", lang, units=_names(list(first["unit"])), score=pts(first["score"].iloc[0])),
+        t("deck.internal.bottom", lang, unit=last["unit"], score=pts(last["score"]),
+          gap=pts(first["score"].iloc[0] - last["score"])),
+    ]  # fmt: skip
+    gains = biggest_gains(changes) if changes is not None else pd.DataFrame()
+    gains = gains[gains["score_change"] > 0] if len(gains) else gains
+    if len(gains):
+        lines.append(
+            t(
+                "deck.internal.gains",
+                lang,
+                prev=prev_year,
+                names=_names(
+                    [
+                        f"{u} (+{pts(c)})"
+                        for u, c in zip(gains["unit"], gains["score_change"], strict=True)
+                    ]
+                ),
+            )
+        )
+    else:
+        lines.append(t("deck.internal.no_prev", lang))
+    head = t("deck.internal.title", lang, title=title, year=year)
+    fig = units_bar(shown, head, lang)
+    data = shown[["rank", "unit", "score", "self_score", "max_points"]]
+    return Slide(
+        number,
+        INTERNAL_SLIDE_KEY,
+        head,
+        lines,
+        fig,
+        t("internal.source", lang),
+        t("deck.notes.internal", lang, n=len(ranked)),
+        data.reset_index(drop=True),
+        False,
+    )

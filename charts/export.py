@@ -4,13 +4,16 @@ The one module of ``charts`` that reaches outside the process: kaleido drives th
 chromium (Debian's /usr/bin/chromium, found by kaleido itself) and ``build_deck`` writes
 to the path or buffer it is given. One kaleido sync server is started per process, lazily,
 on the first export: it makes a PNG in about 0.25 s instead of 2-3 s for a cold start.
+It keeps ``TABS`` chromium tabs, so a deck's pictures are rendered side by side.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Literal
 
 import kaleido
@@ -20,11 +23,10 @@ from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from charts.deck import projector
+from charts.theme import DECK_FONT
 from i18n import t
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     import plotly.graph_objects as go
     from pptx.slide import Slide as PptxSlide
 
@@ -32,11 +34,17 @@ if TYPE_CHECKING:
 
 Format = Literal["png", "svg"]
 
-# Slide pictures: rendered at this size (CSS pixels) and scale, placed 8.4 in wide.
-SLIDE_FIG_WIDTH = 1100
-SLIDE_FIG_HEIGHT = 680
+# Slide pictures: rendered at this size (CSS pixels) and scale, placed PIC_W inches wide,
+# so one CSS pixel is 8.6 in / 900 = 0.69 pt: type of 21 px prints at 14.4 pt.
+SLIDE_FIG_WIDTH = 900
+SLIDE_FIG_HEIGHT = 560
 SLIDE_FIG_SCALE = 2
+SLIDE_FIG_FONT = 21
+PIC_W = 8.6  # inches
+MARK_PT = 22  # the illustrative mark on every slide of such a deck (>= 20 pt)
+MARK_FILL = "B00020"
 
+TABS = 4  # tabs of the kaleido server: pictures of one deck render in parallel
 _lock = threading.Lock()  # the sync server has one task queue: one caller at a time
 _started = False
 
@@ -44,7 +52,7 @@ _started = False
 def _ensure_server() -> None:
     global _started
     if not _started:
-        kaleido.start_sync_server(silence_warnings=True)
+        kaleido.start_sync_server(n=TABS, silence_warnings=True)
         _started = True
 
 
@@ -72,12 +80,21 @@ def figure_image(
 
 
 def slide_images(slides: Sequence[Slide]) -> list[bytes]:
-    """The PNG of every slide's chart, at projector type size."""
-    return [
-        figure_image(projector(s.figure, SLIDE_FIG_HEIGHT), "png", SLIDE_FIG_WIDTH,
-                     SLIDE_FIG_HEIGHT, SLIDE_FIG_SCALE)
-        for s in slides
-    ]  # fmt: skip
+    """The PNG of every slide's chart, at projector type size, rendered in one batch over
+    the server's ``TABS`` tabs (kaleido writes each to a file of a temporary folder)."""
+    opts = {
+        "format": "png",
+        "width": SLIDE_FIG_WIDTH,
+        "height": SLIDE_FIG_HEIGHT,
+        "scale": SLIDE_FIG_SCALE,
+    }
+    figs = [projector(s.figure, SLIDE_FIG_HEIGHT, SLIDE_FIG_FONT) for s in slides]
+    with tempfile.TemporaryDirectory(prefix="dti-slides-") as tmp, _lock:
+        _ensure_server()
+        paths = [Path(tmp) / f"{i}.png" for i in range(len(figs))]
+        specs = [{"fig": f, "path": p, "opts": opts} for f, p in zip(figs, paths, strict=True)]
+        kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+        return [p.read_bytes() for p in paths]
 
 
 def _text_box(
@@ -105,7 +122,27 @@ def _text_box(
         run.text = line
         run.font.size = Pt(size)
         run.font.bold = bold
+        run.font.name = DECK_FONT
         run.font.color.rgb = RGBColor.from_string(colour)
+
+
+def _mark(slide: PptxSlide, lang: str) -> None:
+    """The "ILLUSTRATIVE FIGURES – NOT OFFICIAL" band: real slide text (22 pt, bold, white
+    on red) under the title, never part of a picture."""
+    box = slide.shapes.add_textbox(Inches(0.4), Inches(1.0), Inches(12.5), Inches(0.5))
+    box.name = "illustrative_mark"
+    box.fill.solid()
+    box.fill.fore_color.rgb = RGBColor.from_string(MARK_FILL)
+    tf = box.text_frame
+    tf.word_wrap = True
+    para = tf.paragraphs[0]
+    para.alignment = PP_ALIGN.CENTER
+    run = para.add_run()
+    run.text = t("mark.illustrative", lang)
+    run.font.size = Pt(MARK_PT)
+    run.font.bold = True
+    run.font.name = DECK_FONT
+    run.font.color.rgb = RGBColor.from_string("FFFFFF")
 
 
 def _numbers_size(lines: Sequence[str]) -> int:
@@ -134,36 +171,39 @@ def build_deck(
     for s, png in zip(slides, pics, strict=True):
         sl = prs.slides.add_slide(layout)
         title = sl.shapes.title
-        title.left, title.top = Inches(0.4), Inches(0.2)
-        title.width, title.height = Inches(12.5), Inches(0.95)
+        title.left, title.top = Inches(0.4), Inches(0.15)
+        title.width, title.height = Inches(12.5), Inches(0.8)
         title.text = s.title
         para = title.text_frame.paragraphs[0]
         para.alignment = PP_ALIGN.LEFT
         for run in para.runs:
-            run.font.size = Pt(34)
+            run.font.size = Pt(30)
             run.font.bold = True
+            run.font.name = DECK_FONT
             run.font.color.rgb = RGBColor.from_string("1F2933")
-        pic_w = Inches(8.4)
+        pic_w = Inches(PIC_W)
         sl.shapes.add_picture(
             io.BytesIO(png),
             Inches(0.3),
-            Inches(1.25),
+            Inches(1.55),
             width=pic_w,
             height=Emu(int(pic_w * SLIDE_FIG_HEIGHT / SLIDE_FIG_WIDTH)),
         )
-        _text_box(sl, 8.9, 1.4, 4.1, 5.2, s.numbers, _numbers_size(s.numbers), space_after=10)
-        _text_box(sl, 0.4, 6.85, 11.2, 0.5, [s.source], 11, colour="616E7C")
+        _text_box(sl, 9.1, 1.6, 3.95, 5.25, s.numbers, _numbers_size(s.numbers), space_after=10)
+        _text_box(sl, 0.4, 6.97, 11.2, 0.45, [s.source], 11, colour="616E7C")
         _text_box(
             sl,
             11.7,
-            6.85,
+            6.97,
             1.3,
-            0.5,
+            0.45,
             [t("deck.slide_of", lang, i=s.number, n=len(slides))],
             11,
             colour="616E7C",
             align=PP_ALIGN.RIGHT,
         )
+        if s.illustrative:
+            _mark(sl, lang)
         sl.notes_slide.notes_text_frame.text = s.notes
     prs.save(out)
 

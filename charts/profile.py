@@ -58,7 +58,10 @@ def waterfall(
 
 def ladder(steps: pd.DataFrame, current: float, names: Mapping[str, str], lang: str) -> go.Figure:
     """Score needed for each better rank, as bars of the gap above the current score."""
-    labels = [t("profile.ladder_rank", lang, rank=int(r)) for r in steps["rank"]]
+    labels = [
+        f"{t('profile.ladder_rank', lang, rank=int(r))} · {names.get(h, h)}"
+        for r, h in zip(steps["rank"], steps["holder"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=steps["gap"],
@@ -113,7 +116,18 @@ def radar(frame: pd.DataFrame, labels: Mapping[str, str], province: str, lang: s
                 hovertemplate="%{theta}: %{customdata}<extra>" + name + "</extra>",
             )
         )
-    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 1], tickformat=".1f")))
+    # Few radial ticks, drawn between two spokes (not along a spoke's label), and the polar
+    # area kept below the title and source.
+    between = 90 - 180 / max(len(frame), 1)
+    fig.update_layout(
+        polar=dict(
+            domain=dict(y=[0, 0.84]),
+            radialaxis=dict(
+                range=[0, 1], tickvals=[0.5, 1.0], tickformat=".1f", angle=between, tickangle=0
+            ),
+            angularaxis=dict(rotation=90, direction="clockwise"),
+        )
+    )
     return apply(fig, t("profile.radar_title", lang), lang, height=460)
 
 
@@ -128,9 +142,12 @@ def matrix(
         row_z, row_t = [], []
         for e in eds:
             m = frame[(frame["indicator"] == ind) & (frame["edition"] == e)]
-            if len(m):
+            if len(m) and pd.notna(m["rank"].iloc[0]):
                 row_z.append(float(m["rank"].iloc[0]) / float(m["n"].iloc[0]))
                 row_t.append(f"{fmt_num(m['score'].iloc[0], lang)}<br>#{int(m['rank'].iloc[0])}")
+            elif len(m) and pd.notna(m["score"].iloc[0]):
+                row_z.append(None)
+                row_t.append(fmt_num(m["score"].iloc[0], lang))
             else:
                 row_z.append(None)
                 row_t.append("")

@@ -15,7 +15,9 @@ HOME = "#D55E00"  # vermillion: the highlighted province, everywhere
 OTHERS = "#9AA5B1"
 MEDIAN = "#0072B2"
 LEADER = "#009E73"
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# Okabe-Ito without its yellow (unreadable on white, worse on a projector); a wine from
+# Paul Tol's palette takes its place.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#882255", "#000000"]
 PILLAR_COLOURS = {"gov": "#0072B2", "econ": "#E69F00", "soc": "#009E73", "dti": HOME}
 # How each provenance kind is drawn (metrics.provenance.KINDS): published and uploaded
 # solid, illustrative hollow / hatched, derived and pro-forma each in a style of their own
@@ -72,7 +74,10 @@ def kind_legend(fig: go.Figure, kinds, colour: str, lang: str, size: int = 10) -
         )
 
 
-FONT = "Inter, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
+# One typeface for charts, slides and the PPTX: Arial (Liberation Sans, metric-compatible,
+# where Arial is absent, as on Debian and in LibreOffice).
+DECK_FONT = "Arial"
+FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 
 _TEMPLATE = go.layout.Template(
     layout=go.Layout(

@@ -2,6 +2,10 @@
 
 python -m data init                      upgrade the schema (as `upgrade`) and seed the bundled data
 python -m data upgrade                   bring the store's schema to this release (Alembic)
+python -m data check                     readiness: database reachable, schema at head (exit 0/1)
+python -m data backup --out FILE.zip     the whole store in one portable file (see data.backup)
+python -m data restore FILE.zip [--force] [--safety-dir DIR]
+                                         rebuild an empty store (DTI_DB_URL) from a backup
 python -m data export --year Y [--unit-set 63|34] --format csv|xlsx --out F
 python -m data hash-password < pw.txt  print a scrypt hash for DTI_UPLOAD_PASSWORD_HASH
 python -m data validate FILE [--year Y] [--json]           check a spreadsheet; writes nothing
@@ -10,10 +14,16 @@ python -m data diff FILE [--year Y]                        what an import would 
 python -m data versions --year Y [--unit-set 63|34] [--json]
 python -m data rollback --year Y [--unit-set 63|34] --to VERSION [--user NAME]
 python -m data template --year Y --unit-set 63|34 --out F.xlsx
+python -m data framework infer FILE [--year Y] [--unit-set 63|34] [--total-points 1000] [--json]
+python -m data framework declare --year Y --unit-set 63|34
+    (--from-file RESULTS_FILE | --like YEAR | --file FRAMEWORK.csv) --basis TEXT --user NAME
+    [--replace]
+python -m data framework show --year Y [--unit-set S] [--json]
 python -m data import|validate FILE --assessment KEY --year Y [--register-units] [--title T]
     --user NAME; python -m data publish --assessment KEY --year Y --user NAME [--unpublish]
     (the province's own assessments, see data.assessment_cli)
-validate/import/diff also take --unit-set, --scale 1|100|1000, --mapping FILE.json
+validate/import/diff also take --unit-set, --scale 1|100|1000, --override-year (a --year that
+differs from the title year is refused without it), --mapping FILE.json
 ({"header text": "code"}; saved for reuse after a successful import, see data.ingest)
 and --lang vi|en for messages. import without --replace refuses an edition that already
 has a current version.
@@ -68,6 +78,67 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         print(
             f"schema of {store.url_safe} upgraded: {before or 'unversioned (new, or made by release 1)'} -> {after}"
         )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from data.migrate import readiness
+
+    store = Store()
+    ok, why = readiness(store.engine)
+    print(
+        f"{'ready' if ok else 'not ready'}: {store.url_safe}: {why}",
+        file=sys.stdout if ok else sys.stderr,
+    )
+    return 0 if ok else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from data.backup import BackupError, write_backup
+
+    store = Store()
+    try:
+        m = write_backup(store, Path(args.out))
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc}", file=sys.stderr)
+        return 2
+    rows = sum(t.rows for t in m.tables.values())
+    print(
+        f"backup of {store.url_safe} -> {args.out}: schema {m.schema_revision}, "
+        f"{len(m.tables)} tables, {rows} rows, {len(m.files)} original files"
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from data.backup import BackupError, TargetNotEmpty, restore_backup
+
+    store = Store()
+    try:
+        res = restore_backup(
+            Path(args.file),
+            store,
+            force=args.force,
+            safety_dir=Path(args.safety_dir) if args.safety_dir else None,
+        )
+    except TargetNotEmpty as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    except BackupError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    if res.replaced_backup is not None:
+        print(f"the replaced content was saved first to {res.replaced_backup}")
+    rows = sum(t.rows for t in res.manifest.tables.values())
+    print(
+        f"restored {args.file} ({res.manifest.created_at}, from {res.manifest.source_dialect}) "
+        f"into {store.url_safe}: {len(res.manifest.tables)} tables, {rows} rows, "
+        f"{len(res.manifest.files)} original files; counts and checksums verified; "
+        f"schema now at {res.revision}"
+    )
     return 0
 
 
@@ -188,6 +259,7 @@ def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
         mapping=mapping,
         limits=limits,
         province_mapping=province_mapping,
+        override_year=bool(getattr(args, "override_year", False)),
     )
     return res, data
 
@@ -198,7 +270,8 @@ def _exit_code(result: Any) -> int:
     return 2 if result.file_level else 1
 
 
-def _print_problems(result: Any, lang: str, stream: Any = sys.stderr) -> None:
+def _print_problems(result: Any, lang: str, stream: Any = None) -> None:
+    stream = stream or sys.stderr  # looked up at call time (tests capture it)
     for p in result.problems:
         where = "!".join(x for x in (p.sheet or p.file, p.cell) if x)
         label = "ERROR" if p.severity == "error" else "warning"
@@ -344,9 +417,213 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fw_problems(exc: Any, lang: str) -> None:
+    for m in exc.messages(lang):
+        print(f"ERROR {m}", file=sys.stderr)
+
+
+def _infer(args: argparse.Namespace, year: int | None) -> Any:
+    """Parse FILE and recover its points (data.declare.infer_file)."""
+    from data.declare import infer_file
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _UsageError(f"cannot read {path}: {exc.strerror}") from None
+    return infer_file(
+        data,
+        path.name,
+        year=year,
+        unit_set=args.unit_set,
+        total_points=args.total_points,
+        lang=args.lang,
+    )
+
+
+def cmd_framework_infer(args: argparse.Namespace) -> int:
+    inf = _infer(args, args.year)
+    if inf.file_level:
+        _print_problems(inf.result, args.lang)
+        return 2
+    if inf.recovery is None:
+        _print_problems(inf.result, args.lang)
+        print(f"error: {inf.reason}", file=sys.stderr)
+        return 1
+    rec = inf.recovery
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "points": rec.points,
+                    "residual": round(rec.residual, 6),
+                    "rows_used": rec.rows_used,
+                    "max_residual": round(rec.max_residual, 6),
+                    "exact": rec.exact,
+                    "total_points": rec.total_points,
+                    "year": inf.year,
+                    "unit_set": inf.unit_set,
+                    "worst": [
+                        {
+                            "province_code": r.unit,
+                            "total": round(float(r.total), 4),
+                            "fitted": round(float(r.fitted), 6),
+                            "residual": round(float(r.residual), 6),
+                        }
+                        for r in rec.worst.itertuples(index=False)
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    for code, pts in rec.points.items():
+        print(f"{code:<18} {pts:>6}   (estimate {rec.estimate[code]:.2f})")
+    print(f"{'total':<18} {sum(rec.points.values()):>6}")
+    print(
+        f"rows used {rec.rows_used}; residual (RMS) {rec.residual:.6f}, "
+        f"largest {rec.max_residual:.6f} ({'exact' if rec.exact else 'NOT exact'} "
+        "to the published 4 decimals)"
+    )
+    for r in rec.worst.itertuples(index=False):
+        print(f"  {r.unit}: total {r.total:.4f}, fitted {r.fitted:.6f}, residual {r.residual:+.6f}")
+    return 0
+
+
+def cmd_framework_declare(args: argparse.Namespace) -> int:
+    from data import declare as d
+    from data.frameworks import FrameworkError, declare
+
+    store = Store()
+    store.init()
+    try:
+        if args.like is not None:
+            fw = d.like(args.like, args.year, basis=args.basis)
+        elif args.file is not None:
+            try:
+                text = Path(args.file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise _UsageError(f"cannot read {args.file}: {exc}") from None
+            fw = d.from_csv(text, Path(args.file).name, args.year, basis=args.basis)
+        else:
+            args.file = args.from_file
+            inf = _infer(args, args.year)
+            if inf.file_level:
+                _print_problems(inf.result, args.lang)
+                return 2
+            if inf.recovery is None:
+                _print_problems(inf.result, args.lang)
+                print(f"error: {inf.reason}", file=sys.stderr)
+                return 1
+            fw = d.from_points(args.year, inf.recovery.points, basis=args.basis)
+            print(
+                f"recovered from {Path(args.from_file).name}: {inf.recovery.rows_used} rows, "
+                f"residual {inf.recovery.residual:.6f}"
+            )
+        stored = declare(store, fw, args.unit_set, user=args.user, replace_existing=args.replace)
+    except FrameworkError as exc:
+        _fw_problems(exc, args.lang)
+        print("refused: the store is unchanged", file=sys.stderr)
+        return 1
+    for s in stored:
+        pts = ", ".join(f"{c} {p:g}" for c, p in s.points.items())
+        print(
+            f"framework {s.edition} ({s.unit_set}) version {s.number}: {s.status}, "
+            f"{s.total_points:g} points ({pts})"
+        )
+    return 0
+
+
+def cmd_framework_show(args: argparse.Namespace) -> int:
+    from data.frameworks import FrameworkError, framework
+
+    try:
+        fw = framework(args.year, args.unit_set)
+    except FrameworkError as exc:
+        _fw_problems(exc, args.lang)
+        return 1
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "points": fw.points,
+                    "basis": fw.basis_line("en"),
+                    "status": fw.status,
+                    "edition": fw.edition,
+                    "unit_set": fw.unit_set,
+                    "version": fw.number,
+                    "total_points": fw.total_points,
+                    "basis_text": fw.basis,
+                    "declared_by": fw.user if fw.status == "declared" else None,
+                    "declared_at": fw.created_at if fw.status == "declared" else None,
+                    "indicators": [
+                        {
+                            "code": i.code,
+                            "group": i.group,
+                            "points": i.points,
+                            "pillars": list(i.pillars),
+                            "label_vi": i.label_vi,
+                            "label_en": i.label_en,
+                        }
+                        for i in fw.indicators
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    print(f"DTI {fw.edition} ({fw.unit_set}), version {fw.number}: {fw.basis_line(args.lang)}")
+    for i in fw.indicators:
+        pts = "" if i.points is None else f"{i.points:g}"
+        print(
+            f"  {i.code:<18} {i.group:<10} {pts:>6}  {'|'.join(i.pillars):<12} {i.label(args.lang)}"
+        )
+    return 0
+
+
+def _add_framework_commands(sub: Any) -> None:
+    f = sub.add_parser("framework", help="an edition's framework: infer, declare, show")
+    fs = f.add_subparsers(dest="fw_cmd", required=True, parser_class=_Parser)
+    i = fs.add_parser("infer", help="recover the points of each main index from a results file")
+    i.add_argument("file")
+    i.add_argument("--year", type=int)
+    i.add_argument("--unit-set", choices=["63", "34"])
+    i.add_argument("--total-points", type=float, default=1000.0)
+    i.add_argument("--json", action="store_true")
+    i.add_argument("--lang", choices=["vi", "en"], default="vi")
+    i.set_defaults(func=cmd_framework_infer)
+    d = fs.add_parser("declare", help="store an edition's framework (declared)")
+    d.add_argument("--year", type=int, required=True)
+    d.add_argument("--unit-set", choices=["63", "34"], required=True)
+    src = d.add_mutually_exclusive_group(required=True)
+    src.add_argument("--from-file", metavar="RESULTS_FILE")
+    src.add_argument("--like", type=int, metavar="YEAR")
+    src.add_argument("--file", metavar="FRAMEWORK.csv")
+    d.add_argument("--basis", required=True, metavar="TEXT")
+    d.add_argument("--user", required=True, metavar="NAME")
+    d.add_argument("--replace", action="store_true", help="replace an existing framework")
+    d.add_argument("--total-points", type=float, default=1000.0, help=argparse.SUPPRESS)
+    d.add_argument("--lang", choices=["vi", "en"], default="vi")
+    d.set_defaults(func=cmd_framework_declare)
+    s = fs.add_parser("show", help="an edition's framework")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--unit-set", choices=["63", "34"])
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--lang", choices=["vi", "en"], default="vi")
+    s.set_defaults(func=cmd_framework_show)
+
+
 def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--year", type=int)
+    p.add_argument(
+        "--override-year",
+        action="store_true",
+        help="confirm that --year wins over a different year in the file's title "
+        "(otherwise such a file is refused)",
+    )
     p.add_argument("--unit-set", choices=["63", "34"], help="default: detected")
     p.add_argument(
         "--scale",
@@ -378,6 +655,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "upgrade", help="bring the store's schema to this release (Alembic migrations)"
     ).set_defaults(func=cmd_upgrade)
+    sub.add_parser(
+        "check", help="readiness: the database is reachable and its schema is current (exit 0/1)"
+    ).set_defaults(func=cmd_check)
+    b = sub.add_parser("backup", help="write the whole store to one portable zip file")
+    b.add_argument("--out", required=True, metavar="FILE.zip")
+    b.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="rebuild an empty store (DTI_DB_URL) from a backup")
+    rs.add_argument("file", metavar="FILE.zip")
+    rs.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a store that holds data (its content is backed up first)",
+    )
+    rs.add_argument(
+        "--safety-dir",
+        metavar="DIR",
+        help="where --force writes the backup of what it replaces (default: current directory)",
+    )
+    rs.set_defaults(func=cmd_restore)
     e = sub.add_parser("export", help="one edition as CSV or XLSX")
     e.add_argument("--year", type=int, required=True)
     e.add_argument("--unit-set", choices=["63", "34"], default="63")
@@ -389,6 +685,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="scrypt hash of a password read on stdin, for DTI_UPLOAD_PASSWORD_HASH",
     ).set_defaults(func=cmd_hash_password)
     _add_ingest_commands(sub)
+    _add_framework_commands(sub)
     return p
 
 

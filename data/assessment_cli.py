@@ -5,6 +5,7 @@ python -m data import FILE --assessment KEY --year Y [--register-units] [--title
 python -m data publish --assessment KEY --year Y --user NAME [--unpublish]
 python -m data assessment-versions --assessment KEY --year Y [--json]
 python -m data assessment-rollback --assessment KEY --year Y --to VERSION --user NAME
+python -m data units --assessment KEY [--from LIST.xlsx --user NAME] [--json]
 Exit codes: 0 ok, 1 invalid input (nothing stored), 2 usage or unreadable file.
 """
 
@@ -165,6 +166,7 @@ def add_commands(sub: Any) -> None:
     r.add_argument("--to", type=int, required=True, metavar="VERSION")
     r.add_argument("--user", required=True)
     r.set_defaults(func=cmd_rollback, assessment_cmd=True)
+    add_units_command(sub)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -175,6 +177,8 @@ def run(args: argparse.Namespace) -> int:
     if args.year is None:
         print("error: --assessment needs --year", file=sys.stderr)
         return 2
+    if args.cmd == "units" and args.source and not args.user:
+        args.user = getpass.getuser()
     store = Store()
     store.init()
     handler = {"validate": cmd_validate, "import": cmd_import}.get(args.cmd, args.func)
@@ -265,3 +269,84 @@ def metrics_profile(args: argparse.Namespace) -> int:
     for r in prof["to_gain"]:
         print(f"  {r['code']:<10} {r['label'][:50]:<50} lost {r['lost']}")
     return 0
+
+
+def deck_inputs(key: str, year: int, lang: str, published_only: bool = True) -> Any:
+    """(title, ranking, changes or None, previous year or None) for the deck's internal
+    slide; None when the edition is missing (or unpublished with ``published_only``).
+    Changes are against the latest earlier edition only when the main indices match."""
+    from data.assessments_store import AssessmentStore
+    from data.store import Store
+    from metrics.assessment import change_vs_previous, comparable, rank_units
+
+    store = Store()
+    store.init()
+    a = AssessmentStore(store)
+    eds = [e for e in a.editions(include_unpublished=not published_only) if e.assessment_key == key]
+    if year not in {e.year for e in eds}:
+        return None
+    cur = a.load(key, year)
+    if cur is None:
+        return None
+    ranking = rank_units(cur.nodes, cur.values, cur.units, lang)
+    earlier = sorted(e.year for e in eds if e.year < year)
+    changes, prev_year = None, None
+    if earlier:
+        prev = a.load(key, earlier[-1])
+        if prev is not None and comparable(cur.nodes, prev.nodes):
+            prev_year = earlier[-1]
+            changes = change_vs_previous(
+                ranking, rank_units(prev.nodes, prev.values, prev.units, lang)
+            )
+    return cur.title, ranking, changes, prev_year
+
+
+def cmd_units(args: argparse.Namespace, store: Any) -> int:
+    """python -m data units --assessment KEY [--from FILE --user NAME] [--json]: list the
+    registry's units, or register the units of a list file (a new registry version)."""
+    from data.assessment_ingest.service import check_key, registry_of
+    from data.assessment_ingest.units_list import parse_unit_list
+    from data.assessments_store import AssessmentStore
+
+    check_key(args.assessment, 2025)
+    known = registry_of(store, args.assessment)
+    if args.source:
+        path = Path(args.source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"error: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        units, problems = parse_unit_list(data, path.name, known)
+        for p in problems:
+            print(f"ERROR [{p.sheet}!{p.cell}] {p.code}: {p.message(args.lang)}", file=sys.stderr)
+        if problems:
+            print("refused: the store is unchanged", file=sys.stderr)
+            from data.assessment_ingest.reuse import FILE_LEVEL_CODES
+
+            return 2 if any(p.code in FILE_LEVEL_CODES for p in problems) else 1
+        a = AssessmentStore(store)
+        found = a.assessment(args.assessment)
+        registry = found["registry_key"] if found else args.assessment
+        added = a.register_units(
+            registry, units, user=args.user, source=f"list:{path.name}", title=args.title or ""
+        )
+        print(f"registered {len(added)} units in {registry}: {', '.join(added) or '-'}")
+        known = registry_of(store, args.assessment)
+    if args.json:
+        print(json.dumps(known.to_dict(orient="records"), ensure_ascii=False, indent=1))
+    else:
+        for u in known.itertuples(index=False):
+            print(f"{u.code:<40} {u.kind:<14} {u.name_vi}")
+    return 0
+
+
+def add_units_command(sub: Any) -> None:
+    u = sub.add_parser("units", help="an internal assessment's unit registry: list or add")
+    u.add_argument("--assessment", required=True, metavar="KEY")
+    u.add_argument("--from", dest="source", metavar="FILE", help="a list file of units")
+    u.add_argument("--user", default=None)
+    u.add_argument("--title", help="the registry's title when it is new")
+    u.add_argument("--json", action="store_true")
+    u.add_argument("--lang", choices=["vi", "en"], default="vi")
+    u.set_defaults(func=cmd_units, assessment_cmd=True, year=0)

@@ -32,9 +32,15 @@ MAX_N = 2**20
 MAX_R = 32
 MAX_P = 16
 
-FREE_ATTEMPTS = 5  # failed attempts allowed in a session before a delay applies
+# Failed sign-ins are counted in the store per typed name and per client address, so a
+# reload or a new session does not reset them (see Store.sign_in_failed).
+FREE_ATTEMPTS = 5  # failed attempts allowed before a delay applies
 BASE_DELAY_S = 5.0
 MAX_DELAY_S = 300.0
+LOCK_AFTER = 10  # from this many failures on, a temporary lock instead of a delay
+LOCK_S = 900.0
+FORGET_AFTER_S = 3600.0  # a subject's count restarts after an hour without failures
+UNKNOWN_ADDRESS = "unknown"  # all clients whose address Streamlit does not give share one count
 
 
 class HashFormatError(ValueError):
@@ -125,13 +131,25 @@ def verify_password(password: str, stored: str) -> bool:
 
 
 def lockout_seconds(failures: int) -> float:
-    """Wait imposed after ``failures`` failed attempts in one session.
+    """Wait imposed after ``failures`` failed attempts of one name or one address.
 
-    Zero for the first FREE_ATTEMPTS, then doubling from BASE_DELAY_S, capped at MAX_DELAY_S.
-    Example: [lockout_seconds(k) for k in (4, 5, 6, 7)] == [0, 5, 10, 20]."""
+    Zero for the first FREE_ATTEMPTS, then doubling from BASE_DELAY_S, capped at
+    MAX_DELAY_S; from LOCK_AFTER failures on, a temporary lock of LOCK_S.
+    Example: [lockout_seconds(k) for k in (4, 5, 6, 7, 10)] == [0, 5, 10, 20, 900]."""
     if failures < FREE_ATTEMPTS:
         return 0.0
+    if failures >= LOCK_AFTER:
+        return LOCK_S
     return min(BASE_DELAY_S * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
+
+
+def sign_in_subjects(name: str, address: str | None) -> list[str]:
+    """What failed sign-ins are counted against: the typed name (hashed, so a password
+    typed into the name field is never stored) and the client address.
+
+    Example: sign_in_subjects("Lan", None)[1] == "addr:unknown"."""
+    key = hashlib.sha256(name.strip().casefold().encode("utf-8")).hexdigest()[:32]
+    return [f"user:{key}", f"addr:{(address or UNKNOWN_ADDRESS)[:64]}"]
 
 
 def parse_allowlist(raw: str | Iterable[str] | None) -> frozenset[str]:

@@ -6,7 +6,7 @@ command-line tools call ``load_dataset`` so they cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -14,7 +14,8 @@ from data.frameworks import Framework, frameworks
 from data.provinces import UNIT_SETS, provinces, region_name, successor
 from data.store import Store, load_published
 from metrics.merger import pro_forma_series
-from metrics.provenance import provenance_with_ranks
+from metrics.official import official_only, official_values
+from metrics.provenance import kind_of, provenance_with_ranks
 from metrics.ranking import rank_scores, year_on_year
 from metrics.scoring import compute_scores
 
@@ -63,13 +64,14 @@ def units_table() -> pd.DataFrame:
 def build_dataset(
     values: pd.DataFrame,
     data_version: str = "",
+    fws: dict[int, Framework] | None = None,
     pro_forma: bool = True,
     figures: pd.DataFrame | None = None,
 ) -> Dataset:
     """Score and rank ``values``. With ``pro_forma``, every edition that has 63-province
     values but no stored 34-unit set gets the pro-forma 34-unit series (the merger rule,
     ``metrics.merger.pro_forma_series``), marked pro-forma."""
-    fws = frameworks()
+    fws = fws if fws is not None else frameworks()
     units = units_table()
     pf_editions: tuple[int, ...] = ()
     if pro_forma:
@@ -89,4 +91,16 @@ def build_dataset(
 def load_dataset(store: Store | None = None) -> Dataset:
     store = store or Store()
     store.seed_if_empty()
-    return build_dataset(store.load_values(), store.data_version())
+    return build_dataset(store.load_values(), store.data_version(), frameworks(store))
+
+
+def official_view(ds: Dataset, prov: pd.DataFrame, published: pd.DataFrame) -> Dataset:
+    """``ds`` with every value that is not published or uploaded blanked: the "official
+    figures only" view. Charts then show gaps and tables "–" (see metrics.official)."""
+    ranked = official_only(ds.ranked, prov, published)
+    scores = ranked[list(ds.scores.columns)]
+    values = official_values(ds.values, ds.values["source"].map(kind_of))
+    yoy = year_on_year(ranked, ds.frameworks)
+    # Its own version stamp, so caches keyed on data_version never mix the two views.
+    version = f"{ds.data_version}:official"
+    return replace(ds, values=values, scores=scores, ranked=ranked, yoy=yoy, data_version=version)

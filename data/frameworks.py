@@ -1,4 +1,5 @@
-"""Index structure per edition, as data (data/files/frameworks.csv).
+"""Index structure per (edition, unit set), as data: stored in the database, seeded from
+data/files/frameworks.csv.
 
 An edition's *inputs* are the indicators with points (main indices from 2021, the three
 pillars in 2020). Every composite is a points-weighted mean of its members:
@@ -7,166 +8,538 @@ pillars in 2020). Every composite is a points-weighted mean of its members:
     dti      = sum(points_i * v_i for all inputs) / sum(points_i)
 
 In 2020 the pillars are themselves the inputs (400/300/300 of 1000 points). Weights are
-never written in code; they are read here and validated on load.
+never written in code: the bundled CSV seeds the store's ``framework_versions`` /
+``framework_nodes`` tables once, and every reader (``frameworks()``, ``framework()``,
+``editions()``, ``edition_unit_sets()``) reads the store, cached on its data-version stamp,
+so a framework the Department declares (``declare``) takes effect everywhere at once.
+
+A framework carries a basis: ``official`` (its legal document), ``assumed`` (our
+assumption, e.g. 2024's points) or ``declared`` (by NAME on DATE: TEXT). Frameworks are
+versioned per (edition, unit set) like values; a replacement is a new version, audited.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+import io
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from domain.framework import (  # noqa: F401 - re-exported: data.frameworks is their old home
+    ALL_INDICATORS,
+    CODE_RE,
+    CSV_COLUMNS,
+    DEFAULT_TOTAL_POINTS,
+    GROUPS,
+    MAIN_INDICES,
+    PILLARS,
+    STATUSES,
+    TOTAL,
+    Framework,
+    FrameworkError,
+    FrameworkProblem,
+    Indicator,
+    _fmt_pts,
+    _validate,
+    validate,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from data.store import Store
 
 FILES = Path(__file__).resolve().parent / "files"
 
-MAIN_INDICES: tuple[str, ...] = (
-    "awareness",
-    "institutions",
-    "infrastructure",
-    "human_resources",
-    "cybersecurity",
-    "gov_activity",
-    "econ_activity",
-    "soc_activity",
-)
-PILLARS: tuple[str, ...] = ("gov", "econ", "soc")
-TOTAL = "dti"
-ALL_INDICATORS: tuple[str, ...] = MAIN_INDICES + PILLARS + (TOTAL,)
-GROUPS = ("foundation", "activity", "pillar", "total")
+
+def build(
+    edition: int,
+    inds: Iterable[Indicator],
+    *,
+    basis: str,
+    status: str = "declared",
+    unit_set: str = "",
+    where: Mapping[str, str] | None = None,
+    total_points: float | None = None,
+    user: str = "",
+) -> Framework:
+    """A validated Framework record (not stored)."""
+    inds = tuple(inds)
+    if status not in STATUSES:
+        raise FrameworkError([FrameworkProblem("status", f"{edition}", {"status": status})])
+    members = validate(edition, inds, where, total_points)
+    return Framework(edition, inds, basis, members, status=status, unit_set=unit_set, user=user)
 
 
-class FrameworkError(ValueError):
-    pass
+# --------------------------------------------------------------------------- CSV
 
 
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    group: str
-    points: float | None
-    pillars: tuple[str, ...]
-    label_vi: str
-    label_en: str
-
-    def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" else self.label_vi
+def _float_or_none(text: str) -> float | None:
+    text = (text or "").strip().replace(",", ".")
+    return float(text) if text else None
 
 
-@dataclass(frozen=True)
-class Framework:
-    edition: int
-    indicators: tuple[Indicator, ...]
-    basis: str
-    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Indicators with points: what a province is scored on."""
-        return tuple(i.code for i in self.indicators if i.points)
-
-    @property
-    def points(self) -> dict[str, float]:
-        return {i.code: float(i.points) for i in self.indicators if i.points}
-
-    @property
-    def total_points(self) -> float:
-        return sum(self.points.values())
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(i.code for i in self.indicators)
-
-    @property
-    def composites(self) -> tuple[str, ...]:
-        """Computed measures: pillars that are not inputs, then the total."""
-        return tuple(p for p in PILLARS if p not in self.inputs) + (TOTAL,)
-
-    def get(self, code: str) -> Indicator:
-        for i in self.indicators:
-            if i.code == code:
-                return i
-        raise KeyError(code)
-
-    def weights(self, composite: str) -> dict[str, float]:
-        """Points of the inputs that make up a composite (pillar or dti)."""
-        if composite == TOTAL:
-            return self.points
-        return {c: self.points[c] for c in self.members[composite]}
-
-    def comparable_with(self, other: Framework) -> bool:
-        """Two editions' DTI changes are comparable only under the same inputs and points."""
-        return self.points == other.points
-
-    @property
-    def assumed(self) -> bool:
-        return self.basis.startswith("ASSUMED")
-
-
-def _validate(edition: int, inds: list[Indicator]) -> dict[str, tuple[str, ...]]:
-    codes = [i.code for i in inds]
-    if len(codes) != len(set(codes)):
-        raise FrameworkError(f"{edition}: duplicate indicator")
-    for i in inds:
-        if i.code not in ALL_INDICATORS:
-            raise FrameworkError(f"{edition}: unknown indicator {i.code!r}")
-        if i.group not in GROUPS:
-            raise FrameworkError(f"{edition}: {i.code} has unknown group {i.group!r}")
-        if i.points is not None and i.points <= 0:
-            raise FrameworkError(f"{edition}: {i.code} points must be positive")
-    if TOTAL not in codes:
-        raise FrameworkError(f"{edition}: no total")
-    members: dict[str, list[str]] = {p: [] for p in PILLARS}
-    for i in inds:
-        if i.points:
-            for p in i.pillars:
-                if p not in PILLARS:
-                    raise FrameworkError(f"{edition}: {i.code} names unknown pillar {p!r}")
-                members[p].append(i.code)
-    for p, m in members.items():
-        if not m:
-            raise FrameworkError(f"{edition}: pillar {p} has no scored member")
-    if not any(i.points for i in inds):
-        raise FrameworkError(f"{edition}: no scored inputs")
-    return {p: tuple(m) for p, m in members.items()}
-
-
-@cache
-def frameworks() -> dict[int, Framework]:
-    """All editions' frameworks, validated."""
-    rows: dict[int, list[dict[str, str]]] = {}
-    with open(FILES / "frameworks.csv", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            rows.setdefault(int(row["edition"]), []).append(row)
-    out: dict[int, Framework] = {}
-    for edition, rs in sorted(rows.items()):
-        inds = [
-            Indicator(
-                code=r["indicator"],
-                group=r["group"],
-                points=float(r["points"]) if r["points"] else None,
-                pillars=tuple(p for p in r["pillars"].split("|") if p),
-                label_vi=r["label_vi"],
-                label_en=r["label_en"],
-            )
-            for r in rs
-        ]
-        members = _validate(edition, inds)
-        out[edition] = Framework(edition, tuple(inds), rs[0]["basis"], members)
+def read_csv_rows(text: str, name: str = "frameworks.csv") -> list[dict[str, str]]:
+    """Rows of a framework CSV (the columns of data/files/frameworks.csv); each row gets
+    ``_where`` = "NAME row N" for messages."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [
+        c for c in ("indicator", "group", "points", "pillars") if c not in (reader.fieldnames or [])
+    ]
+    if missing:
+        raise FrameworkError(
+            [
+                FrameworkProblem(
+                    "csv_columns",
+                    name,
+                    {"missing": ", ".join(missing), "columns": ", ".join(CSV_COLUMNS)},
+                )
+            ]
+        )
+    out = []
+    for n, r in enumerate(reader, start=2):
+        r = {k: (v or "").strip() for k, v in r.items() if k}
+        r["_where"] = f"{name}:{n}"
+        out.append(r)
     return out
 
 
-def framework(edition: int) -> Framework:
-    try:
-        return frameworks()[int(edition)]
-    except KeyError:
-        raise FrameworkError(f"no framework for edition {edition}") from None
+def indicators_from_rows(rows: list[dict[str, str]]) -> tuple[list[Indicator], dict[str, str]]:
+    inds: list[Indicator] = []
+    where: dict[str, str] = {}
+    P: list[FrameworkProblem] = []
+    for r in rows:
+        try:
+            pts = _float_or_none(r.get("points", ""))
+        except ValueError:
+            P.append(FrameworkProblem("points_number", r["_where"], {"text": r.get("points")}))
+            continue
+        code = r.get("indicator", "")
+        where.setdefault(code, f"{r['_where']} ({code})")
+        inds.append(
+            Indicator(
+                code=code,
+                group=r.get("group", ""),
+                points=pts,
+                pillars=tuple(p for p in r.get("pillars", "").split("|") if p),
+                label_vi=r.get("label_vi", "") or code,
+                label_en=r.get("label_en", "") or code,
+                parent=r.get("parent") or None,
+            )
+        )
+    if P:
+        raise FrameworkError(P)
+    return inds, where
 
 
-def editions() -> list[int]:
-    return sorted(frameworks())
+def _status_of(row: Mapping[str, str]) -> tuple[str, str]:
+    """(status, basis text) from a CSV row; old rows mark assumptions "ASSUMED: …"."""
+    basis = row.get("basis", "")
+    status = row.get("status", "") or ("assumed" if basis.startswith("ASSUMED") else "official")
+    return status, basis.removeprefix("ASSUMED: ")
 
 
-def edition_unit_sets() -> list[tuple[int, str]]:
-    """(edition, unit_set) pairs the DTI was published for."""
+@cache
+def seed_frameworks() -> dict[tuple[int, str], Framework]:
+    """The bundled frameworks, per (edition, unit set) of data/files/editions.csv."""
+    text = (FILES / "frameworks.csv").read_text(encoding="utf-8")
+    by_ed: dict[int, list[dict[str, str]]] = {}
+    for r in read_csv_rows(text):
+        by_ed.setdefault(int(r["edition"]), []).append(r)
     with open(FILES / "editions.csv", encoding="utf-8") as fh:
-        return [(int(r["edition"]), r["unit_set"]) for r in csv.DictReader(fh)]
+        pairs = [(int(r["edition"]), r["unit_set"]) for r in csv.DictReader(fh)]
+    out: dict[tuple[int, str], Framework] = {}
+    for edition, unit_set in pairs:
+        rs = by_ed[edition]
+        inds, where = indicators_from_rows(rs)
+        status, basis = _status_of(rs[0])
+        out[(edition, unit_set)] = build(
+            edition, inds, basis=basis, status=status, unit_set=unit_set, where=where
+        )
+    return out
+
+
+def to_csv(fw: Framework) -> str:
+    """The framework in the columns of data/files/frameworks.csv."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for i in fw.indicators:
+        w.writerow(
+            {
+                "edition": fw.edition,
+                "indicator": i.code,
+                "group": i.group,
+                "points": "" if i.points is None else _fmt_pts(float(i.points)),
+                "pillars": "|".join(i.pillars),
+                "label_vi": i.label_vi,
+                "label_en": i.label_en,
+                "status": fw.status,
+                "basis": fw.basis,
+            }
+        )
+    return buf.getvalue()
+
+
+def with_points(base: Framework, points: Mapping[str, float], **kw: object) -> Framework:
+    """``base``'s structure with other points for its inputs (and extra new indices left
+    out); the total row carries the new sum."""
+    inds = []
+    for i in base.indicators:
+        if i.code in base.inputs:
+            inds.append(replace(i, points=float(points[i.code])))
+        elif i.group == "total":
+            inds.append(replace(i, points=None))
+        else:
+            inds.append(i)
+    args: dict = {"basis": base.basis, "status": base.status, "unit_set": base.unit_set}
+    args.update(kw)
+    return build(base.edition, inds, **args)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- store
+
+
+def _node_rows(fw: Framework, fid: int) -> list[dict[str, object]]:
+    return [
+        {
+            "framework_id": fid,
+            "code": i.code,
+            "parent_code": i.parent,
+            "position": n,
+            "node_group": i.group,
+            "points": None if i.points is None else float(i.points),
+            "pillars": "|".join(i.pillars),
+            "label_vi": i.label_vi,
+            "label_en": i.label_en,
+        }
+        for n, i in enumerate(fw.indicators)
+    ]
+
+
+def write_framework(
+    store: Store,
+    conn: Connection,
+    fw: Framework,
+    unit_set: str,
+    *,
+    user: str,
+    action: str,
+    replace_existing: bool = False,
+) -> Framework:
+    """Store ``fw`` as the new current framework of (edition, unit set) inside ``conn``'s
+    transaction (the caller commits, together with an upload when there is one).
+
+    Refuses (FrameworkError) an existing framework without ``replace_existing``, and a
+    framework whose points differ from another unit set's current framework of the same
+    edition (an edition has one framework; replace it for every unit set)."""
+    import sqlalchemy as sa
+
+    from data.store import framework_heads, framework_nodes, framework_versions
+
+    ed = int(fw.edition)
+    current = _read(conn)
+    mine = current.get((ed, unit_set))
+    if mine is not None and not replace_existing:
+        raise FrameworkError(
+            [
+                FrameworkProblem(
+                    "exists",
+                    f"DTI {ed} ({unit_set})",
+                    {"status": mine.status, "year": ed},
+                )
+            ]
+        )
+    for (e, s), other in current.items():
+        if e == ed and s != unit_set and other.points != fw.points and not replace_existing:
+            raise FrameworkError(
+                [
+                    FrameworkProblem(
+                        "other_unit_set",
+                        f"DTI {ed} ({unit_set})",
+                        {"year": ed, "other": s},
+                    )
+                ]
+            )
+    number = (
+        conn.execute(
+            sa.select(sa.func.max(framework_versions.c.number)).where(
+                framework_versions.c.edition == ed, framework_versions.c.unit_set == unit_set
+            )
+        ).scalar()
+        or 0
+    ) + 1
+    from data.store import _now
+
+    now = _now()
+    fid = conn.execute(
+        framework_versions.insert().values(
+            edition=ed,
+            unit_set=unit_set,
+            number=number,
+            status=fw.status,
+            basis=fw.basis,
+            user=user,
+            created_at=now,
+            total_points=fw.total_points,
+        )
+    ).inserted_primary_key[0]
+    conn.execute(framework_nodes.insert(), _node_rows(fw, int(fid)))
+    updated = conn.execute(
+        framework_heads.update()
+        .where(framework_heads.c.edition == ed, framework_heads.c.unit_set == unit_set)
+        .values(current_id=fid)
+    ).rowcount
+    if not updated:
+        conn.execute(framework_heads.insert().values(edition=ed, unit_set=unit_set, current_id=fid))
+    store._audit(
+        conn,
+        user,
+        action,
+        ed,
+        unit_set,
+        None,
+        None,
+        None,
+        {
+            "framework_number": number,
+            "status": fw.status,
+            "basis": fw.basis,
+            "points": fw.points,
+            "replaced": None
+            if mine is None
+            else {"number": mine.number, "status": mine.status, "points": mine.points},
+        },
+    )
+    return replace(fw, unit_set=unit_set, number=number, user=user, created_at=now)
+
+
+def seed_into(store: Store, conn: Connection) -> bool:
+    """Seed the bundled frameworks when the store holds none (inside ``conn``)."""
+    import sqlalchemy as sa
+
+    from data.store import framework_versions
+
+    if conn.execute(sa.select(sa.func.count()).select_from(framework_versions)).scalar():
+        return False
+    for (_edition, unit_set), fw in sorted(seed_frameworks().items()):
+        write_framework(store, conn, fw, unit_set, user="bundle", action="framework_seed")
+    return True
+
+
+def _read(conn: Connection) -> dict[tuple[int, str], Framework]:
+    import sqlalchemy as sa
+
+    from data.store import framework_heads, framework_nodes, framework_versions
+
+    heads = (
+        conn.execute(
+            sa.select(framework_versions).join(
+                framework_heads, framework_heads.c.current_id == framework_versions.c.id
+            )
+        )
+        .mappings()
+        .all()
+    )
+    if not heads:
+        return {}
+    ids = [h["id"] for h in heads]
+    nodes = (
+        conn.execute(
+            sa.select(framework_nodes)
+            .where(framework_nodes.c.framework_id.in_(ids))
+            .order_by(framework_nodes.c.framework_id, framework_nodes.c.position)
+        )
+        .mappings()
+        .all()
+    )
+    by_id: dict[int, list[Indicator]] = {}
+    for n in nodes:
+        by_id.setdefault(n["framework_id"], []).append(
+            Indicator(
+                code=n["code"],
+                group=n["node_group"],
+                points=None if n["points"] is None else float(n["points"]),
+                pillars=tuple(p for p in (n["pillars"] or "").split("|") if p),
+                label_vi=n["label_vi"],
+                label_en=n["label_en"],
+                parent=n["parent_code"],
+            )
+        )
+    out: dict[tuple[int, str], Framework] = {}
+    for h in heads:
+        inds = tuple(by_id.get(h["id"], ()))
+        out[(int(h["edition"]), h["unit_set"])] = Framework(
+            int(h["edition"]),
+            inds,
+            h["basis"],
+            validate(int(h["edition"]), inds),
+            status=h["status"],
+            unit_set=h["unit_set"],
+            number=int(h["number"]),
+            user=h["user"],
+            created_at=h["created_at"],
+        )
+    return out
+
+
+def framework_history(store: Store, edition: int, unit_set: str) -> list[dict[str, object]]:
+    """Every stored version of (edition, unit set)'s framework, oldest first."""
+    import sqlalchemy as sa
+
+    from data.store import framework_heads, framework_versions
+
+    with store.engine.connect() as conn:
+        cur = conn.execute(
+            sa.select(framework_heads.c.current_id).where(
+                framework_heads.c.edition == edition, framework_heads.c.unit_set == unit_set
+            )
+        ).scalar()
+        rows = (
+            conn.execute(
+                sa.select(framework_versions)
+                .where(
+                    framework_versions.c.edition == edition,
+                    framework_versions.c.unit_set == unit_set,
+                )
+                .order_by(framework_versions.c.number)
+            )
+            .mappings()
+            .all()
+        )
+    return [{**dict(r), "current": r["id"] == cur} for r in rows]
+
+
+# --------------------------------------------------------------------------- cached reads
+
+_lock = threading.Lock()
+_stores: dict[str, Store] = {}
+_cache: dict[str, tuple[str, dict[tuple[int, str], Framework]]] = {}
+
+
+def _store(store: Store | None) -> Store:
+    if store is not None:
+        return store
+    from data.store import Store as _Store
+    from data.store import db_url
+
+    url = db_url()
+    with _lock:
+        s = _stores.get(url)
+        if s is None:
+            s = _Store(url)
+            _stores[url] = s
+    return s
+
+
+def _absent(store: Store) -> bool:
+    """A SQLite file that does not exist yet (reading must not create it)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(store.url)
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        return False
+    return not Path(u.database).exists()
+
+
+def stored_frameworks(store: Store | None = None) -> dict[tuple[int, str], Framework]:
+    """Every current framework per (edition, unit set), cached on the data-version stamp.
+
+    Reading never writes: a database that does not exist yet, or one made before the
+    framework tables, is read as the bundled seed (``Store.init`` stores it)."""
+    import sqlalchemy as sa
+
+    s = _store(store)
+    if _absent(s):
+        return seed_frameworks()
+    try:
+        stamp = s.data_version()
+        hit = _cache.get(s.url)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        with s.engine.connect() as conn:
+            got = _read(conn)
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):
+        return seed_frameworks()  # no schema yet
+    if not got:
+        return seed_frameworks()
+    _cache[s.url] = (stamp, got)
+    return got
+
+
+def frameworks(store: Store | None = None) -> dict[int, Framework]:
+    """One framework per edition (all unit sets of an edition share it; the 63-set one
+    first when both exist), validated."""
+    out: dict[int, Framework] = {}
+    for (edition, _s), fw in sorted(
+        stored_frameworks(store).items(), key=lambda kv: (kv[0][0], kv[0][1] != "63")
+    ):
+        out.setdefault(edition, fw)
+    return out
+
+
+def framework(edition: int, unit_set: str | None = None, store: Store | None = None) -> Framework:
+    try:
+        if unit_set is not None:
+            return stored_frameworks(store)[(int(edition), str(unit_set))]
+        return frameworks(store)[int(edition)]
+    except KeyError:
+        raise FrameworkError(
+            [FrameworkProblem("none", f"DTI {edition}", {"year": edition})]
+        ) from None
+
+
+def editions(store: Store | None = None) -> list[int]:
+    return sorted(frameworks(store))
+
+
+def latest_edition(store: Store | None = None) -> int:
+    return max(frameworks(store))
+
+
+def edition_unit_sets(store: Store | None = None) -> list[tuple[int, str]]:
+    """(edition, unit_set) pairs that have a framework (the DTI was published or declared)."""
+    return sorted(stored_frameworks(store))
+
+
+def indicator_codes(store: Store | None = None) -> tuple[str, ...]:
+    """Every indicator code of any stored framework: the fixed ones first, then declared
+    new indices in the order they were declared."""
+    extra: list[str] = []
+    for _k, fw in sorted(stored_frameworks(store).items()):
+        for c in fw.codes:
+            if c not in ALL_INDICATORS and c not in extra:
+                extra.append(c)
+    return MAIN_INDICES + tuple(extra) + PILLARS + (TOTAL,)
+
+
+def declare(
+    store: Store,
+    fw: Framework,
+    unit_set: str,
+    *,
+    user: str,
+    replace_existing: bool = False,
+) -> list[Framework]:
+    """Store a declared (or replacing) framework in its own transaction. With
+    ``replace_existing`` every unit set of the edition that has a framework gets the new
+    one too (an edition has one framework), so everything recomputes. Returns the stored
+    records."""
+    store.init()
+    action = "framework_replace" if replace_existing else "framework_declare"
+    with store.write() as conn:
+        sets = {unit_set}
+        if replace_existing:
+            sets |= {s for (e, s) in _read(conn) if e == int(fw.edition)}
+        out = [
+            write_framework(
+                store, conn, fw, s, user=user, action=action, replace_existing=replace_existing
+            )
+            for s in sorted(sets)
+        ]
+        store._bump(conn)
+    return out

@@ -24,6 +24,8 @@ from alembic.script.revision import RevisionError
 from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection, Engine
 
+from data.logs import event
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: identifies "the DTI schema migration" among PostgreSQL advisory locks.
 _PG_LOCK_KEY = 0x44_54_49_15
@@ -59,14 +61,19 @@ def head() -> str:
     return heads[0]
 
 
+def current(conn: Connection) -> str | None:
+    """The store's revision (None: no alembic_version)."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
 def state(engine: Engine) -> SchemaState:
     with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        legacy = current is None and sa.inspect(conn).has_table("versions")
-    return SchemaState(current, head(), legacy)
+        rev = current(conn)
+        legacy = rev is None and sa.inspect(conn).has_table("versions")
+    return SchemaState(rev, head(), legacy)
 
 
-def _known(revision: str) -> bool:
+def known(revision: str) -> bool:
     try:
         return ScriptDirectory.from_config(config()).get_revision(revision) is not None
     except (CommandError, RevisionError):
@@ -104,7 +111,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Upgrade the store to the head revision; returns (revision before, revision after).
     Raises MigrationError when the store was made by a newer program."""
     before = state(engine)
-    if before.current is not None and not _known(before.current):
+    if before.current is not None and not known(before.current):
         raise MigrationError(
             f"the database is at schema revision {before.current}, which this program does not "
             f"know (its newest is {before.head}): it was made by a newer release; upgrade the "
@@ -118,4 +125,29 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
         # One transaction: on PostgreSQL (transactional DDL) all of it commits or none does.
         with engine.begin() as conn:
             command.upgrade(config(conn), "head")
+    event("schema_upgrade", before=before.current, after=before.head, legacy=before.legacy)
     return before.current, state(engine).current or before.head
+
+
+def readiness(engine: Engine) -> tuple[bool, str]:
+    """Is the store usable by this program: reachable, and its schema at the head revision?
+    Writes nothing (a missing SQLite file is not created)."""
+    url = engine.url
+    local = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    if local and not Path(str(url.database)).exists():
+        return False, f"no store file at {url.database}: run `python -m data init`"
+    try:
+        st = state(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        why = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return False, f"database unreachable ({why})"
+    if st.current is None:
+        return False, "the store has no schema revision: run `python -m data upgrade`"
+    if not known(st.current):
+        return False, f"schema revision {st.current} is newer than this program ({st.head})"
+    if not st.at_head:
+        return (
+            False,
+            f"schema at {st.current}, this program needs {st.head}: run `python -m data upgrade`",
+        )
+    return True, f"schema at {st.head}"

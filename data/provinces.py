@@ -20,8 +20,6 @@ from pathlib import Path
 FILES = Path(__file__).resolve().parent / "files"
 
 UNIT_SETS: tuple[str, ...] = ("63", "34")
-HOME_CODE = "30"  # Hải Dương (63-province set)
-HOME_SUCCESSOR_CODE = "31"  # Hải Phòng (34-province set)
 
 REGIONS: dict[str, dict[str, str]] = {
     "DBSH": {"vi": "Đồng bằng sông Hồng", "en": "Red River Delta"},
@@ -106,11 +104,14 @@ def _check_registry(units: tuple[Province, ...], unit_set: str) -> None:
             raise RuntimeError(f"province registry {unit_set}: bad row {u}")
 
 
+@cache
 def by_code(unit_set: str = "63") -> dict[str, Province]:
+    """code -> Province of the unit set (cached: do not modify)."""
     return {p.code: p for p in provinces(unit_set)}
 
 
 def name_of(code: str, unit_set: str = "63") -> str:
+    """Official name of a province code (KeyError for an unknown one)."""
     return by_code(unit_set)[code].name
 
 

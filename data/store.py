@@ -9,18 +9,22 @@ an audit row, in the same transaction as the change itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from domain.values import VALUE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = Path(__file__).resolve().parent / "files"
@@ -88,11 +92,79 @@ audit = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
-VALUE_COLUMNS = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
+# Frameworks per (edition, unit set), versioned like values (data.frameworks reads and
+# writes them). ``framework_nodes`` is a tree: ``parent_code`` is empty for the DTI's flat
+# structure and lets deeper trees (own assessments) be stored in the same shape.
+framework_versions = sa.Table(
+    "framework_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("edition", sa.Integer, nullable=False),
+    sa.Column("unit_set", sa.String(8), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # official | assumed | declared
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("user", sa.String(128), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("total_points", sa.Double, nullable=False),
+    sa.UniqueConstraint("edition", "unit_set", "number"),
+)
+framework_nodes = sa.Table(
+    "framework_nodes",
+    metadata,
+    sa.Column("framework_id", sa.Integer, sa.ForeignKey("framework_versions.id"), primary_key=True),
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("parent_code", sa.String(64), nullable=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("node_group", sa.String(16), nullable=False),
+    sa.Column("points", sa.Double, nullable=True),
+    sa.Column("pillars", sa.String(64), nullable=False),
+    sa.Column("label_vi", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=False),
+)
+framework_heads = sa.Table(
+    "framework_heads",
+    metadata,
+    sa.Column("edition", sa.Integer, primary_key=True),
+    sa.Column("unit_set", sa.String(8), primary_key=True),
+    sa.Column("current_id", sa.Integer, sa.ForeignKey("framework_versions.id"), nullable=False),
+)
+sign_in_attempts = sa.Table(
+    "sign_in_attempts",
+    metadata,
+    # "user:<sha256 of the typed name>" or "addr:<client address>"; never a password
+    sa.Column("subject", sa.String(160), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
+    sa.Column("last_failure", sa.Float, nullable=False, default=0.0),
+)
 
 
 class StoreError(RuntimeError):
     pass
+
+
+class _Held(Exception):
+    """Leaves a write transaction without writing (the batch needs ``replace``)."""
+
+    def __init__(self, results: list[ImportResult]) -> None:
+        super().__init__("held")
+        self.results = results
+
+
+class ImportBusy(StoreError):
+    """Another import (or rollback) held the store longer than the lock timeout."""
+
+
+class StalePreview(StoreError):
+    """The current version of an edition moved after the preview was computed."""
+
+    def __init__(self, edition: int, unit_set: str, seen: int | None, now: int | None) -> None:
+        super().__init__(
+            f"edition {edition} ({unit_set}) changed since the preview "
+            f"(current version id {seen} -> {now})"
+        )
+        self.edition, self.unit_set, self.seen, self.now = edition, unit_set, seen, now
 
 
 @dataclass(frozen=True)
@@ -111,8 +183,42 @@ class VersionInfo:
 
 @dataclass(frozen=True)
 class ImportResult:
-    version: VersionInfo
+    version: VersionInfo | None
     created: bool  # False when an identical file was already stored for this edition
+    # created | identical (already current) | restored (an identical earlier version made
+    # current again) | needs_replace (edition has a current version, replace not given) |
+    # held (not written because another file of the same batch needs replace)
+    status: str = "created"
+
+
+@dataclass(frozen=True)
+class PendingImport:
+    """One file of an import batch, in the store shape.
+
+    ``basis`` is the current version id of (edition, unit set) the preview was computed
+    against (None: the edition had no current version); with ``check_basis`` the import
+    is refused (``StalePreview``) when another version became current meanwhile."""
+
+    edition: int
+    unit_set: str
+    rows: pd.DataFrame
+    file_name: str
+    file_bytes: bytes | None
+    basis: int | None = None
+    check_basis: bool = False
+    sha256: str = field(default="")
+    # A framework declared with this file (data.frameworks.Framework): stored in the same
+    # transaction, before the values, so both land or neither does (issue 10).
+    framework: Any = None
+    replace_framework: bool = False
+
+    def digest(self) -> str:
+        return self.sha256 or file_digest(self.file_bytes, self.rows)
+
+
+def file_digest(file_bytes: bytes | None, rows: pd.DataFrame) -> str:
+    """The sha256 that identifies an imported file (its rows when no bytes are kept)."""
+    return hashlib.sha256(file_bytes or rows.to_csv(index=False).encode()).hexdigest()
 
 
 def _now() -> str:
@@ -123,27 +229,100 @@ def db_url() -> str:
     return os.environ.get("DTI_DB_URL") or DEFAULT_URL
 
 
-def _engine(url: str) -> Engine:
+LOCK_TIMEOUT_S = 30.0  # how long a write waits for another one before ImportBusy
+WRITE = "dti_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+
+
+def _engine(url: str, lock_timeout_s: float = LOCK_TIMEOUT_S) -> Engine:
     if url.startswith("sqlite"):
-        eng = sa.create_engine(url, connect_args={"timeout": 30})
+        eng = sa.create_engine(url, connect_args={"timeout": lock_timeout_s})
 
         @sa.event.listens_for(eng, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+            # SQLAlchemy's documented recipe: pysqlite would only BEGIN at the first
+            # write, leaving reads inside a transaction unisolated; take over BEGIN.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-        return eng
-    return sa.create_engine(url, pool_pre_ping=True)
+        @sa.event.listens_for(eng, "begin")
+        def _begin(conn: Connection) -> None:
+            # A writer takes the database's write lock up front, so whatever it reads
+            # (the next version number, the current version) stays true until commit.
+            write = conn.get_execution_options().get(WRITE)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+        return _log_after_commit(eng)
+    # connect_timeout: an unreachable server fails a page or `data check` in seconds.
+    return _log_after_commit(
+        sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    )
+
+
+_PENDING_LOG = "dti_pending_log"
+
+
+def _log_after_commit(eng: Engine) -> Engine:
+    """Audited changes are logged (data.logs) when their transaction commits, and never
+    when it rolls back: ``Store._audit`` queues them on the connection."""
+
+    @sa.event.listens_for(eng, "commit")
+    def _emit(conn: Connection) -> None:
+        from data.logs import event
+
+        for fields in conn.info.pop(_PENDING_LOG, []):
+            event(fields.pop("action"), **fields)
+
+    @sa.event.listens_for(eng, "rollback")
+    def _drop(conn: Connection) -> None:
+        conn.info.pop(_PENDING_LOG, None)
+
+    return eng
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when ``exc`` says the database cannot be reached (server down, file gone,
+    connection lost), as opposed to a bug or bad input."""
+    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or (
+        isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
+    )
+
+
+def _is_lock_timeout(exc: sa.exc.DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return (
+        "database is locked" in text
+        or "lock timeout" in text
+        or getattr(exc.orig, "sqlstate", None) in {"55P03", "40P01", "40001"}
+    )
 
 
 class Store:
     """The project's database. ``Store()`` uses DTI_DB_URL or the default SQLite file."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
         self.url = url or db_url()
-        self.engine = _engine(self.url)
+        self.lock_timeout_s = lock_timeout_s
+        self.engine = _engine(self.url, lock_timeout_s)
+        self._writer = self.engine.execution_options(**{WRITE: True})
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A serialised write transaction: SQLite ``BEGIN IMMEDIATE``, PostgreSQL with a
+        lock timeout. Waiting longer than the timeout for another writer raises
+        ``ImportBusy`` (nothing written); any other failure rolls everything back."""
+        try:
+            with self._writer.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    ms = int(self.lock_timeout_s * 1000)
+                    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+                yield conn
+        except sa.exc.OperationalError as exc:
+            if _is_lock_timeout(exc):
+                raise ImportBusy("another import is running, try again") from exc
+            raise
 
     @property
     def url_safe(self) -> str:
@@ -159,6 +338,20 @@ class Store:
             upgrade(self.engine)
         except MigrationError as exc:
             raise StoreError(str(exc)) from None
+        self._seed_frameworks()
+
+    def _seed_frameworks(self) -> None:
+        """The bundled frameworks, once (data.frameworks.seed_into); a concurrent process
+        waits on the maintenance lock and then finds them seeded."""
+        from data.frameworks import seed_into
+        from data.migrate import exclusive
+
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(sa.func.count()).select_from(framework_versions)).scalar():
+                return
+        with exclusive(self.engine), self.engine.begin() as conn:
+            if seed_into(self, conn):
+                self._bump(conn)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -175,7 +368,7 @@ class Store:
         raw = (FILES / "values.csv").read_bytes()
         sha = hashlib.sha256(raw).hexdigest()
         # Two processes starting on an empty store at once: one seeds, the other waits.
-        with exclusive(self.engine), self.engine.begin() as conn:
+        with exclusive(self.engine), self.write() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(versions)).scalar():
                 return False  # another process seeded first
             for (edition, unit_set), part in bundle.groupby(["edition", "unit_set"]):
@@ -281,6 +474,18 @@ class Store:
             )
 
     # ----- writes -------------------------------------------------------------------
+    def current_ids(self) -> dict[tuple[int, str], int | None]:
+        """(edition, unit set) -> id of its current version: the basis a preview records."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(editions)).all()
+        return {(int(r.edition), str(r.unit_set)): r.current_version for r in rows}
+
+    def identical_version(self, edition: int, unit_set: str, sha: str) -> VersionInfo | None:
+        """The latest stored version of (edition, unit set) made from the same file, if
+        any: what "this file is identical to version N" means for the app and the CLI."""
+        with self.engine.connect() as conn:
+            return self._identical(conn, edition, unit_set, sha)
+
     def import_version(
         self,
         edition: int,
@@ -293,33 +498,100 @@ class Store:
     ) -> ImportResult:
         """Store ``rows`` (province_code, indicator, value, source) as a new current version
         of (edition, unit set), all or nothing. An identical file already stored for the
-        edition is recognised (by sha256) and creates no new version."""
-        sha = hashlib.sha256(file_bytes or rows.to_csv(index=False).encode()).hexdigest()
-        with self.engine.begin() as conn:
-            existing = (
-                conn.execute(
-                    sa.select(versions).where(
-                        versions.c.edition == edition,
-                        versions.c.unit_set == unit_set,
-                        versions.c.sha256 == sha,
-                    )
+        edition is recognised (by sha256), creates no new version and is made current."""
+        item = PendingImport(edition, unit_set, rows, file_name, file_bytes)
+        return self.import_batch([item], user=user, replace=True)[0]
+
+    def import_batch(
+        self, items: Sequence[PendingImport], *, user: str, replace: bool
+    ) -> list[ImportResult]:
+        """Store several files as ONE transaction: every one or none.
+
+        Per file: an identical file already current writes nothing; an identical earlier
+        version is made current again (with ``replace``); otherwise a new version is
+        numbered inside the transaction, under the edition's lock. Without ``replace``,
+        an edition that already has a current version is ``needs_replace`` and nothing
+        of the batch is written. Raises ``StalePreview`` (a checked basis moved) or
+        ``ImportBusy`` (another writer held the lock too long); nothing is written then."""
+        keys = [(i.edition, i.unit_set) for i in items]
+        if len(set(keys)) != len(keys):
+            raise StoreError("two files of one import target the same edition and unit set")
+        try:
+            return self._import_batch(list(items), user=user, replace=replace)
+        except _Held as held:  # nothing written (the transaction rolled back)
+            return held.results
+
+    def _import_batch(
+        self, items: list[PendingImport], *, user: str, replace: bool
+    ) -> list[ImportResult]:
+        with self.write() as conn:
+            plans = []
+            for item in items:
+                cur = self._lock_edition(conn, item.edition, item.unit_set)
+                if item.check_basis and cur != item.basis:
+                    raise StalePreview(item.edition, item.unit_set, item.basis, cur)
+                same = self._identical(conn, item.edition, item.unit_set, item.digest())
+                if same is not None and same.current:
+                    plans.append((item, "identical", same))
+                elif (same is not None or cur is not None) and not replace:
+                    plans.append((item, "needs_replace", same))
+                else:
+                    plans.append((item, "restored" if same else "created", same))
+            if any(status == "needs_replace" for _, status, _ in plans):
+                raise _Held(
+                    [
+                        ImportResult(None, False, st if st == "needs_replace" else "held")
+                        for _, st, _ in plans
+                    ]
                 )
-                .mappings()
-                .first()
-            )
-            if existing is not None:
-                cur = self._current(conn, edition, unit_set)
-                return ImportResult(self._info(existing, cur), created=False)
-            vid = self._insert_version(
-                conn, edition, unit_set, rows, file_name, sha, user, file_bytes, "import"
-            )
-            self._bump(conn)
-            row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings().one()
-            return ImportResult(self._info(row, vid), created=True)
+            for item, _status, _same in plans:
+                if item.framework is not None:
+                    from data.frameworks import write_framework
+
+                    write_framework(
+                        self,
+                        conn,
+                        item.framework,
+                        item.unit_set,
+                        user=user,
+                        action="framework_replace"
+                        if item.replace_framework
+                        else "framework_declare",
+                        replace_existing=item.replace_framework,
+                    )
+            out = []
+            for item, status, same in plans:
+                if status == "identical":
+                    out.append(ImportResult(same, False, "identical"))
+                elif status == "restored":
+                    assert same is not None
+                    out.append(
+                        ImportResult(
+                            self._make_current(conn, same, user, "reimport"), False, status
+                        )
+                    )
+                else:
+                    vid = self._insert_version(
+                        conn,
+                        item.edition,
+                        item.unit_set,
+                        item.rows,
+                        item.file_name,
+                        item.digest(),
+                        user,
+                        item.file_bytes,
+                        "import",
+                    )
+                    row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings()
+                    out.append(ImportResult(self._info(row.one(), vid), True, status))
+            if any(r.status != "identical" for r in out) or any(i.framework for i in items):
+                self._bump(conn)
+            return out
 
     def rollback(self, edition: int, unit_set: str, number: int, user: str) -> VersionInfo:
         """Make version ``number`` of (edition, unit set) current again."""
-        with self.engine.begin() as conn:
+        with self.write() as conn:
+            self._lock_edition(conn, edition, unit_set)
             row = (
                 conn.execute(
                     sa.select(versions).where(
@@ -333,27 +605,110 @@ class Store:
             )
             if row is None:
                 raise StoreError(f"edition {edition} ({unit_set}) has no version {number}")
-            before = self._current(conn, edition, unit_set)
-            conn.execute(
-                editions.update()
-                .where(editions.c.edition == edition, editions.c.unit_set == unit_set)
-                .values(current_version=row["id"])
-            )
-            self._audit(
-                conn,
-                user,
-                "rollback",
-                edition,
-                unit_set,
-                row["id"],
-                row["file_name"],
-                row["sha256"],
-                {"from_version_id": before, "to_number": number},
-            )
+            info = self._make_current(conn, self._info(row, None), user, "rollback")
             self._bump(conn)
-            return self._info(row, row["id"])
+            return info
+
+    # ----- sign-in throttling ----------------------------------------------------------
+    def sign_in_wait(self, subjects: Sequence[str], now: float) -> float:
+        """Seconds until any of ``subjects`` may try to sign in again (0: now)."""
+        with self.engine.connect() as conn:
+            until = conn.execute(
+                sa.select(sa.func.max(sign_in_attempts.c.locked_until)).where(
+                    sign_in_attempts.c.subject.in_(list(subjects))
+                )
+            ).scalar()
+        return max(0.0, float(until or 0.0) - now)
+
+    def sign_in_failed(
+        self, subjects: Sequence[str], now: float, delay: Callable[[int], float], forget_s: float
+    ) -> float:
+        """Count a failed sign-in against every subject (serialised, so parallel guesses
+        all count); return the wait it now imposes. A subject's count restarts after
+        ``forget_s`` seconds without failures."""
+        wait = 0.0
+        with self.write() as conn:
+            for subject in subjects:
+                row = self._lock_row(conn, sign_in_attempts, {"subject": subject})
+                fresh = now - float(row["last_failure"] or 0.0) > forget_s
+                failures = 1 if fresh else int(row["failures"] or 0) + 1
+                until = now + delay(failures)
+                wait = max(wait, until - now)
+                conn.execute(
+                    sign_in_attempts.update()
+                    .where(sign_in_attempts.c.subject == subject)
+                    .values(failures=failures, locked_until=until, last_failure=now)
+                )
+        return wait
+
+    def sign_in_succeeded(self, subjects: Sequence[str]) -> None:
+        """A right password clears the counts of its subjects."""
+        with self.write() as conn:
+            conn.execute(
+                sign_in_attempts.delete().where(sign_in_attempts.c.subject.in_(list(subjects)))
+            )
 
     # ----- internals ----------------------------------------------------------------
+    @staticmethod
+    def _lock_row(conn: Connection, table: sa.Table, key: dict[str, object]) -> sa.RowMapping:
+        """Lock one row (inserting it with defaults first if missing) inside a write
+        transaction and return it. PostgreSQL: ``INSERT … ON CONFLICT DO NOTHING`` then
+        ``SELECT … FOR UPDATE``; SQLite: ``BEGIN IMMEDIATE`` already locked everything."""
+        where = [table.c[k] == v for k, v in key.items()]
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            conn.execute(pg_insert(table).values(**key).on_conflict_do_nothing())
+        elif conn.execute(sa.select(*table.primary_key.columns).where(*where)).first() is None:
+            conn.execute(table.insert().values(**key))
+        return conn.execute(sa.select(table).where(*where).with_for_update()).mappings().one()
+
+    def _lock_edition(self, conn: Connection, edition: int, unit_set: str) -> int | None:
+        """Lock the edition's row (inserting it first if missing) and return its current
+        version id."""
+        row = self._lock_row(conn, editions, {"edition": edition, "unit_set": unit_set})
+        return row["current_version"]
+
+    def _identical(
+        self, conn: Connection, edition: int, unit_set: str, sha: str
+    ) -> VersionInfo | None:
+        row = (
+            conn.execute(
+                sa.select(versions)
+                .where(
+                    versions.c.edition == edition,
+                    versions.c.unit_set == unit_set,
+                    versions.c.sha256 == sha,
+                )
+                .order_by(versions.c.number.desc())
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else self._info(row, self._current(conn, edition, unit_set))
+
+    def _make_current(
+        self, conn: Connection, version: VersionInfo, user: str, action: str
+    ) -> VersionInfo:
+        before = self._current(conn, version.edition, version.unit_set)
+        conn.execute(
+            editions.update()
+            .where(editions.c.edition == version.edition, editions.c.unit_set == version.unit_set)
+            .values(current_version=version.id)
+        )
+        self._audit(
+            conn,
+            user,
+            action,
+            version.edition,
+            version.unit_set,
+            version.id,
+            version.file_name,
+            version.sha256,
+            {"from_version_id": before, "to_number": version.number},
+        )
+        return VersionInfo(**{**version.__dict__, "current": True})
+
     def _current(self, conn: Connection, edition: int, unit_set: str) -> int | None:
         return conn.execute(
             sa.select(editions.c.current_version).where(
@@ -461,6 +816,19 @@ class Store:
                 detail=json.dumps(detail, ensure_ascii=False),
             )
         )
+        fields = {
+            "action": action,
+            "user": user,
+            "edition": edition,
+            "unit_set": unit_set,
+            "version": detail.get("number", detail.get("to_number")),
+            "version_id": version_id,
+            "file": file_name,
+            "sha256": sha,
+        }
+        fields.update({k: v for k, v in detail.items() if k not in fields and k != "number"})
+        fields.pop("to_number", None)
+        conn.info.setdefault(_PENDING_LOG, []).append(fields)
 
     def _bump(self, conn: Connection) -> None:
         stamp = uuid.uuid4().hex

@@ -8,9 +8,12 @@ its decimal comma everywhere, charts and exports included. Pure: no streamlit.
 from __future__ import annotations
 
 import csv
-import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from pathlib import Path
+
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 LANGS: tuple[str, ...] = ("vi", "en")
 DEFAULT_LANG = "vi"
@@ -48,25 +51,56 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def _is_missing(x: object) -> bool:
+def is_missing(x: object) -> bool:
+    """None, NaN, pd.NA and NaT (anything not equal to itself, or not comparable)."""
+    if x is None:
+        return True
     try:
-        return x is None or (isinstance(x, float) and math.isnan(x)) or x != x  # noqa: PLR0124
+        return bool(x != x)  # noqa: PLR0124 - NaN and NaT
     except (TypeError, ValueError):
-        return False
+        return True  # pd.NA: its comparison is itself NA
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang_or_default(lang))
+
+
+@cache
+def _pattern(decimals: int, signed: bool, trim: bool) -> NumberPattern:
+    digits = ("#" if trim else "0") * decimals
+    body = f"#,##0.{digits}" if decimals else "#,##0"
+    return parse_pattern(f"+{body};-{body}" if signed else body)
+
+
+def _format(x: float | int | Decimal, lang: str, decimals: int, signed: bool, trim: bool) -> str:
+    """Babel (CLDR: "1.234,5" in vi, "1,234.5" in en), rounding half up as published."""
+    with localcontext() as ctx:
+        ctx.rounding = ROUND_HALF_UP
+        text = _pattern(decimals, signed, trim).apply(x, _locale(lang))
+    return "−" + text[1:] if text.startswith("-") else text
 
 
 def fmt_num(
     x: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 4, signed: bool = False
 ) -> str:
-    """1234.5 -> "1.234,5000" (vi) / "1,234.5000" (en); missing -> "–".
+    """1234.5 -> "1.234,5000" (vi) / "1,234.5000" (en); missing (None, NaN, pd.NA) -> "–".
 
-    Example: fmt_num(0.6383, "vi") == "0,6383"."""
-    if _is_missing(x):
+    The one number formatter (Babel's CLDR data for vi and en), rounding half up; a minus
+    is the typographic "−". Example: fmt_num(0.6383, "vi") == "0,6383"."""
+    if is_missing(x):
         return "–"
-    text = f"{float(x):{'+' if signed else ''},.{decimals}f}"
-    if lang_or_default(lang) == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text.replace("-", "−") if text.startswith("-") else text
+    return _format(x, lang, decimals, signed, trim=False)  # type: ignore[arg-type]
+
+
+def fmt_decimal(x: float | int | None, lang: str = DEFAULT_LANG, max_decimals: int = 6) -> str:
+    """A number with as many decimals as it needs, up to ``max_decimals``; missing -> "–".
+
+    For figures quoted in messages, where fixed decimals would mislead (a 200 MB cap is not
+    "200,0000 MB"). Example: fmt_decimal(0.65, "vi") == "0,65"; fmt_decimal(200.0) == "200"."""
+    if is_missing(x):
+        return "–"
+    return _format(x, lang, max_decimals, signed=False, trim=True)  # type: ignore[arg-type]
 
 
 def fmt_int(x: float | int | None, lang: str = DEFAULT_LANG, signed: bool = False) -> str:
@@ -75,7 +109,7 @@ def fmt_int(x: float | int | None, lang: str = DEFAULT_LANG, signed: bool = Fals
 
 def fmt_pct(x: float | None, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     """0.256 -> "25,6 %" (vi) / "25.6%" (en)."""
-    if _is_missing(x):
+    if is_missing(x):
         return "–"
     body = fmt_num(float(x) * 100, lang, decimals)
     return f"{body} %" if lang_or_default(lang) == "vi" else f"{body}%"
@@ -85,14 +119,14 @@ def fmt_rank(
     rank: float | int | None, n: float | int | None = None, lang: str = DEFAULT_LANG
 ) -> str:
     """13 of 63 -> "13/63"; missing -> "–"."""
-    if _is_missing(rank):
+    if is_missing(rank):
         return "–"
-    return f"{int(rank)}/{int(n)}" if not _is_missing(n) else f"{int(rank)}"
+    return f"{int(rank)}/{int(n)}" if not is_missing(n) else f"{int(rank)}"
 
 
 def fmt_rank_change(change: float | int | None, lang: str = DEFAULT_LANG) -> str:
     """+2 places up -> "▲ 2", down -> "▼ 3", unchanged -> "= 0"."""
-    if _is_missing(change):
+    if is_missing(change):
         return "–"
     c = int(change)
     return f"▲ {c}" if c > 0 else (f"▼ {-c}" if c < 0 else "= 0")

@@ -21,7 +21,7 @@ import sys
 import pandas as pd
 
 from data.dataset import load_dataset
-from data.frameworks import ALL_INDICATORS
+from data.frameworks import indicator_codes
 
 
 class _Parser(argparse.ArgumentParser):
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("rankings", help="one row per province for an edition")
     r.add_argument("--year", type=int, required=True)
     r.add_argument("--unit-set", choices=["63", "34"], default="63")
-    r.add_argument("--measure", choices=list(ALL_INDICATORS), default="dti")
+    r.add_argument("--measure", choices=list(indicator_codes()), default="dti")
     r.add_argument("--format", choices=["json", "csv"], default="json")
     r.add_argument("--assessment", metavar="KEY", help="an internal assessment (units, points)")
     r.set_defaults(func=cmd_rankings)

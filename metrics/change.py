@@ -14,7 +14,7 @@ import pandas as pd
 from metrics.scoring import DECIMALS
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 ROUNDING = "rounding"
 

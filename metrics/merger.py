@@ -12,7 +12,7 @@ from metrics.ranking import rank_scores
 from metrics.scoring import KEY, compute_scores, round4
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 # The rule as shown to people (source text of every pro-forma value).
 RULE = (

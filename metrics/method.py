@@ -10,7 +10,7 @@ import pandas as pd
 from metrics.provenance import KINDS
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 
 def framework_rows(fw: Framework) -> pd.DataFrame:
@@ -25,6 +25,7 @@ def framework_rows(fw: Framework) -> pd.DataFrame:
     total = fw.total_points
     rows = []
     for ind in fw.indicators:
+        pts = fw.points.get(ind.code)  # inputs only: the total's points are their sum
         members: tuple[str, ...] = ()
         if ind.code in fw.composites:
             members = tuple(fw.weights(ind.code))
@@ -32,9 +33,9 @@ def framework_rows(fw: Framework) -> pd.DataFrame:
             {
                 "indicator": ind.code,
                 "group": ind.group,
-                "points": float(ind.points) if ind.points else float("nan"),
-                "share": float(ind.points) / total if ind.points else float("nan"),
-                "pillars": ind.pillars if ind.points else (),
+                "points": pts if pts else float("nan"),
+                "share": pts / total if pts else float("nan"),
+                "pillars": ind.pillars if pts else (),
                 "members": members,
                 "label_vi": ind.label_vi,
                 "label_en": ind.label_en,

@@ -18,7 +18,7 @@ from metrics.target import cheapest_allocation, score_for_rank
 from metrics.uncertainty import edition_rank_intervals, statistically_tied
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 PILLARS = ("gov", "econ", "soc")
 
@@ -26,6 +26,7 @@ PILLARS = ("gov", "econ", "soc")
 class DatasetLike(Protocol):
     """What ``build_profile`` reads (``data.dataset.Dataset`` satisfies it)."""
 
+    values: pd.DataFrame
     scores: pd.DataFrame
     ranked: pd.DataFrame
     yoy: pd.DataFrame
@@ -150,6 +151,7 @@ def build_profile(
     seed: int = 0,
     lang: str = "vi",
     names: Mapping[str, str] | None = None,
+    intervals: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Everything the profile page and ``python -m metrics profile`` show for one unit.
 
@@ -157,6 +159,8 @@ def build_profile(
     tier, distances, year-on-year change with input contributions, rank-change
     decomposition and overtakes, trend, the score for ``target_rank`` with its cheapest
     allocation, strengths/weaknesses, the Monte Carlo 90 % rank interval and the peers.
+    ``intervals``: the edition's ``edition_rank_intervals`` when the caller has them already
+    (they depend only on the edition and unit set; the Monte Carlo is the costly part).
     Missing values appear as None. Raises KeyError when the unit has no DTI in the edition.
     Example: build_profile(ds, "30", 2023)["dti_rank"] -> Hải Dương's 2023 rank.
     """
@@ -229,7 +233,11 @@ def build_profile(
         {i: mine.at[i, "score"] for i in fw.inputs if i in mine.index}, fw.points, tgt.gap
     )
     sw = strengths_weaknesses(ds.ranked, fw, unit_set, code)
-    iv = edition_rank_intervals(ds.scores, fw, unit_set, draws=draws, seed=seed)
+    iv = (
+        edition_rank_intervals(ds.scores, fw, unit_set, draws=draws, seed=seed)
+        if intervals is None
+        else intervals
+    )
     ivm = iv[iv["province_code"] == code]
     pe = peers(ds.ranked, edition, unit_set, code)
     region_code = str(dti["region_code"])
@@ -249,7 +257,7 @@ def build_profile(
         "n": _num(dti["n"]),
         "percentile": _num(dti["percentile"]),
         "tier": _num(dti["tier"]),
-        "tier_label": tier_label(int(dti["tier"]), lang),
+        "tier_label": tier_label(int(dti["tier"]), lang) if pd.notna(dti["tier"]) else None,
         "pillars": {
             p: {"score": _num(mine.at[p, "score"]), "rank": _num(mine.at[p, "rank"])}
             for p in PILLARS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.ranking import rank_among
 from metrics.target import score_for_rank
 
 
@@ -65,7 +66,7 @@ def rank_ladder(
     )
     if code not in s.index:
         return pd.DataFrame(columns=["rank", "target_score", "gap", "holder"])
-    current = 1 + int((s.drop(code) > s[code]).sum())
+    current = rank_among(s[code], s.drop(code))
     rows = []
     for k in range(current - 1, max(0, current - 1 - steps), -1):
         tgt = score_for_rank(s, code, k)
@@ -73,3 +74,56 @@ def rank_ladder(
             {"rank": k, "target_score": tgt.target_score, "gap": tgt.gap, "holder": tgt.kth_code}
         )
     return pd.DataFrame(rows, columns=["rank", "target_score", "gap", "holder"])
+
+
+def adjacent(ranked: pd.DataFrame, edition: int, unit_set: str, code: str) -> dict[str, object]:
+    """The provinces just above and just below ``code`` on the DTI, with both margins.
+
+    ``above``/``below``: the codes on the nearest higher / lower 4-decimal score (ties
+    together), their ``*_rank`` and ``*_score``; ``margin_above`` = their score minus ours,
+    ``margin_below`` = ours minus theirs; ``to_pass`` = the points needed to displace the
+    province just above, the same number as the first step of ``rank_ladder`` (a tie would
+    only share its rank). ``tied``: units on our own score. Missing side -> None / [].
+    Example: Hải Dương 0.7422 (13th), Trà Vinh 0.7423 (12th), two at 0.7421 (14th) ->
+    margin_above 0.0001, to_pass 0.0002, margin_below 0.0001.
+    """
+    s = (
+        ranked[
+            (ranked["edition"] == edition)
+            & (ranked["unit_set"] == unit_set)
+            & (ranked["indicator"] == "dti")
+        ]
+        .set_index("province_code")["score"]
+        .dropna()
+        .astype(float)
+    )
+    out: dict[str, object] = {
+        "above": [], "above_rank": None, "above_score": None, "margin_above": None,
+        "to_pass": None, "below": [], "below_rank": None, "below_score": None,
+        "margin_below": None, "tied": [],
+    }  # fmt: skip
+    if code not in s.index:
+        return out
+    mine = float(s[code])
+    others = s.drop(code)
+    higher, lower = others[others > mine], others[others < mine]
+    out["tied"] = sorted(others[others == mine].index)
+    if len(higher):
+        sc = float(higher.min())
+        rank = 1 + int((s > sc).sum())
+        out.update(
+            above=sorted(higher[higher == sc].index),
+            above_rank=rank,
+            above_score=sc,
+            margin_above=round(sc - mine, 4),
+            to_pass=score_for_rank(s, code, rank).gap,
+        )
+    if len(lower):
+        sc = float(lower.max())
+        out.update(
+            below=sorted(lower[lower == sc].index),
+            below_rank=1 + int((s > sc).sum()),
+            below_score=sc,
+            margin_below=round(mine - sc, 4),
+        )
+    return out

@@ -21,7 +21,7 @@ import pandas as pd
 from metrics.scoring import KEY
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 KINDS = ("published", "uploaded", "derived", "pro-forma", "illustrative")
 PRO_FORMA = "pro-forma"

@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 
 from metrics.change import previous_edition
+from metrics.ranking import count_above
+from metrics.scoring import round4
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 DECOMPOSITION_COLUMNS = [
     "edition",
@@ -77,10 +79,10 @@ def rank_change_decomposition(
     s_now = wide[edition] if edition in wide else pd.Series(np.nan, index=wide.index)
     s_prev = wide[prev_edition] if prev_edition in wide else pd.Series(np.nan, index=wide.index)
     s_now, s_prev = s_now.to_numpy(dtype=float), s_prev.to_numpy(dtype=float)
-    rank_now = 1 + _count_above(s_now, s_now)
-    rank_prev = 1 + _count_above(s_prev, s_prev)
+    rank_now = 1 + count_above(s_now, s_now)
+    rank_prev = 1 + count_above(s_prev, s_prev)
     # others' old scores above our new one: all old scores above it, minus our own old one
-    cf = 1 + _count_above(s_prev, s_now) - (s_prev > s_now)
+    cf = 1 + count_above(s_prev, s_now) - (round4(s_prev) > round4(s_now))
     comparable = bool(
         prev_edition is not None
         and frameworks[int(edition)].comparable_with(frameworks[int(prev_edition)])
@@ -113,12 +115,6 @@ def rank_change_decomposition(
     )
 
 
-def _count_above(pool: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """For each x, how many values of ``pool`` are strictly greater (NaN pool values ignored)."""
-    p = np.sort(pool[~np.isnan(pool)])
-    return len(p) - np.searchsorted(p, x, side="right")
-
-
 @dataclass(frozen=True)
 class Overtakes:
     """Who changed side relative to us between two editions (codes, best new rank first)."""
@@ -143,8 +139,8 @@ def overtakes(
     a framework break. Missing ``code`` in either edition -> both lists empty.
     Example: prev A .9 B .8 C .7, new A .85 B .75 C .8 -> for C: we_overtook == ["B"].
     """
-    now = _scores(ranked, edition, unit_set, indicator)
-    before = _scores(ranked, prev_edition, unit_set, indicator)
+    now = round4(_scores(ranked, edition, unit_set, indicator))  # "above" at 4 decimals
+    before = round4(_scores(ranked, prev_edition, unit_set, indicator))
     if code not in now.index or code not in before.index:
         return Overtakes([], [])
     common = now.index.intersection(before.index).drop(code)

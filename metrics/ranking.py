@@ -8,21 +8,41 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.scoring import KEY
+from metrics.scoring import KEY, ticks
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 GROUP = ["edition", "unit_set", "indicator"]
 
 
 def competition_rank(scores: pd.Series) -> pd.Series:
-    """Competition ranks ("1224"): higher is better, ties share the best rank.
+    """Competition ranks ("1224") of scores at the published 4 decimals: higher is better,
+    ties share the best rank; 0.63834 and 0.63826 both publish as 0.6383 and tie.
 
-    Missing scores get no rank (<NA>) and do not count. Example: [0.9, 0.8, 0.8, 0.7] ->
-    [1, 2, 2, 4]. The scores must already be rounded to the published precision.
+    The one ranking rule of the house (``count_above``/``rank_among`` are the same rule for
+    arrays and single scores). Missing scores get no rank (<NA>) and do not count.
+    Example: [0.9, 0.8, 0.8, 0.7] -> [1, 2, 2, 4].
     """
-    return scores.rank(method="min", ascending=False).astype("Int64")
+    t = pd.Series(ticks(scores), index=scores.index)
+    return t.rank(method="min", ascending=False).astype("Int64")
+
+
+def count_above(
+    pool: np.ndarray | pd.Series | list[float], x: np.ndarray | list[float]
+) -> np.ndarray:
+    """For each score of ``x``, how many scores of ``pool`` are strictly above it at 4
+    decimals (NaN pool values ignored): its competition rank among ``pool`` minus one."""
+    p = ticks(pool)
+    p = np.sort(p[~np.isnan(p)])
+    return len(p) - np.searchsorted(p, ticks(x), side="right")
+
+
+def rank_among(score: float, others: np.ndarray | pd.Series | list[float]) -> int:
+    """The competition rank ``score`` would have among ``others`` (4 decimals).
+
+    Example: rank_among(0.63834, [0.63826, 0.7]) == 2 (tied with 0.63826 for second)."""
+    return 1 + int(count_above(others, [score])[0])
 
 
 def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -44,7 +64,7 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     # Cython groupby ranks on one integer group id (not transform(lambda) on three string
     # keys): same "min" semantics, two orders of magnitude faster on large frames.
     gid = out.groupby(GROUP, sort=False).ngroup().to_numpy()
-    score = out["score"].astype(float)
+    score = pd.Series(ticks(out["score"]), index=out.index)  # ranked at 4 decimals
     grp = score.groupby(gid, sort=False)
     n = grp.transform("count").to_numpy()
     rank = grp.rank(method="min", ascending=False).to_numpy()

@@ -12,23 +12,50 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 KEY = ["edition", "unit_set", "province_code"]
 DECIMALS = 4
 _SCALE = 10**DECIMALS
 
 
-def round4(x: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | float:
-    """Round half up to the published 4 decimals.
+def ticks(x: pd.Series | np.ndarray | float | list[float]) -> np.ndarray:
+    """Scores in units of the last published digit (0.6383 -> 6383.0), rounded half up.
 
-    A tiny guard absorbs binary error (0.63835 is stored as 0.638349999...). Missing stays
-    missing. Example: round4(0.716355) == 0.7164.
+    The one rounding rule: ``round4`` and every rank compare these whole numbers, so two
+    scores that publish alike (0.63834 and 0.63826 -> 0.6383) are equal. A tiny guard
+    absorbs binary error (0.63835 is stored as 0.638349999...). Missing stays NaN."""
+    if isinstance(x, pd.Series):
+        x = x.to_numpy(dtype=float, na_value=np.nan)
+    return np.floor(np.asarray(x, dtype=float) * _SCALE + 0.5 + 1e-7)
+
+
+def round4(x: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | float:
+    """Round half up to the published 4 decimals (see ``ticks``).
+
+    Missing stays missing. Example: round4(0.716355) == 0.7164.
     """
     if isinstance(x, pd.Series):
-        return np.floor(x.astype(float) * _SCALE + 0.5 + 1e-7) / _SCALE
-    arr = np.floor(np.asarray(x, dtype=float) * _SCALE + 0.5 + 1e-7) / _SCALE
+        return pd.Series(ticks(x) / _SCALE, index=x.index, name=x.name)
+    arr = ticks(x) / _SCALE
     return float(arr) if arr.ndim == 0 else arr
+
+
+def composites(x: np.ndarray, fw: Framework) -> dict[str, np.ndarray]:
+    """The scoring formula: every composite of ``fw`` from the input matrix ``x`` (one row
+    per unit, one column per ``fw.inputs``), unrounded.
+
+    A composite C is ``sum(points_i * v_i) / sum(points_i)`` over its members; a unit with
+    any member missing (NaN) has C missing. Used by ``compute_scores`` and by the upload's
+    total check, so there is one formula."""
+    out: dict[str, np.ndarray] = {}
+    for comp in fw.composites:
+        w = fw.weights(comp)
+        sub = x[:, [fw.inputs.index(c) for c in w]]
+        pts = np.array(list(w.values()), dtype=float)
+        total = np.nan_to_num(sub) @ pts / pts.sum()
+        out[comp] = np.where(np.isnan(sub).any(axis=1), np.nan, total)
+    return out
 
 
 def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) -> pd.DataFrame:
@@ -56,13 +83,7 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
         wide = wide.reindex(columns=list(fw.inputs))
         x = wide.to_numpy(dtype=float)
         cols: dict[str, np.ndarray] = {code: x[:, j] for j, code in enumerate(fw.inputs)}
-        for comp in fw.composites:
-            w = fw.weights(comp)
-            idx = [fw.inputs.index(c) for c in w]
-            sub = x[:, idx]
-            pts = np.array(list(w.values()), dtype=float)
-            total = np.nan_to_num(sub) @ pts / pts.sum()
-            cols[comp] = np.where(np.isnan(sub).any(axis=1), np.nan, total)
+        cols.update(composites(x, fw))
         out = pd.DataFrame(cols, index=wide.index)
         frames.append(out.reset_index().melt(id_vars=KEY, var_name="indicator", value_name="raw"))
     if not frames:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from metrics.ranking import rank_scores
+from metrics.ranking import rank_among, rank_scores
 from metrics.scoring import DECIMALS, KEY, compute_scores
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
+    from domain.framework import Framework
 
 STEP = 10.0**-DECIMALS  # one unit of the published precision
 
@@ -47,7 +47,7 @@ def score_for_rank(scores: pd.Series, code: str, k: int) -> RankTarget:
     s = scores.dropna().astype(float)
     mine = float(s[code])
     others = s.drop(code).sort_values(ascending=False, kind="stable")
-    current_rank = 1 + int((others > mine).sum())
+    current_rank = rank_among(mine, others)
     if len(others) < k:
         target, kth = mine, None
     else:

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.scoring import DECIMALS
+from metrics.ranking import count_above
+from metrics.scoring import DECIMALS, round4, ticks
 
 if TYPE_CHECKING:
-    from data.frameworks import Framework
-
-_SCALE = 10**DECIMALS
+    from domain.framework import Framework
 
 
 def input_matrix(scores: pd.DataFrame, framework: Framework, unit_set: str) -> pd.DataFrame:
@@ -53,7 +52,7 @@ def simulate_ranks(
     # s = x @ w.T + (e * w).sum(k): the noise term is the only (draws, n, k) array.
     e = rng.uniform(-noise, noise, size=(draws, n, k))
     s = w @ x.T + np.einsum("dnk,dk->dn", e, w)
-    si = np.floor(s * _SCALE + 0.5 + 1e-7).astype(np.int64)
+    si = ticks(s).astype(np.int64)
     # Per-row "how many strictly greater" via one flat searchsorted: offset each row so rows
     # occupy disjoint integer ranges, then sorted position gives the count.
     span = int(si.max() - si.min()) + 2
@@ -92,10 +91,10 @@ def rank_intervals(
     p = np.array([float(points[c]) for c in cols])
     ranks = simulate_ranks(x, p, draws, weight_spread, noise, seed)
     if base_scores is None:
-        base = np.floor(x @ (p / p.sum()) * _SCALE + 0.5 + 1e-7) / _SCALE
+        base = round4(x @ (p / p.sum()))
     else:
         base = base_scores.reindex(inputs.index).to_numpy(dtype=float)
-    base_rank = 1 + (base[None, :] > base[:, None]).sum(axis=1)
+    base_rank = 1 + count_above(base, base)
     q = np.percentile(ranks, [lo, hi], axis=0, method="inverted_cdf")
     out = pd.DataFrame(
         {
@@ -137,4 +136,7 @@ def edition_rank_intervals(
         & (scores["unit_set"] == unit_set)
         & (scores["indicator"] == "dti")
     ].set_index("province_code")["score"]
+    if inputs.empty:  # e.g. the official-only view of an edition with no published inputs
+        cols = ["province_code", "score", "rank", "rank_lo", "rank_hi", "rank_median"]
+        return pd.DataFrame(columns=[*cols, "covered", "p_top10"])
     return rank_intervals(inputs, framework.points, base_scores=dti, draws=draws, seed=seed)

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pwd
-import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +19,6 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping
-from glob import glob
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
@@ -68,100 +64,26 @@ def free_port() -> int:
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-def _pg_bin_dir() -> Path | None:
-    """Highest-version server bin dir under /usr/lib/postgresql (Debian layout)."""
-
-    def version(initdb: str) -> tuple[int, ...]:
-        match = re.search(r"/postgresql/([\d.]+)/bin/", initdb)
-        return tuple(int(p) for p in match.group(1).split(".")) if match else (0,)
-
-    found = sorted(glob("/usr/lib/postgresql/*/bin/initdb"), key=version)
-    return Path(found[-1]).parent if found else None
-
-
-def _run(cmd: list[str]) -> None:
-    # Capture output so a failure shows what the PostgreSQL tool said.
-    # cwd=/tmp: the postgres user may not be allowed into the repo or root's home.
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd="/tmp")
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}"
-        )
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL cluster on 127.0.0.1; yields a SQLAlchemy URL to `dti_test`."""
-    bin_dir = _pg_bin_dir()
-    if bin_dir is None:
-        missing("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin")
+    from tools.pg import PgUnavailable, throwaway_postgres
 
-    # initdb/postgres refuse to run as root: as root, run them as the `postgres` user
-    # (created by Debian's postgresql-common) and give it the data dir.
-    as_user: list[str] = []
-    data_dir = Path(tempfile.mkdtemp(prefix="dti-pg-"))
-    if os.geteuid() == 0:
+    with contextlib.ExitStack() as stack:
         try:
-            pg_user = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(data_dir, ignore_errors=True)
-            missing("running as root but there is no 'postgres' system user to run the server")
-        os.chown(data_dir, pg_user.pw_uid, pg_user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-
-    port = free_port()
-    log_file = data_dir / "server.log"
-    started = False
-    try:
-        # UTF8 explicitly: with no locale in the environment initdb would pick SQL_ASCII,
-        # which mangles Vietnamese names.
-        _run([
-            *as_user, str(bin_dir / "initdb"), "-D", str(data_dir), "-A", "trust",
-            "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-instructions",
-        ])  # fmt: skip
-        # Durability is pointless for a throwaway cluster; turning it off speeds up tests.
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {port} -k /tmp"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        try:
-            _run([
-                *as_user, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-o", options,
-                "-l", str(log_file), "-w", "start",
-            ])  # fmt: skip
-        except RuntimeError as exc:
-            log = log_file.read_text(errors="replace") if log_file.exists() else ""
-            raise RuntimeError(f"{exc}\n--- server log ---\n{log}") from None
-        started = True
-        # TCP + trust auth: no need to switch user for client tools.
-        _run([
-            str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-            "dti_test",
-        ])  # fmt: skip
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/dti_test"
-    finally:
-        if started:
-            subprocess.run(
-                [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "stop"],
-                capture_output=True,
-                cwd="/tmp",
-                check=False,
-            )
-        shutil.rmtree(data_dir, ignore_errors=True)
+            url = stack.enter_context(throwaway_postgres())
+        except PgUnavailable as exc:
+            missing(str(exc))
+        yield url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database per test: SQLite file or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'dti.db'}"
-        return
-
+@contextlib.contextmanager
+def new_pg_database(pg_url: str) -> Iterator[str]:
+    """A new, empty database on the throwaway cluster; dropped afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    # Looked up lazily so that SQLite-only runs never start the cluster.
-    base = make_url(request.getfixturevalue("pg_url"))
+    base = make_url(pg_url)
     name = f"dti_{uuid.uuid4().hex[:12]}"
     admin_dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
@@ -172,6 +94,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         # FORCE (PG 13+) drops connections a test's engine pool may still hold.
         with psycopg.connect(admin_dsn, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database per test: SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dti.db'}"
+        return
+    # Looked up lazily so that SQLite-only runs never start the cluster.
+    with new_pg_database(request.getfixturevalue("pg_url")) as url:
+        yield url
+
+
+@pytest.fixture
+def pg_db_url(pg_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (for tests that need PostgreSQL specifically)."""
+    with new_pg_database(pg_url) as url:
+        yield url
 
 
 # --------------------------------------------------------------------------- browser
@@ -307,3 +247,35 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db_file = tmp_path_factory.mktemp("app") / "dti.db"
     with start_app(f"sqlite:///{db_file}") as base_url:
         yield base_url
+
+
+# ---------------------------------------------------------------- the bundled dataset
+
+
+@pytest.fixture(scope="module")
+def bundled_ds():  # noqa: ANN201
+    """The bundled values, scored and ranked (module-scoped: reading them takes a while)."""
+    from data.dataset import build_dataset
+    from data.store import load_bundle
+
+    return build_dataset(load_bundle())
+
+
+@pytest.fixture(scope="module")
+def bundled_prov(bundled_ds):  # noqa: ANN001, ANN201
+    from metrics.provenance import provenance
+
+    return provenance(bundled_ds.values, bundled_ds.scores, bundled_ds.frameworks)
+
+
+@pytest.fixture
+def fresh_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A page test's own SQLite store and empty Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

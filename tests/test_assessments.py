@@ -445,3 +445,118 @@ def test_metrics_change_and_gains():
     prof = profile(res.nodes, res.values, res.new_units, "so-tai-chinh", "en")
     assert [m["code"] for m in prof["main_indices"]] == [m[0] for m in MAIN]
     assert sum(m["lost"] for m in prof["main_indices"]) == 500 - prof["score"]
+
+
+# --------------------------------------------------------------------------- registries
+
+
+def test_registry_from_a_list_file_then_import_without_registering(store, tmp_path, capsys):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh mục"
+    ws.append(["DANH MỤC CƠ QUAN, ĐƠN VỊ"])
+    ws.append(["Loại", "Tên đơn vị", "Mã", "Tên tiếng Anh"])
+    for name, code, en in (
+        ("Sở Tài chính", "STC", "Department of Finance"),
+        ("Sở Nội vụ", "SNV", "Department of Home Affairs"),
+        ("Sở Tư pháp", "", None),
+        ("Sở Y tế", "SYT", None),
+        ("Sở Giáo dục và Đào tạo", "SGDDT", None),
+        ("Ban Quản lý các khu công nghiệp tỉnh", "BQL", None),
+    ):
+        ws.append(["Sở, ban, ngành" if name.startswith("Sở") else "", name, code, en])
+    buf = io.BytesIO()
+    wb.save(buf)
+    path = tmp_path / "units.xlsx"
+    path.write_bytes(buf.getvalue())
+    code = data_main(["units", "--assessment", KEY, "--from", str(path), "--user", "it"])
+    assert code == 0, capsys.readouterr().err
+    assert "registered 6 units" in capsys.readouterr().out
+    units = AssessmentStore(store).units(KEY).set_index("code")
+    assert units.loc["STC", "name_en"] == "Department of Finance"
+    assert units.loc["so-tu-phap", "kind"] == "so_ban_nganh"  # the slug when no code
+    assert units.loc["BQL", "kind"] == "so_ban_nganh"  # read from the name ("Ban …")
+    assert "registry_units" in set(store.audit_log()["action"])
+    # The same list again: nothing new, no new registry version.
+    assert data_main(["units", "--assessment", KEY, "--from", str(path), "--user", "it"]) == 0
+    assert "registered 0 units" in capsys.readouterr().out
+    # A workbook of these units now imports without --register-units, on their codes.
+    out = import_file(store, per_unit_workbook(), "hd.xlsx", KEY, 2025, user="it")
+    assert out.stored is not None
+    assert set(out.result.values["unit_code"]) == {
+        "STC",
+        "SNV",
+        "so-tu-phap",
+        "SYT",
+        "SGDDT",
+        "BQL",
+    }
+    # English names resolve a profile too.
+    assert data_main(["publish", "--assessment", KEY, "--year", "2025", "--user", "it"]) == 0
+    capsys.readouterr()
+    assert (
+        metrics_main(
+            [
+                "profile",
+                "--assessment",
+                KEY,
+                "--unit",
+                "department of finance",
+                "--year",
+                "2025",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["unit_code"] == "STC"
+    # An unknown unit in the profile: exit 1 with the closest names.
+    assert (
+        metrics_main(
+            ["profile", "--assessment", KEY, "--unit", "Sở Tài chín", "--year", "2025", "--json"]
+        )
+        == 1
+    )
+    assert "Sở Tài chính" in capsys.readouterr().err
+
+
+def test_province_component_level_file_lost_points_and_gaps():
+    """The province's own DTI at component level: one unit (the province), its
+    self-assessment and the ministry's scores; the same lost-points and gap analysis."""
+    prov = departments()[:1]
+    prov[0].name = "Tỉnh Hải Dương"
+    res = parse_assessment(per_unit_workbook(prov), "pdti.xlsx", register_units=True)
+    assert res.ok and list(res.new_units["name_vi"]) == ["Tỉnh Hải Dương"]
+    p = profile(res.nodes, res.values, res.new_units, res.new_units["code"][0])
+    assert p["rank"] == 1 and p["n"] == 1 and p["max_points"] == 500.0
+    d = prov[0]
+    assert sum(x["lost"] for x in p["lost_points"]) == 500 - d.total()
+    assert sum(x["gap"] for x in p["self_vs_appraised"]) == d.total("self") - d.total()
+
+
+def test_summary_without_maxima_uses_the_stored_framework(store):
+    from metrics.assessment import comparable
+
+    bare = summary_workbook(no_max=True)
+    res = validate(store, bare, "xh.xlsx", KEY, 2025, True)
+    assert [(p.code, p.cell) for p in res.errors][:2] == [("NO_MAX", "C2"), ("NO_MAX", "D2")]
+    # Once the assessment has a stored tree (2024, criterion level), the summary of 2025
+    # takes its main indices' maxima and codes by name, and the two years compare.
+    depts = departments()
+    import_file(
+        store, per_unit_workbook(depts), "hd.xlsx", KEY, 2024, user="u", register_units=True
+    )
+    out = import_file(store, bare, "xh.xlsx", KEY, 2025, user="u")
+    assert out.stored is not None, [p.message_en for p in out.result.problems]
+    a = AssessmentStore(store)
+    y24, y25 = a.load(KEY, 2024), a.load(KEY, 2025)
+    assert y24 is not None and y25 is not None
+    assert list(y25.nodes["max_points"]) == [float(m[2]) for m in MAIN]
+    assert list(y25.nodes["code"]) == [m[0] for m in MAIN]
+    assert comparable(y25.nodes, y24.nodes)
+    r = rank_units(y25.nodes, y25.values, y25.units).set_index("unit_code")
+    assert r.loc["so-noi-vu", "score"] == 359.5 and pd.isna(r.loc["so-noi-vu", "self_score"])

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data.auth import (
+    FORGET_AFTER_S,
     email_allowed,
     hash_password,
     is_valid_hash,
     lockout_seconds,
     parse_allowlist,
     parse_hash,
+    sign_in_subjects,
     verify_password,
 )
 
@@ -62,10 +65,57 @@ def test_malformed_hash_never_verifies(bad):
     assert not verify_password("anything", bad)
 
 
-def test_lockout_grows_after_five_failures():
+def test_lockout_grows_after_five_failures_then_locks():
     assert [lockout_seconds(k) for k in range(5)] == [0, 0, 0, 0, 0]
-    assert [lockout_seconds(k) for k in (5, 6, 7)] == [5, 10, 20]
-    assert lockout_seconds(50) == 300
+    assert [lockout_seconds(k) for k in (5, 6, 7, 8, 9)] == [5, 10, 20, 40, 80]
+    assert lockout_seconds(10) == lockout_seconds(50) == 900  # the temporary lock
+
+
+def test_subjects_hash_the_name_and_name_the_address():
+    user, addr = sign_in_subjects("  Chị Lan ", "203.0.113.7")
+    assert user == sign_in_subjects("chị lan", None)[0]  # case and spaces do not matter
+    assert "Lan" not in user and len(user) == len("user:") + 32
+    assert addr == "addr:203.0.113.7"
+    assert sign_in_subjects("x", None)[1] == "addr:unknown"
+
+
+def test_store_counts_failures_across_threads_and_forgets(db_url):
+    """Parallel guesses all count (the count is read and written under the write lock);
+    the count restarts an hour after the last failure; success clears it."""
+    import threading
+
+    from data.store import Store, sign_in_attempts
+
+    s = Store(db_url)
+    s.init()
+    subjects = ["user:a", "addr:198.51.100.1"]
+    t0 = 1_000_000.0
+    threads = [
+        threading.Thread(
+            target=s.sign_in_failed, args=(subjects, t0, lockout_seconds, FORGET_AFTER_S)
+        )
+        for _ in range(8)
+    ]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    with s.engine.connect() as c:
+        q = sa.select(sign_in_attempts.c.subject, sign_in_attempts.c.failures)
+        got = {r.subject: r.failures for r in c.execute(q)}
+    assert got == {"user:a": 8, "addr:198.51.100.1": 8}
+    assert s.sign_in_wait(["addr:198.51.100.1"], t0 + 1) == pytest.approx(39.0)  # 8 -> 40 s
+    assert s.sign_in_wait(["user:other"], t0 + 1) == 0
+    # the 9th failure doubles the wait; 10 failures lock for 15 minutes
+    assert s.sign_in_failed(subjects, t0 + 50, lockout_seconds, FORGET_AFTER_S) == 80
+    assert s.sign_in_failed(subjects, t0 + 200, lockout_seconds, FORGET_AFTER_S) == 900
+    later = t0 + 200 + FORGET_AFTER_S + 1
+    assert s.sign_in_wait(subjects, later) == 0
+    assert s.sign_in_failed(subjects, later, lockout_seconds, FORGET_AFTER_S) == 0  # forgotten
+    s.sign_in_succeeded(subjects)
+    with s.engine.connect() as c:
+        assert c.execute(sa.select(sa.func.count()).select_from(sign_in_attempts)).scalar() == 0
+    s.engine.dispose()
 
 
 def test_allowlist():
@@ -232,7 +282,15 @@ def test_typed_name_is_never_markup(app_env, pw_hash):
     assert not [v for v in everything if "example.org" in v]
 
 
-def test_lockout_after_five_failures(app_env, pw_hash):
+def _expire_waits(tmp_path: Path) -> None:
+    """Stand-in for the clock moving on: every wait in the app's store is over."""
+    eng = sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    with eng.begin() as c:
+        c.execute(sa.text("UPDATE sign_in_attempts SET locked_until = 0"))
+    eng.dispose()
+
+
+def test_lockout_survives_reloads_and_new_sessions(app_env, pw_hash, tmp_path):
     app_env.setenv("DTI_UPLOAD_PASSWORD_HASH", pw_hash)
     at = open_page("upload")
     for _ in range(4):
@@ -240,18 +298,51 @@ def test_lockout_after_five_failures(app_env, pw_hash):
         assert at.error[0].value == "Wrong password."
     sign_in(at, "nope")  # the fifth failure starts the delay
     assert "wait 5 seconds" in at.error[0].value
-    sign_in(at, PASSWORD)  # right password, but during the wait: not even checked
-    assert "Too many failed attempts" in at.error[0].value
-    assert "dti_role" not in at.session_state
-    # The delay over, a sixth wrong attempt doubles it...
-    at.session_state["dti_auth_locked_until"] = time.time() - 1
-    sign_in(at, "nope")
-    assert "wait 10 seconds" in at.error[0].value
-    # ...and once it has passed the right password works and resets the counter.
-    at.session_state["dti_auth_locked_until"] = time.time() - 1
-    sign_in(at, PASSWORD)
-    assert at.session_state["dti_role"] == "uploader"
-    assert at.session_state["dti_auth_failures"] == 0
+    # A reload is a new session: the count lives in the store, so it is still locked and
+    # the right password is not even checked.
+    fresh = open_page("upload")
+    sign_in(fresh, PASSWORD)
+    assert re.search(r"wait [1-5] more seconds", fresh.error[0].value), fresh.error[0].value
+    assert "dti_role" not in fresh.session_state
+    # Another name from the same address is counted against the address too.
+    _expire_waits(tmp_path)
+    sign_in(fresh, "nope", name="Someone else")
+    assert "wait 10 seconds" in fresh.error[0].value
+    # Once the wait is over the right password works and clears the counts.
+    _expire_waits(tmp_path)
+    sign_in(fresh, PASSWORD)
+    assert fresh.session_state["dti_role"] == "uploader"
+    eng = sa.create_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    with eng.connect() as c:
+        left = c.execute(sa.text("SELECT subject, failures FROM sign_in_attempts")).all()
+    eng.dispose()
+    assert [f for _, f in left] == [1]  # only "Someone else"'s own failure remains
+
+
+def test_temporary_lock_after_ten_failures_says_how_long(app_env, pw_hash, tmp_path):
+    app_env.setenv("DTI_UPLOAD_PASSWORD_HASH", pw_hash)
+    at = open_page("upload", lang="vi")
+    for _ in range(9):
+        sign_in(at, "sai")
+        _expire_waits(tmp_path)
+    sign_in(at, "sai")
+    assert "chờ 900 giây" in at.error[0].value
+
+
+def test_password_is_never_logged_or_stored(app_env, pw_hash, tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    app_env.setenv("DTI_UPLOAD_PASSWORD_HASH", pw_hash)
+    secret = "Guess-Zebra-4711"
+    at = open_page("upload")
+    sign_in(at, secret, name="Guess-Name")
+    sign_in(at, PASSWORD, name=secret)  # a password typed into the name field
+    assert secret not in caplog.text and PASSWORD not in caplog.text
+    st.cache_resource.clear()  # closes the app's store; the WAL is checkpointed
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("app.db*"))
+    assert raw and secret.encode() not in raw and PASSWORD.encode() not in raw
+    assert b"Guess-Name" not in raw  # names are counted by their hash only
 
 
 def test_navigation_is_role_gated_and_logout(app_env, pw_hash):

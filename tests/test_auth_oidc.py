@@ -4,6 +4,7 @@ uploader role, any other signed-in account does not, and logout drops the role."
 from __future__ import annotations
 
 import contextlib
+import json
 import secrets
 import subprocess
 import sys
@@ -19,6 +20,20 @@ from conftest import free_port, start_app
 pytestmark = pytest.mark.e2e
 WAIT = 60_000
 ALLOWED = "it@so-khcn.gov.vn"
+VISITOR = "visitor@example.org"  # verified, not allowlisted
+UNVERIFIED = "new@so-khcn.gov.vn"  # allowlisted, but the provider does not vouch for it
+
+
+def set_claims(idp: str, sub: str, claims: dict[str, object]) -> None:
+    """The mock provider's user registry: PUT /users/<sub> with the account's claims."""
+    req = urllib.request.Request(
+        f"{idp}/users/{sub}",
+        data=json.dumps(claims).encode(),
+        method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 204
 
 
 @contextlib.contextmanager
@@ -66,7 +81,7 @@ def test_oidc_login_allowlist_and_logout(browser, output_dir, tmp_path: Path, mo
         app_port = free_port()
         secrets_file = tmp_path / "secrets.toml"
         secrets_file.write_text(
-            'DTI_UPLOADER_EMAILS = ["' + ALLOWED + '"]\n'
+            'DTI_UPLOADER_EMAILS = ["' + ALLOWED + '", "' + UNVERIFIED + '"]\n'
             "[auth]\n"
             f'redirect_uri = "http://127.0.0.1:{app_port}/oauth2callback"\n'
             f'cookie_secret = "{secrets.token_hex(16)}"\n'
@@ -78,15 +93,26 @@ def test_oidc_login_allowlist_and_logout(browser, output_dir, tmp_path: Path, mo
         # start_app picks its port with conftest.free_port; the redirect URI needs it first.
         monkeypatch.setattr(sys.modules[start_app.__module__], "free_port", lambda: app_port)
         env = {"STREAMLIT_SECRETS_FILES": str(secrets_file), "DTI_UPLOAD_PASSWORD_HASH": ""}
+        set_claims(idp, ALLOWED, {"email": ALLOWED, "email_verified": True})
+        set_claims(idp, UNVERIFIED, {"email": UNVERIFIED})  # email_verified absent
+        set_claims(idp, VISITOR, {"email": VISITOR, "email_verified": True})
         with start_app(f"sqlite:///{tmp_path / 'oidc.db'}", env) as app:
             assert app.endswith(f":{app_port}")
+            # Allowlisted, but the provider did not say the address is verified: refused.
+            ctx = browser.new_context(viewport={"width": 1366, "height": 800})
+            unverified = ctx.new_page()
+            login_with_provider(unverified, app, UNVERIFIED)
+            unverified.goto(f"{app}/upload?lang=en")
+            unverified.wait_for_selector("text=has not verified the e-mail address", timeout=WAIT)
+            assert unverified.locator('[data-testid="stFileUploader"]').count() == 0
+            ctx.close()
             # Someone the provider knows but the allowlist does not.
             ctx = browser.new_context(viewport={"width": 1366, "height": 800})
             other = ctx.new_page()
-            login_with_provider(other, app, "visitor@example.org")
+            login_with_provider(other, app, VISITOR)
             other.goto(f"{app}/upload?lang=en")
             other.wait_for_selector("text=does not have the uploader role", timeout=WAIT)
-            assert other.get_by_text("visitor@example.org", exact=True).count() == 1
+            assert other.get_by_text(VISITOR, exact=True).count() == 1
             assert other.locator('a[href^="mailto:"]').count() == 0  # plain text, no link
             assert other.locator('[data-testid="stFileUploader"]').count() == 0
             assert "Upload data" not in other.locator('[data-testid="stSidebarNav"]').inner_text()

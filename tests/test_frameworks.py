@@ -42,15 +42,16 @@ def test_labels_bilingual():
 
 def test_validation_rejects_bad_structures():
     ok = f.Indicator("gov", "pillar", 400, ("gov",), "a", "b")
-    with pytest.raises(f.FrameworkError, match="no total"):
-        f._validate(2099, [ok])
+    with pytest.raises(f.FrameworkError, match="no total row"):
+        f.validate(2099, [ok])
     bad_pillar = f.Indicator("econ", "pillar", 300, ("nope",), "a", "b")
     total = f.Indicator("dti", "total", None, (), "a", "b")
-    with pytest.raises(f.FrameworkError, match="unknown pillar"):
-        f._validate(2099, [ok, bad_pillar, total])
-    with pytest.raises(f.FrameworkError, match="no scored member"):
-        f._validate(2099, [ok, total])
-    with pytest.raises(f.FrameworkError, match="unknown indicator"):
-        f._validate(2099, [f.Indicator("smart_city", "foundation", 0.5, ("gov",), "", ""), total])
-    with pytest.raises(f.FrameworkError, match="no framework"):
+    with pytest.raises(f.FrameworkError, match='DTI 2099 / econ: pillar "nope" is not valid'):
+        f.validate(2099, [ok, bad_pillar, total])
+    with pytest.raises(f.FrameworkError, match="pillar econ has no scored member"):
+        f.validate(2099, [ok, total])
+    # a new code needs labels and a foundation/activity group
+    with pytest.raises(f.FrameworkError, match='indicator code "Smart City" is unknown'):
+        f.validate(2099, [f.Indicator("Smart City", "foundation", 5, ("gov",), "", ""), total])
+    with pytest.raises(f.FrameworkError, match="no DTI framework"):
         f.framework(2019)

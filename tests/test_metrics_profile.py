@@ -129,3 +129,14 @@ def test_cli_profile_json_and_errors(tmp_path: Path) -> None:
         assert rk.returncode == 0, rk.stderr
         rows = json.loads(rk.stdout)
         assert len(rows) == 63 and rows[0][f"{measure}_rank"] == 1
+
+
+def test_profile_with_precomputed_intervals_is_the_same(ds) -> None:
+    # The page runs the Monte Carlo once per edition and unit set and passes it in.
+    from metrics.uncertainty import edition_rank_intervals
+
+    iv = edition_rank_intervals(ds.scores, ds.frameworks[2023], "63", draws=300)
+    alone = build_profile(ds, "30", 2023, draws=300)
+    given = build_profile(ds, "30", 2023, draws=300, intervals=iv)
+    assert given == alone
+    assert given["rank_interval_90"] is not None and len(given["statistically_tied"]) > 0

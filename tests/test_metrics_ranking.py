@@ -124,3 +124,16 @@ def test_rankings_table_for_pillars_and_main_indices(bundle_dataset) -> None:
         col = f"{measure}_rank"
         assert t[col].is_monotonic_increasing
         assert t[col].iloc[0] == 1
+
+
+def test_one_rank_rule_compares_published_4_decimals() -> None:
+    """0.63834 and 0.63826 both publish as 0.6383: every rank in the house ties them."""
+    from metrics.ranking import competition_rank, count_above, rank_among
+    from metrics.target import score_for_rank
+
+    s = pd.Series([0.63834, 0.63826, 0.7, None], index=["a", "b", "c", "d"])
+    assert competition_rank(s).tolist() == [2, 2, 1, pd.NA]
+    assert rank_among(0.63834, [0.63826, 0.7]) == 2
+    assert count_above([0.63826, 0.7, float("nan")], [0.63834, 0.7]).tolist() == [1, 0]
+    assert score_for_rank(s, "a", 3).current_rank == 2
+    assert score_for_rank(s, "b", 3).current_rank == 2

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data.dataset import build_dataset
@@ -15,13 +14,8 @@ PAGES = ["overview", "rankings", "profile", "methodology"]
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_env(fresh_app):
+    """A fresh store and empty caches (conftest's ``fresh_app``)."""
 
 
 def run_page(page: str, lang: str = "vi") -> AppTest:
@@ -59,7 +53,7 @@ def test_overview_in_english(app_env):
     at = run_page("overview", "en")
     labels = [m.label for m in at.metric]
     assert "DTI rank 2024" in labels
-    assert at.title[0].value == "Hải Dương in the DTI ranking of the 63 provinces"
+    assert at.title[0].value == "Hải Dương in the provincial DTI ranking"
 
 
 def test_rankings_page_values_and_url_state(app_env):

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data.dataset import load_dataset
-from data.provinces import HOME_CODE
 from data.store import Store, load_published
 from data.tilegrid import tile_grid
 from metrics.compare import nearest, region_peers, side_by_side
@@ -18,18 +16,15 @@ from metrics.geo import map_tiles
 from metrics.method import provenance_shares, sources
 from metrics.provenance import provenance
 
+HOME_CODE = "30"  # Hải Dương, the default DTI_HOME_PROVINCE
+
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ["map", "compare", "methodology"]
 
 
 @pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def app_env(fresh_app):
+    """A fresh store and empty caches (conftest's ``fresh_app``)."""
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ the login form and stop, whatever route led there.
 
 from __future__ import annotations
 
+import logging
+import math
 import os
 import time
 from collections.abc import Mapping
@@ -16,20 +18,21 @@ from typing import Any
 import streamlit as st
 
 from data.auth import (
+    FORGET_AFTER_S,
     email_allowed,
     is_valid_hash,
     lockout_seconds,
     parse_allowlist,
+    sign_in_subjects,
     verify_password,
 )
+from data.logs import event
 from i18n import t
 
 HASH_SETTING = "DTI_UPLOAD_PASSWORD_HASH"
 EMAILS_SETTING = "DTI_UPLOADER_EMAILS"
 ROLE_KEY = "dti_role"
 USER_KEY = "dti_user"
-FAILS_KEY = "dti_auth_failures"
-LOCKED_KEY = "dti_auth_locked_until"
 UPLOADER = "uploader"
 MAX_NAME = 64
 
@@ -73,16 +76,22 @@ def allowlist() -> frozenset[str]:
     return parse_allowlist(_setting(EMAILS_SETTING))
 
 
-def _oidc_email() -> str | None:
+def _oidc_account() -> tuple[str, bool] | None:
+    """(e-mail, verified) of the identity-provider account signed in, if any."""
     try:
         if not st.user.is_logged_in:
             return None
-        if st.user.get("email_verified") is False:
-            return None
         email = st.user.get("email")
+        verified = st.user.get("email_verified") is True  # absent or false: not vouched for
     except Exception:  # st.user is unavailable outside a real session on some versions
         return None
-    return str(email) if email else None
+    return (str(email), verified) if email else None
+
+
+def _oidc_email() -> str | None:
+    """The signed-in account's e-mail, only when the provider says it is verified."""
+    account = _oidc_account()
+    return account[0] if account and account[1] else None
 
 
 def is_uploader() -> bool:
@@ -99,26 +108,48 @@ def current_user() -> str:
     return str(st.session_state.get(USER_KEY) or UPLOADER)[:128]
 
 
+def _client_address() -> str | None:
+    """The client's address where Streamlit gives one (not behind every proxy)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no session context (bare runs)
+        return None
+    return address if isinstance(address, str) and address else None
+
+
+def _password_sign_in_log(result: str, level: int, **fields: Any) -> None:
+    event("sign_in", level, method="password", result=result, client=_client_address(), **fields)
+
+
 def _try_password(password: str, name: str, lang: str) -> None:
-    now = time.time()
-    locked_until = float(st.session_state.get(LOCKED_KEY, 0.0))
-    if now < locked_until:
-        # Refused without checking: guessing during the wait is pointless.
-        st.error(t("auth.locked", lang, seconds=int(locked_until - now) + 1))
+    """Check a password against the configured hash, counting failures in the store (per
+    typed name and per client address) so that reloads and new sessions do not reset
+    them. Nothing here logs or stores the password."""
+    from views._shared import store
+
+    s = store()
+    subjects = sign_in_subjects(name, _client_address())
+    wait = s.sign_in_wait(subjects, time.time())
+    if wait > 0:
+        _password_sign_in_log("refused_locked", logging.WARNING, user_key=subjects[0])
+        # Refused without checking: guessing during the wait is pointless (and each check
+        # would cost the server a scrypt hash).
+        st.error(t("auth.locked", lang, seconds=math.ceil(wait)))
         return
-    stored = configured_hash() or ""
-    if verify_password(password, stored):
+    if verify_password(password, configured_hash() or ""):
+        s.sign_in_succeeded(subjects)
         st.session_state[ROLE_KEY] = UPLOADER
         st.session_state[USER_KEY] = f"password:{name.strip()[:MAX_NAME] or UPLOADER}"
-        st.session_state[FAILS_KEY] = 0
-        st.session_state[LOCKED_KEY] = 0.0
+        _password_sign_in_log("success", logging.INFO, user=st.session_state[USER_KEY])
         st.rerun()
-    failures = int(st.session_state.get(FAILS_KEY, 0)) + 1
-    st.session_state[FAILS_KEY] = failures
-    delay = lockout_seconds(failures)
-    st.session_state[LOCKED_KEY] = now + delay
+    delay = s.sign_in_failed(subjects, time.time(), lockout_seconds, FORGET_AFTER_S)
+    # A failed attempt's name may be a password typed in the wrong field: only its hash
+    # (the same key the attempt counter uses) is logged.
+    _password_sign_in_log(
+        "failure", logging.WARNING, user_key=subjects[0], locked_s=math.ceil(delay)
+    )
     if delay:
-        st.error(t("auth.wrong_locked", lang, seconds=int(delay)))
+        st.error(t("auth.wrong_locked", lang, seconds=math.ceil(delay)))
     else:
         st.error(t("auth.wrong", lang))
 
@@ -130,11 +161,12 @@ def login_form(lang: str) -> None:
     stored = configured_hash()
     oidc = oidc_configured()
     if oidc:
-        email = _oidc_email()
-        if email:
-            # Logged in at the identity provider but not on the allowlist.
-            st.warning(t("auth.not_allowed", lang))
-            st.text(email)  # identity-provider text: plain, never markdown
+        account = _oidc_account()
+        if account:
+            # Logged in at the identity provider but not on the allowlist, or with an
+            # address the provider has not verified.
+            st.warning(t("auth.not_allowed" if account[1] else "auth.unverified", lang))
+            st.text(account[0])  # identity-provider text: plain, never markdown
             if st.button(t("auth.logout", lang), key="oidc_logout"):
                 st.logout()
         elif st.button(t("auth.oidc_button", lang), type="primary", key="oidc_login"):
@@ -166,14 +198,33 @@ def require_uploader(lang: str) -> str:
 def logout() -> None:
     for key in (ROLE_KEY, USER_KEY):
         st.session_state.pop(key, None)
-    if _oidc_email():
+    if _oidc_account():
         st.logout()
     else:
         st.rerun()
 
 
+def _log_oidc_sign_in() -> None:
+    """One log line per session and account signed in with the identity provider."""
+    account = _oidc_account() if oidc_configured() else None
+    if account is None or st.session_state.get("_dti_oidc_logged") == account[0]:
+        return
+    st.session_state["_dti_oidc_logged"] = account[0]
+    ok = account[1] and email_allowed(account[0], allowlist())
+    event(
+        "sign_in",
+        logging.INFO if ok else logging.WARNING,
+        method="oidc",
+        result="success" if ok else "failure",
+        user=account[0],
+        email_verified=account[1],
+        client=_client_address(),
+    )
+
+
 def auth_sidebar(lang: str) -> None:
     """Who is signed in, and the logout button (only for the uploader role)."""
+    _log_oidc_sign_in()
     if not is_uploader():
         return
     st.sidebar.caption(t("auth.signed_in_as", lang))

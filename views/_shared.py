@@ -6,11 +6,17 @@ stamp read from the store, so an upload made through any app process is seen by 
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
 import pandas as pd
 import streamlit as st
 
-from data.dataset import Dataset, load_dataset
-from data.store import Store
+from data.dataset import Dataset, load_dataset, official_view
+from data.logs import event
+from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
+from data.store import Store, is_outage, load_published
 from i18n import LANGS, lang_or_default, t
 
 
@@ -34,20 +40,208 @@ def _provenance(version: str) -> pd.DataFrame:
     return _dataset(version).provenance()
 
 
-def dataset() -> Dataset:
-    return _dataset(store().data_version())
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _official_dataset(version: str) -> Dataset:
+    return official_view(_dataset(version), _provenance(version), published_table())
+
+
+def dataset(official: bool | None = None) -> Dataset:
+    """The dataset; in the "official figures only" view (``?official=1``, see
+    ``official_mode``) every value that is not published or uploaded is blank."""
+    try:
+        version = store().data_version()
+        if official_mode() if official is None else official:
+            return _official_dataset(version)
+        return _dataset(version)
+    except Exception as exc:
+        if not is_outage(exc):
+            raise
+        store_unavailable(exc)
+        raise  # not reached: store_unavailable stops the run
+
+
+T = TypeVar("T")
+
+
+# cache_resource, not cache_data: a hit hands back the object itself. cache_data would
+# unpickle a copy on every hit, and unpickling a plotly figure re-validates it, which costs
+# about as much as building it (see README, Performance). Bounded LRU per process.
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _memo(version: str, name: str, inputs: tuple, _build: Callable[[], object]) -> object:
+    return _build()
+
+
+def memo(ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+    """``build()`` computed once per (``ds.data_version``, ``name``, ``inputs``) in
+    this process and shared by every session, e.g. a page's figure:
+    ``memo(ds, "p_rank", (code, unit_set, lang), lambda: rank_path(traj, name, lang))``.
+
+    ``inputs`` must name everything ``build`` reads besides ``ds`` (page inputs, language);
+    the result is shared, so never mutate it. Sessions asking for the same key at once
+    wait for the first one instead of computing it again."""
+    return _memo(ds.data_version, name, inputs, build)  # type: ignore[return-value]
 
 
 def provenance_table() -> pd.DataFrame:
     return _provenance(store().data_version())
 
 
+def home() -> Home:
+    """The home province (setting DTI_HOME_PROVINCE); a bad setting is said on the page
+    and the default is used."""
+    try:
+        return home_province()
+    except SettingError as exc:
+        st.warning(exc.message(current_lang()), icon="⚠️")
+        return _home_from(DEFAULT_HOME)
+
+
+@st.cache_resource(show_spinner=False)
+def published_table() -> pd.DataFrame:
+    """Every published figure held (scores and ranks, with URLs)."""
+    return load_published()
+
+
+def official_mode() -> bool:
+    """The "official figures only" switch: in the URL (?official=1), default off; kept in
+    the session so a page switch (which drops the query string) keeps it."""
+    q = st.query_params.get("official")
+    if q in ("0", "1"):
+        st.session_state["official"] = q == "1"
+    elif q is not None:
+        url_notice("official")
+    return bool(st.session_state.get("official", False))
+
+
+def _set_official(key: str) -> None:
+    on = bool(st.session_state[key])
+    st.session_state["official"] = on
+    st.query_params["official"] = "1" if on else "0"
+
+
+def official_switch(container, key: str, lang: str) -> bool:  # type: ignore[no-untyped-def]
+    """The "official figures only" toggle (URL-backed); returns whether it is on."""
+    on = official_mode()
+    st.session_state[key] = on  # follow the URL / the other switch
+    container.toggle(
+        t("official.switch", lang),
+        key=key,
+        on_change=_set_official,
+        args=(key,),
+        help=t("official.help", lang),
+    )
+    if on and st.query_params.get("official") != "1":
+        st.query_params["official"] = "1"
+    return on
+
+
+def illustrative_mark(container=None, key: str = "mark") -> None:  # type: ignore[no-untyped-def]
+    """The large "ILLUSTRATIVE FIGURES – NOT OFFICIAL" mark (styled by MARK_STYLE)."""
+    lang = current_lang()
+    box = (container or st).container(key=f"illmark_{key}")
+    box.markdown(t("mark.illustrative", lang))
+
+
+# Static style only (no user or data text): the mark is at least 28 px, white on red.
+MARK_STYLE = """<style>
+[class*="st-key-illmark_"] {background: #B00020; border-radius: 0.4rem;
+  padding: 0.35rem 0.9rem; margin: 0.2rem 0;}
+[class*="st-key-illmark_"] p {color: #FFFFFF; font-size: 28px; font-weight: 800;
+  line-height: 1.2; margin: 0; letter-spacing: 0.02em;}
+</style>"""
+
+
+def store_unavailable(exc: BaseException) -> None:
+    """The store cannot be reached: a plain message in the viewer's language instead of
+    an error, logged for the operator; the next run (the button, a reload) tries again."""
+    event(
+        "store_unavailable",
+        logging.WARNING,
+        error=str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300],
+    )
+    lang = current_lang()
+    st.warning(t("store.unavailable", lang))
+    st.button(t("store.retry", lang), key="store_retry")
+    st.stop()
+
+
 def current_lang() -> str:
-    """The language from the URL (?lang=en), else this session's choice, else Vietnamese."""
+    """The language from the URL (?lang=en), else this session's choice, else Vietnamese.
+    An unknown ?lang= gets the small "not understood" notice once per run."""
     q = st.query_params.get("lang")
     if q in LANGS:
         return q
-    return lang_or_default(st.session_state.get("lang"))
+    lang = lang_or_default(st.session_state.get("lang"))
+    if q is not None:
+        url_notice("lang", lang)
+    return lang
+
+
+MAX_QUERY_TEXT = 100  # longest free-text URL value kept (?q=); longer is cut, with a notice
+
+
+def url_notice(name: str, lang: str | None = None) -> None:
+    """A small translated notice that the URL's ``name`` was not understood and its
+    default is shown instead. Only our own parameter name is shown, never the value."""
+    shown: set[str] = st.session_state.setdefault("_url_notices", set())
+    if name in shown:
+        return
+    shown.add(name)
+    st.caption(t("url.ignored", lang or current_lang(), name=name))
+
+
+def reset_url_notices() -> None:
+    """Called once at the top of every run (dashboard.py): each notice shows once per run."""
+    st.session_state["_url_notices"] = set()
+
+
+def query_int(name: str, default: int, low: int, high: int) -> int:
+    """An integer from the URL within [low, high]; anything else -> ``default`` (clamped
+    into the range) with the notice."""
+    raw = st.query_params.get(name)
+    fallback = min(max(default, low), high)
+    if raw is None:
+        return fallback
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not low <= value <= high:
+        url_notice(name)
+        return fallback
+    return value
+
+
+def query_codes(name: str, parse: Callable[[str], list[str]]) -> list[str]:
+    """A comma-separated list of known codes from the URL, read by ``parse`` (which keeps
+    known codes only); when it dropped anything, the notice."""
+    raw = st.query_params.get(name)
+    if not raw:
+        return []
+    known = parse(raw)
+    pieces = list(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
+    if len(known) != len(pieces):
+        url_notice(name)
+    return known
+
+
+def query_text(name: str) -> str:
+    """Free text from the URL (a search), cut to MAX_QUERY_TEXT characters."""
+    raw = st.query_params.get(name) or ""
+    if len(raw) > MAX_QUERY_TEXT:
+        url_notice(name)
+        return raw[:MAX_QUERY_TEXT]
+    return raw
+
+
+def query_flag(name: str, default: bool) -> bool:
+    """?name=1 / ?name=0; anything else -> ``default`` with the notice."""
+    raw = st.query_params.get(name)
+    if raw in ("0", "1"):
+        return raw == "1"
+    if raw is not None:
+        url_notice(name)
+    return default
 
 
 def language_switch() -> str:
@@ -83,9 +277,11 @@ def query_choice(
     raw = st.query_params.get(name)
     try:
         current = cast(raw) if raw is not None else options[0]
-    except (TypeError, ValueError):
-        current = options[0]
+    except (TypeError, ValueError, OverflowError):
+        current = None
     if current not in options:
+        if raw is not None:
+            url_notice(name)
         current = options[0]
     choice = container.selectbox(
         label, options, index=options.index(current), format_func=fmt, key=f"q_{name}"

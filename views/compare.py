@@ -4,7 +4,6 @@ import streamlit as st
 
 from charts.compare import bump, side_table, slope_chart
 from data.frameworks import ALL_INDICATORS
-from data.provinces import HOME_CODE
 from i18n import t
 from metrics.compare import (
     MAX_COMPARED,
@@ -15,8 +14,17 @@ from metrics.compare import (
     side_by_side,
     slope,
 )
-from metrics.geo import available_editions
-from views._shared import chart, current_lang, dataset, provenance_table, query_choice
+from metrics.editions import available_editions
+from views._shared import (
+    chart,
+    current_lang,
+    dataset,
+    home,
+    memo,
+    provenance_table,
+    query_choice,
+    query_codes,
+)
 
 UNIT_SET = "63"
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
@@ -26,24 +34,35 @@ TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
 # Inputs
 lang = current_lang()
 ds = dataset()
+HOME = home().code(UNIT_SET)
+home_name = home().name(UNIT_SET)
 prov = provenance_table()
 units = ds.units_of(UNIT_SET, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
 editions = available_editions(ds.ranked, UNIT_SET)
 latest = editions[-1]
 st.title(t("compare.title", lang))
-st.caption(t("compare.caption", lang, n=MAX_COMPARED))
+region = units.loc[units["province_code"] == HOME, "region_code"].iloc[0]
+region_label = units.loc[units["province_code"] == HOME, "region"].iloc[0]
+st.caption(t("compare.caption", lang, n=MAX_COMPARED, home=home_name))
 
-nearest_default = [HOME_CODE, *nearest(ds.ranked, HOME_CODE, latest, UNIT_SET)]
+nearest_default = [
+    HOME,
+    *memo(ds, "nearest", (HOME, latest), lambda: nearest(ds.ranked, HOME, latest, UNIT_SET)),
+]
 if "cmp_p" not in st.session_state:
-    st.session_state["cmp_p"] = parse_codes(st.query_params.get("p"), names) or nearest_default
-b1, b2, _ = st.columns([1, 1, 2])
-if b1.button(t("compare.preset_dbsh", lang), help=t("compare.preset_dbsh_help", lang, year=latest)):
-    st.session_state["cmp_p"] = region_peers(
-        ds.ranked, ds.units, HOME_CODE, "DBSH", latest, UNIT_SET
+    st.session_state["cmp_p"] = (
+        query_codes("p", lambda raw: parse_codes(raw, names)) or nearest_default
     )
+b1, b2, _ = st.columns([1, 1, 2])
+if b1.button(
+    region_label,
+    help=t("compare.preset_dbsh_help", lang, year=latest, home=home_name, region=region_label),
+):
+    st.session_state["cmp_p"] = region_peers(ds.ranked, ds.units, HOME, region, latest, UNIT_SET)
 if b2.button(
-    t("compare.preset_nearest", lang), help=t("compare.preset_nearest_help", lang, year=latest)
+    t("compare.preset_nearest", lang),
+    help=t("compare.preset_nearest_help", lang, year=latest, home=home_name),
 ):
     st.session_state["cmp_p"] = nearest_default
 chosen = st.multiselect(
@@ -63,24 +82,48 @@ if not chosen:
     st.stop()
 
 # Compute
-paths = rank_paths(ds.ranked, prov, chosen, UNIT_SET)
-sl = slope(ds.ranked, prov, chosen, first, last, UNIT_SET)
+key = (tuple(chosen), first, last)
+paths = memo(ds, "cmp_paths", key[:1], lambda: rank_paths(ds.ranked, prov, chosen, UNIT_SET))
+sl = memo(ds, "cmp_slope", key, lambda: slope(ds.ranked, prov, chosen, first, last, UNIT_SET))
 fw = ds.frameworks[last]
 indicators = [i for i in TABLE_ORDER if i in fw.codes]
-sbs = side_by_side(ds.ranked, prov, chosen, last, indicators, UNIT_SET)
+sbs = memo(
+    ds,
+    "cmp_side",
+    (*key, tuple(indicators)),
+    lambda: side_by_side(ds.ranked, prov, chosen, last, indicators, UNIT_SET),
+)
 comparable = fw.comparable_with(ds.frameworks[first])
 
 # Draw
 left, right = st.columns(2)
 with left:
-    chart(bump(paths, names, HOME_CODE, lang), "cmp_bump", paths)
+    chart(
+        memo(ds, "cmp_bump", (*key[:1], HOME, lang), lambda: bump(paths, names, HOME, lang)),
+        "cmp_bump",
+        paths,
+    )
 with right:
-    chart(slope_chart(sl, names, HOME_CODE, first, last, lang), "cmp_slope", sl)
+    chart(
+        memo(
+            ds,
+            "cmp_slope_chart",
+            (*key, HOME, lang),
+            lambda: slope_chart(sl, names, HOME, first, last, lang),
+        ),
+        "cmp_slope",
+        sl,
+    )
 if not comparable:
     st.warning(t("compare.not_comparable", lang, first=first, last=last), icon="⚠️")
 st.subheader(t("compare.table_title", lang, year=last))
 st.dataframe(
-    side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+    memo(
+        ds,
+        "cmp_side_table",
+        (*key, tuple(indicators), lang),
+        lambda: side_table(sbs, names, {i: fw.get(i).label(lang) for i in indicators}, lang),
+    ),
     hide_index=True,
     width="stretch",
 )

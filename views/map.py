@@ -3,14 +3,16 @@
 import streamlit as st
 
 from charts.map import tile_map
-from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
-from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
+from metrics.editions import available_editions
+from metrics.geo import MAP_MEASURES, kind_counts, map_tiles
 from views._shared import (
     chart,
     current_lang,
     dataset,
+    home,
+    memo,
     pro_forma_label,
     pro_forma_note,
     provenance_table,
@@ -48,13 +50,19 @@ measure = query_choice(
     t("map.colour_by", lang),
     fmt=lambda m: t(f"map.measure.{m}", lang),
 )
-home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
+H = home()
+home_code = H.code(unit_set)
 pro_forma_note(ds, edition, unit_set, lang)
 
 # Compute
-tiles = map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator)
+tiles = memo(
+    ds,
+    "map_tiles",
+    (edition, unit_set, indicator),
+    lambda: map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator),
+)
 counts = kind_counts(tiles)
-me = tiles[tiles["code"] == home].iloc[0]
+me = tiles[tiles["code"] == home_code].iloc[0]
 table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
 
 # Draw
@@ -70,15 +78,20 @@ if counts["illustrative"]:
     )
 left, right = st.columns([2, 1])
 with left:
-    fig = tile_map(
-        tiles,
-        island_tiles(unit_set),
-        measure,
-        home,
-        label,
-        t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
-        lang,
-        height=760 if unit_set == "63" else 700,
+    fig = memo(
+        ds,
+        "map",
+        (edition, unit_set, indicator, measure, home_code, lang),
+        lambda: tile_map(
+            tiles,
+            island_tiles(unit_set),
+            measure,
+            home_code,
+            label,
+            t("map.chart_title", lang, measure=label, year=edition, n=len(tiles)),
+            lang,
+            height=760 if unit_set == "63" else 700,
+        ),
     )
     event = chart(
         fig,
@@ -92,7 +105,7 @@ with left:
 with right:
     st.info(t("map.click_hint", lang), icon=":material/touch_app:")
     if unit_set == "34":
-        st.caption(t("map.successor_note", lang, name=me["name"]))
+        st.caption(t("map.successor_note", lang, name=me["name"], home=H.name("63")))
     st.metric(
         t("map.home_metric", lang, name=me["name"], year=edition),
         fmt_rank(me["rank"], me["n"], lang),

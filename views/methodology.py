@@ -28,7 +28,7 @@ from metrics.method import (
     sources,
 )
 from metrics.scoring import reconcile
-from views._shared import chart, current_lang, dataset, provenance_table
+from views._shared import chart, current_lang, dataset, memo, provenance_table
 
 
 @st.cache_data(show_spinner=False)
@@ -43,11 +43,16 @@ prov = provenance_table()
 published = _published()
 
 # Compute
-shares = provenance_shares(prov)
-src = sources(published)
-merger = merger_rows(ds.units)
-recon = reconciliations(reconcile(ds.values, ds.scores), ds.values, ds.units)
-derived = derived_figures(published, ds.units)
+shares = memo(ds, "method_shares", (), lambda: provenance_shares(prov))
+src = memo(ds, "method_sources", (), lambda: sources(published))
+merger = memo(ds, "method_merger", (), lambda: merger_rows(ds.units))
+recon = memo(
+    ds,
+    "method_recon",
+    (),
+    lambda: reconciliations(reconcile(ds.values, ds.scores), ds.values, ds.units),
+)
+derived = memo(ds, "method_derived", (), lambda: derived_figures(published, ds.units))
 labels = {c: ds.frameworks[max(ds.frameworks)].get(c).label(lang) for c in ALL_INDICATORS}
 
 # Draw
@@ -82,7 +87,9 @@ st.markdown(t("method.pro_forma_text", lang, editions=", ".join(map(str, ds.pro_
 
 st.subheader(t("method.provenance", lang))
 st.markdown(t("method.provenance_text", lang))
-chart(provenance_bars(shares, lang), "method_shares", shares)
+chart(
+    memo(ds, "method_bars", (lang,), lambda: provenance_bars(shares, lang)), "method_shares", shares
+)
 st.dataframe(shares_display(shares, lang), hide_index=True, width="stretch")
 
 st.subheader(t("method.derived", lang))

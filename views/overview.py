@@ -1,33 +1,46 @@
-"""Tổng quan / Overview: Hải Dương against the 63 provinces, edition by edition."""
+"""Tổng quan / Overview: the home province (DTI_HOME_PROVINCE) edition by edition."""
 
 import streamlit as st
 
 from charts.trajectory import rank_path, score_spread
-from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE, name_of
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
+from metrics.official import figure_is_illustrative
 from metrics.overview import headline
 from metrics.provenance import illustrative_share, shown_kind_counts
 from metrics.trajectory import field_scores, trajectory
-from views._shared import chart, current_lang, dataset, metric, provenance_table
+from views._shared import (
+    MARK_STYLE,
+    chart,
+    current_lang,
+    dataset,
+    home,
+    illustrative_mark,
+    memo,
+    metric,
+    official_mode,
+    provenance_table,
+    published_table,
+)
 
 # Inputs
 lang = current_lang()
 ds = dataset()
 prov = provenance_table()
-code = HOME_CODE
-province = name_of(code)
+H = home()
+code = H.code63
+province = H.name("63")
 names = dict(zip(ds.units_of("63")["province_code"], ds.units_of("63")["name"], strict=True))
 
 # Compute
-traj = trajectory(ds.ranked, prov, code, "63")
-field = field_scores(ds.ranked, prov, "63")
+traj = memo(ds, "traj", (code, "63"), lambda: trajectory(ds.ranked, prov, code, "63"))
+field = memo(ds, "field", ("63",), lambda: field_scores(ds.ranked, prov, "63"))
 head = headline(traj, ds.yoy, code, "63")
-n_ill, n_all = illustrative_share(ds.values)
-kinds = shown_kind_counts(prov)
-merged = trajectory(ds.ranked, prov, HOME_SUCCESSOR_CODE, "34")
+n_ill, n_all = memo(ds, "illustrative_share", (), lambda: illustrative_share(ds.values))
+merged = memo(ds, "traj", (H.code34, "34"), lambda: trajectory(ds.ranked, prov, H.code34, "34"))
+kinds = memo(ds, "shown_kinds", (), lambda: shown_kind_counts(prov))
 
 # Draw
-st.title(t("overview.title", lang))
+st.title(t("overview.title", lang, home=province))
 editions = traj["edition"].tolist()
 st.caption(t("overview.caption", lang, first=min(editions), last=max(editions)))
 if n_ill:
@@ -52,6 +65,11 @@ st.caption(
     )
 )
 
+if official_mode():
+    st.info(t("official.on_note", lang))
+st.html(MARK_STYLE)
+if head is not None and figure_is_illustrative(prov, published_table(), head.edition, "63", code):
+    illustrative_mark(key="kpi")
 c1, c2, c3 = st.columns(3)
 if head is None:
     metric(c1, t("kpi.rank", lang, year="–"), t("kpi.no_data", lang))
@@ -82,15 +100,30 @@ else:
 
 left, right = st.columns([3, 2])
 with left:
-    chart(score_spread(field, traj, names, province, lang), "score_spread", field)
+    chart(
+        memo(
+            ds, "o_spread", (code, lang), lambda: score_spread(field, traj, names, province, lang)
+        ),
+        "score_spread",
+        field,
+    )
 with right:
-    chart(rank_path(traj, province, lang), "rank_path", traj)
+    chart(
+        memo(ds, "o_rank", (code, lang), lambda: rank_path(traj, province, lang)), "rank_path", traj
+    )
 
 last34 = merged.dropna(subset=["score"])
 if len(last34):
     row = last34.iloc[-1]
     st.info(
-        t("overview.merger_note", lang, rank=int(row["rank"]), score=fmt_num(row["score"], lang))
+        t(
+            "overview.merger_note",
+            lang,
+            home=province,
+            successor=H.name("34"),
+            rank=int(row["rank"]),
+            score=fmt_num(row["score"], lang),
+        )
     )
 
 st.subheader(t("overview.table_title", lang))

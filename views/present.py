@@ -7,38 +7,52 @@ import streamlit as st
 from charts.briefing import briefing_docx
 from charts.deck import projector, slides
 from charts.export import deck_bytes, figure_image, slide_images
-from data.provinces import HOME_CODE, HOME_SUCCESSOR_CODE
 from i18n import LANGS, t
+from metrics.editions import available_editions
 from metrics.profile import build_profile
-from views._shared import current_lang, dataset, provenance_table, query_choice
+from metrics.uncertainty import edition_rank_intervals
+from views._shared import (
+    MARK_STYLE,
+    current_lang,
+    dataset,
+    home,
+    illustrative_mark,
+    memo,
+    official_switch,
+    provenance_table,
+    query_choice,
+    query_flag,
+    query_int,
+)
 
-# Static style only: no user or data text is ever put into these blocks.
+# Static style only: no user or data text is ever put into these blocks. One typeface
+# (the charts' FONT) for the slide text; the key numbers at projector size.
 STYLE = """<style>
-.block-container {padding-top: 1.4rem; padding-bottom: 0.5rem; max-width: 100%;}
-.st-key-slide h1 {font-size: 2.6rem; line-height: 1.15; padding: 0 0 0.3rem 0;}
-.st-key-numbers li, .st-key-numbers p {font-size: 1.5rem; line-height: 1.35;}
+.block-container {padding-top: 0.6rem; padding-bottom: 0.3rem; max-width: 100%;}
+.st-key-slide, .st-key-slide * {font-family: Arial, 'Liberation Sans', Helvetica, sans-serif;}
+.st-key-slide h1 {font-size: 2.6rem; line-height: 1.15; padding: 0 0 0.2rem 0;}
+.st-key-numbers li, .st-key-numbers p {font-size: 1.55rem; line-height: 1.35;}
 .st-key-numbers li {margin-bottom: 0.45rem;}
 .st-key-counter p {font-size: 1.3rem; text-align: center; margin-top: 0.3rem;}
 .st-key-kb_pgup, .st-key-kb_pgdn {display: none;}
+.st-key-present_exit button p {font-size: 1.15rem; font-weight: 700;}
 </style>"""
 FULLSCREEN = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none;}
 </style>"""
 LABELS = {"vi": "Tiếng Việt", "en": "English"}
+SCREEN_HEIGHT = 600  # px: 55 % of a 1080p screen below the title
 
 # Inputs
 lang = current_lang()
 ds = dataset()
 prov = provenance_table()
-full = st.query_params.get("full", "1") != "0"
+full = query_flag("full", True)
 
 
 def _slide_no(n: int) -> int:
-    try:
-        return min(max(int(st.query_params.get("slide", 1)), 1), n)
-    except (TypeError, ValueError):
-        return 1
+    return query_int("slide", 1, 1, n)
 
 
 def _go(step: int, n: int) -> None:
@@ -57,44 +71,55 @@ def _set_full() -> None:
     st.query_params["full"] = "1" if st.session_state["present_full"] else "0"
 
 
+def _exit() -> None:
+    """Leave presentation mode for the profile of the same province and edition."""
+    params = {
+        k: st.query_params[k]
+        for k in ("lang", "unit", "province", "edition", "target", "official")
+        if k in st.query_params
+    }
+    st.switch_page("views/profile.py", query_params=params)
+
+
 st.html(STYLE)
+st.html(MARK_STYLE)
 if full:
     st.html(FULLSCREEN)
 
-settings = st.expander(t("present.settings", lang), expanded=False)
-c1, c2, c3, c4 = settings.columns([2, 1, 1, 1])
+# The bar above the slide: a visible way out (Esc too), the official-only switch, and
+# settings and downloads folded into two small menus.
+bar = st.container(horizontal=True, key="present_bar", vertical_alignment="center")
+if bar.button(
+    t("present.exit", lang), key="present_exit", type="primary", shortcut="Escape", icon="✖"
+):
+    _exit()
+official = official_switch(bar, "official_present", lang)
+settings = bar.popover(t("present.settings", lang), icon="⚙️")
+downloads = bar.popover(t("present.downloads", lang), icon="⬇️")
+c1, c2 = settings.columns([2, 1])
+c3, c4 = settings.columns([1, 1])
 unit_set = query_choice(
     "unit", ["63", "34"], c2, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
 )
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
-home = HOME_CODE if unit_set == "63" else HOME_SUCCESSOR_CODE
-codes = sorted(names, key=lambda c: (c != home, names[c]))
+home_code = home().code(unit_set)
+codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = sorted(
-    {
-        int(e)
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-        if u == unit_set
-    },
-    reverse=True,
-)
+editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
-try:
-    target_default = int(st.query_params.get("target", 10))
-except ValueError:
-    target_default = 10
 target = int(
     c4.number_input(
         t("profile.target", lang),
         min_value=1,
         max_value=len(names),
-        value=min(max(target_default, 1), len(names)),
+        value=query_int("target", 10, 1, len(names)),
         key="target",
     )
 )
 st.query_params["target"] = str(target)
-s1, s2, s3, s4 = settings.columns([1, 1, 1, 1])
+s1, s2 = settings.columns([1, 1])
+s3, s4 = settings.columns([1, 1])
 s1.radio(
     t("present.language", lang),
     LANGS,
@@ -119,23 +144,38 @@ seconds = int(
 settings.caption(t("present.keys", lang))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _slides(version: str, code: str, edition: int, unit_set: str, target: int, lang: str):  # noqa: ANN202
-    p = build_profile(ds, code, edition, unit_set, target_rank=target, lang=lang, names=names)
-    return slides(ds, prov, code, edition, lang, target, unit_set, profile=p)
+def _slides(  # noqa: ANN202
+    version: str, code: str, edition: int, unit_set: str, target: int, lang: str, official: bool
+):
+    # memo, not cache_data: unpickling the slides' figures re-validated them on every run.
+    d = dataset(official)
+    fw = d.frameworks[edition]
+    iv = memo(
+        d, "intervals", (edition, unit_set), lambda: edition_rank_intervals(d.scores, fw, unit_set)
+    )
+
+    def build():  # noqa: ANN202
+        p = build_profile(
+            d, code, edition, unit_set, target_rank=target, lang=lang, names=names, intervals=iv
+        )
+        return slides(d, prov, code, edition, lang, target, unit_set, profile=p)
+
+    return memo(d, "slides", (code, edition, unit_set, target, lang), build)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _images(version: str, code: str, edition: int, unit_set: str, target: int, lang: str):  # noqa: ANN202
-    return slide_images(_slides(version, code, edition, unit_set, target, lang))
+def _images(  # noqa: ANN202
+    version: str, code: str, edition: int, unit_set: str, target: int, lang: str, official: bool
+):
+    return slide_images(_slides(version, code, edition, unit_set, target, lang, official))
 
 
 # Compute
-key = (ds.data_version, code, edition, unit_set, target, lang)
+key = (ds.data_version, code, edition, unit_set, target, lang, official)
 try:
     deck = _slides(*key)
 except KeyError:
-    st.warning(t("present.no_data", lang))
+    st.warning(t("official.no_data" if official else "present.no_data", lang))
     st.stop()
 n = len(deck)
 i = _slide_no(n)
@@ -147,11 +187,15 @@ st.session_state["present_last"] = time.monotonic()
 
 # Draw
 with st.container(key="slide"):
+    if slide.illustrative:
+        illustrative_mark(key="slide")
     st.title(slide.title, anchor=False)
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([2, 1], gap="medium")
     # theme=None: our own theme (and its large projector type), not Streamlit's.
     left.plotly_chart(
-        projector(slide.figure, 500),
+        memo(
+            ds, "projector", (*key[1:], slide.key), lambda: projector(slide.figure, SCREEN_HEIGHT)
+        ),
         width="stretch",
         key=f"fig_{slide.key}",
         theme=None,
@@ -186,48 +230,58 @@ b3.button(
 st.button("PageUp", key="kb_pgup", on_click=_go, args=(-1, n), shortcut="PageUp")
 st.button("PageDown", key="kb_pgdn", on_click=_go, args=(1, n), shortcut="PageDown")
 
-with st.expander(t("present.downloads", lang)):
+with downloads:
     base = f"dti_{edition}_{code}_{lang}"
-    d1, d2, d3, d4, d5 = st.columns(5)
-    d1.download_button(
+    # A deck with illustrative figures is downloaded only after saying so.
+    agreed = not deck[0].illustrative or st.checkbox(
+        t("present.confirm_illustrative", lang), key=f"dl_agree_{edition}_{code}_{lang}"
+    )
+    st.download_button(
         t("present.pptx", lang),
         lambda: deck_bytes(_slides(*key), lang, _images(*key)),
         file_name=f"{base}.pptx",
         on_click="ignore",
         key="dl_pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        disabled=not agreed,
+        width="stretch",
     )
-    d2.download_button(
+    st.download_button(
         t("present.briefing", lang),
         lambda: briefing_docx(_slides(*key), lang, _images(*key)[0]),
         file_name=f"{base}_briefing.docx",
         on_click="ignore",
         key="dl_docx",
         mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        disabled=not agreed,
+        width="stretch",
     )
-    d3.download_button(
+    st.download_button(
         t("present.png", lang),
         lambda: figure_image(slide.figure, "png", scale=2),
         file_name=f"{base}_{i}_{slide.key}.png",
         mime="image/png",
         on_click="ignore",
         key="dl_png",
+        width="stretch",
     )
-    d4.download_button(
+    st.download_button(
         t("present.svg", lang),
         lambda: figure_image(slide.figure, "svg"),
         file_name=f"{base}_{i}_{slide.key}.svg",
         mime="image/svg+xml",
         on_click="ignore",
         key="dl_svg",
+        width="stretch",
     )
-    d5.download_button(
+    st.download_button(
         t("present.csv", lang),
         slide.data.to_csv(index=False).encode("utf-8-sig"),
         file_name=f"{base}_{i}_{slide.key}.csv",
         mime="text/csv",
         on_click="ignore",
         key="dl_csv",
+        width="stretch",
     )
 
 if auto and i < n:

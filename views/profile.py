@@ -3,24 +3,33 @@
 import pandas as pd
 import streamlit as st
 
+from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
-from data.provinces import HOME_CODE
 from i18n import fmt_int, fmt_num, fmt_rank, t
+from metrics.editions import available_editions
+from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
-from metrics.profile_views import index_matrix, radar_frame, rank_ladder
+from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
 from metrics.target import what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
+    MARK_STYLE,
     chart,
     current_lang,
     dataset,
+    home,
+    illustrative_mark,
+    memo,
     metric,
+    official_mode,
     pro_forma_label,
     pro_forma_note,
     provenance_table,
+    published_table,
     query_choice,
+    query_int,
 )
 
 # Inputs
@@ -34,16 +43,10 @@ unit_set = query_choice(
 )
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
-codes = sorted(names, key=lambda c: (c != (HOME_CODE if unit_set == "63" else "31"), names[c]))
+home_code = home().code(unit_set)
+codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = sorted(
-    {
-        int(e)
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-        if u == unit_set
-    },
-    reverse=True,
-)
+editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
 edition = query_choice(
     "edition",
     editions,
@@ -59,7 +62,7 @@ target_rank = int(
         min_value=1,
         max_value=len(names),
         key="target",
-        value=int(st.query_params.get("target", 10)),
+        value=query_int("target", 10, 1, len(names)),
     )
 )
 st.query_params["target"] = str(target_rank)
@@ -67,29 +70,66 @@ fw = ds.frameworks[edition]
 labels = {i.code: i.label(lang) for i in fw.indicators}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _profile(version: str, code: str, edition: int, unit_set: str, target: int, lang: str):  # noqa: ANN202
-    return build_profile(ds, code, edition, unit_set, target_rank=target, lang=lang, names=names)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _intervals(version: str, edition: int, unit_set: str):  # noqa: ANN202
-    return edition_rank_intervals(ds.scores, fw, unit_set)
-
-
-# Compute
-p = _profile(ds.data_version, code, edition, unit_set, target_rank, lang)
+# Compute (each piece once per data version and inputs in the process: views._shared.memo)
+official = official_mode()
+# The Monte Carlo depends on the edition and unit set only: run once, shared by the profile.
+iv = memo(
+    ds, "intervals", (edition, unit_set), lambda: edition_rank_intervals(ds.scores, fw, unit_set)
+)
+try:
+    p = memo(
+        ds,
+        "profile",
+        (code, edition, unit_set, target_rank, lang),
+        lambda: build_profile(
+            ds,
+            code,
+            edition,
+            unit_set,
+            target_rank=target_rank,
+            lang=lang,
+            names=names,
+            intervals=iv,
+        ),
+    )
+except KeyError:
+    st.warning(t("official.no_data" if official else "present.no_data", lang))
+    st.stop()
+head_marked = memo(
+    ds,
+    "head_marked",
+    (edition, unit_set, code),
+    lambda: figure_is_illustrative(prov, published_table(), edition, unit_set, code),
+)
+body_marked = memo(
+    ds,
+    "body_marked",
+    (unit_set, edition),
+    lambda: values_illustrative(ds.values, unit_set, edition),
+)
 province = p["province"]
-traj = trajectory(ds.ranked, prov, code, unit_set)
-field = field_scores(ds.ranked, prov, unit_set)
-mat = index_matrix(ds.ranked, code, unit_set)
+traj = memo(ds, "traj", (code, unit_set), lambda: trajectory(ds.ranked, prov, code, unit_set))
+field = memo(ds, "field", (unit_set,), lambda: field_scores(ds.ranked, prov, unit_set))
+mat = memo(ds, "matrix", (code, unit_set), lambda: index_matrix(ds.ranked, code, unit_set))
 main = [i for i in fw.inputs]
-rad = radar_frame(ds.ranked, edition, unit_set, code, main)
-steps = rank_ladder(ds.ranked, edition, unit_set, code)
-iv = _intervals(ds.data_version, edition, unit_set)
+rad = memo(
+    ds,
+    "radar",
+    (edition, unit_set, code),
+    lambda: radar_frame(ds.ranked, edition, unit_set, code, main),
+)
+steps = memo(
+    ds, "ladder", (edition, unit_set, code), lambda: rank_ladder(ds.ranked, edition, unit_set, code)
+)
+fig_key = (code, edition, unit_set, lang)
 
 # Draw
+if official:
+    st.info(t("official.on_note", lang))
+st.html(MARK_STYLE)
 st.subheader(t("profile.headline", lang, province=province, year=edition))
+if head_marked:
+    illustrative_mark(key="head")
 k1, k2, k3, k4 = st.columns(4)
 metric(
     k1,
@@ -107,7 +147,12 @@ metric(
     if p["yoy"]["dti_change"] is None
     else fmt_num(p["yoy"]["dti_change"], lang, signed=True),
 )
-metric(k3, t("col.tier", lang), f"{p['tier']}/4", help=p["tier_label"])
+metric(
+    k3,
+    t("col.tier", lang),
+    p["tier_label"] or "–",
+    help=None if p["tier"] is None else t("deck.tier_line", lang, tier=p["tier"]),
+)
 metric(
     k4,
     t("profile.region_rank", lang),
@@ -131,50 +176,75 @@ if fw.assumed:
 st.header(t("profile.history", lang))
 h1, h2 = st.columns([3, 2])
 with h1:
-    chart(score_spread(field, traj, names, province, lang), "p_spread", traj)
+    chart(
+        memo(ds, "p_spread", fig_key, lambda: score_spread(field, traj, names, province, lang)),
+        "p_spread",
+        traj,
+    )
 with h2:
-    chart(rank_path(traj, province, lang), "p_rank", traj)
+    chart(memo(ds, "p_rank", fig_key, lambda: rank_path(traj, province, lang)), "p_rank", traj)
 chart(
-    matrix(
-        mat,
-        labels,
-        [*fw.inputs, "gov", "econ", "soc", "dti"]
-        if "gov" not in fw.inputs
-        else [*fw.inputs, "dti"],
-        lang,
+    memo(
+        ds,
+        "p_matrix",
+        fig_key,
+        lambda: matrix(
+            mat,
+            labels,
+            [*fw.inputs, "gov", "econ", "soc", "dti"]
+            if "gov" not in fw.inputs
+            else [*fw.inputs, "dti"],
+            lang,
+        ),
     ),
     "p_matrix",
     mat,
 )
 
 st.header(t("profile.strengths_title", lang))
+if body_marked:
+    illustrative_mark(key="strengths")
 s1, s2 = st.columns(2)
 s1.markdown("**" + t("profile.strengths", lang) + "**")
-for ind in p["strengths"]:
-    s1.markdown(f"- {labels[ind]}")
-s2.markdown("**" + t("profile.weaknesses", lang) + "**")
-for ind in p["weaknesses"]:
-    s2.markdown(f"- {labels[ind]}")
-chart(radar(rad, labels, province, lang), "p_radar", rad)
+for col, inds in ((s1, p["strengths"]), (s2, p["weaknesses"])):
+    if col is s2:
+        s2.markdown("**" + t("profile.weaknesses", lang) + "**")
+    # ordered as the profile ranks them (largest gap to the overall rank first), each
+    # with its own rank
+    for ind in inds:
+        rank = (p["main_indices"].get(ind) or p["pillars"].get(ind) or {}).get("rank")
+        col.markdown(
+            "- " + t("deck.index_rank", lang, index=labels[ind], rank=fmt_rank(rank, p["n"], lang))
+        )
+chart(memo(ds, "p_radar", fig_key, lambda: radar(rad, labels, province, lang)), "p_radar", rad)
 
 st.header(t("profile.why_title", lang))
+if body_marked:
+    illustrative_mark(key="why")
 y = p["yoy"]
 if y["prev_edition"] is None:
     st.info(t("profile.no_previous", lang))
 elif not y["comparable"]:
     st.warning(t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition))
+elif all(v is None for v in y["contributions"].values()):
+    st.info(t("official.no_split", lang))
 else:
     prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
     chart(
-        waterfall(
-            y["contributions"],
-            y["rounding"],
-            prev_score,
-            p["dti"],
-            labels,
-            y["prev_edition"],
-            edition,
-            lang,
+        memo(
+            ds,
+            "p_waterfall",
+            fig_key,
+            lambda: waterfall(
+                y["contributions"],
+                y["rounding"],
+                prev_score,
+                p["dti"],
+                labels,
+                y["prev_edition"],
+                edition,
+                lang,
+            ),
         ),
         "p_waterfall",
         pd.DataFrame(
@@ -199,7 +269,10 @@ else:
 
 st.header(t("profile.climb_title", lang))
 g = p["target"]
-if g["reached"]:
+if not scores_complete(ds.ranked, edition, unit_set):
+    # official-only view with partial scores: no score for a rank can be worked out
+    st.info(t("official.no_target", lang))
+elif g["reached"]:
     st.success(t("profile.target_reached", lang, rank=target_rank))
 else:
     st.markdown(
@@ -218,13 +291,27 @@ else:
             + " "
             + "; ".join(f"{labels[i]} +{fmt_num(v, lang)}" for i, v in g["plan"].items())
         )
-if len(steps):
-    chart(ladder(steps, p["dti"], names, lang), "p_ladder", steps)
+        if fw.assumed:
+            st.caption(t("profile.plan_assumed", lang, year=edition))
+if memo(ds, "complete", (edition, unit_set), lambda: scores_complete(ds.ranked, edition, unit_set)):
+    if len(steps):
+        chart(
+            memo(ds, "p_ladder", fig_key, lambda: ladder(steps, p["dti"], names, lang)),
+            "p_ladder",
+            steps,
+        )
+    near = memo(
+        ds,
+        "adjacent",
+        (edition, unit_set, code),
+        lambda: adjacent(ds.ranked, edition, unit_set, code),
+    )
+    for line in adjacent_lines(near, names, lang):
+        st.markdown(f"- {line}")
 st.caption(
     t(
-        "profile.gaps",
+        "profile.gaps_leader",
         lang,
-        next=fmt_num(p["gap_to_next_rank"], lang),
         leader=fmt_num(p["gap_to_leader"], lang),
         median=fmt_num(p["diff_to_median"], lang, signed=True),
     )
@@ -247,7 +334,14 @@ with st.expander(t("profile.whatif_title", lang)):
             step=0.01,
             key=f"wi_{edition}_{code}_{ind}",
         )
-    res = what_if(ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits})
+    res = memo(
+        ds,
+        "what_if",
+        (edition, unit_set, code, tuple(edits.items())),
+        lambda: what_if(
+            ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
+        ),
+    )
     me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]
     st.metric(
         t("profile.whatif_result", lang),
@@ -267,4 +361,8 @@ if p["rank_interval_90"]:
             tied=", ".join(p["statistically_tied"][:8]) or "–",
         )
     )
-    chart(interval(iv, code, names, lang), "p_interval", iv)
+    with st.expander(t("profile.method_click", lang)):
+        st.markdown(t("profile.interval_method", lang))
+    chart(
+        memo(ds, "p_interval", fig_key, lambda: interval(iv, code, names, lang)), "p_interval", iv
+    )

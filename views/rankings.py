@@ -6,29 +6,30 @@ import streamlit as st
 from charts.ranking import ranking_bars
 from data.export import table_bytes
 from data.frameworks import framework
-from data.provinces import HOME_CODE, REGIONS, normalise, region_name
+from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
+from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
 from views._shared import (
     chart,
     current_lang,
     dataset,
+    home,
+    memo,
     pro_forma_note,
     provenance_table,
     query_choice,
+    query_codes,
+    query_text,
 )
 
 # Inputs
 lang = current_lang()
 ds = dataset()
+H = home()
 prov = provenance_table()
-pairs = sorted(
-    {
-        (int(e), str(u))
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-    }
-)
+pairs = edition_pairs(ds.ranked)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))
@@ -63,19 +64,32 @@ f1, f2 = st.columns([2, 1])
 regions = f1.multiselect(
     t("rankings.region", lang),
     list(REGIONS),
-    default=[r for r in st.query_params.get("region", "").split(",") if r in REGIONS],
+    default=query_codes(
+        "region",
+        lambda raw: list(dict.fromkeys(r.strip() for r in raw.split(",") if r.strip() in REGIONS)),
+    ),
     format_func=lambda r: region_name(r, lang),
     key="region",
     placeholder=t("rankings.region_all", lang),
 )
-query = f2.text_input(t("rankings.search", lang), value=st.query_params.get("q", ""), key="q")
+query = f2.text_input(t("rankings.search", lang), value=query_text("q"), key="q")
 st.query_params["region"] = ",".join(regions)
 st.query_params["q"] = query
 
 # Compute
 units = ds.units_of(unit_set, lang)
-view = rankings_view(ds.ranked, prov, edition, unit_set, measure, units)
-shown = filter_view(view, regions, query, key=normalise)
+view = memo(
+    ds,
+    "rankings_view",
+    (edition, unit_set, measure, lang),
+    lambda: rankings_view(ds.ranked, prov, edition, unit_set, measure, units),
+)
+shown = memo(
+    ds,
+    "rankings_shown",
+    (edition, unit_set, measure, lang, tuple(regions), query),
+    lambda: filter_view(view, regions, query, key=normalise),
+)
 label = fw.get(measure).label(lang)
 
 # Draw
@@ -85,7 +99,12 @@ if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
     chart(
-        ranking_bars(shown, HOME_CODE if unit_set == "63" else "31", label, edition, lang),
+        memo(
+            ds,
+            "ranking_bars",
+            (edition, unit_set, measure, lang, tuple(regions), query, H.code(unit_set)),
+            lambda: ranking_bars(shown, H.code(unit_set), label, edition, lang),
+        ),
         "ranking_chart",
         name=f"dti_{edition}_{unit_set}_{measure}",
     )
@@ -107,23 +126,30 @@ table = pd.DataFrame(
 )
 if measure != "dti":
     table[t("col.dti", lang)] = [fmt_num(s, lang) for s in shown["dti_score"]]
-home_rows = shown.index[shown["province_code"] == (HOME_CODE if unit_set == "63" else "31")]
+home_rows = shown.index[shown["province_code"] == H.code(unit_set)]
 styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},
 )
 if view_mode == "table":
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
-st.caption(t("rankings.legend", lang))
+st.caption(t("rankings.legend", lang, home=H.name("63"), successor=H.name("34")))
 d1, d2 = st.columns(2)
 name = f"dti_{edition}_{unit_set}_{measure}"
+# Files are made only when clicked (a callable), not on every run of the page.
 d1.download_button(
-    t("download.csv", lang), table_bytes(table, "csv"), f"{name}.csv", "text/csv", key="dl_csv"
+    t("download.csv", lang),
+    lambda: table_bytes(table, "csv"),
+    f"{name}.csv",
+    "text/csv",
+    key="dl_csv",
+    on_click="ignore",
 )
 d2.download_button(
     t("download.xlsx", lang),
-    table_bytes(table, "xlsx", name),
+    lambda: table_bytes(table, "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",
+    on_click="ignore",
 )

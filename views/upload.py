@@ -32,6 +32,21 @@ lang = current_lang()
 user = require_uploader(lang)
 s = store()
 st.title(t("upload.title", lang))
+# The province's own assessments have their own section (views/_internal.py).
+if (
+    st.radio(
+        t("upload.kind", lang),
+        ["national", "internal"],
+        format_func=lambda k: t(f"upload.kind.{k}", lang),
+        horizontal=True,
+        key="upload_kind",
+    )
+    == "internal"
+):
+    from views._internal import internal_upload_section
+
+    internal_upload_section(s, user, lang)
+    st.stop()
 st.caption(t("upload.caption", lang))
 
 flash = st.session_state.pop("upload_flash", None)
