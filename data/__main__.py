@@ -259,6 +259,7 @@ def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
         mapping=mapping,
         limits=limits,
         province_mapping=province_mapping,
+        missing_tokens=args.missing_token,
         override_year=bool(getattr(args, "override_year", False)),
     )
     return res, data
@@ -339,10 +340,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     if out.status == "needs_replace":
         _print_diff(out.diff)
+        if out.version is not None:
+            print(
+                f"refused: identical to version {out.version.number} of {result.edition} "
+                f"({result.unit_set}), which is not current; pass --replace to make it "
+                "current again",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"refused: edition {result.edition} ({result.unit_set}) already has a current "
+                "version; pass --replace to make this file the new version",
+                file=sys.stderr,
+            )
+        return 1
+    if out.status == "busy":
         print(
-            f"refused: edition {result.edition} ({result.unit_set}) already has a current "
-            "version; pass --replace to make this file the new version",
-            file=sys.stderr,
+            "refused: another import is running, try again; the store is unchanged", file=sys.stderr
         )
         return 1
     if args.mapping:
@@ -354,6 +368,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     v = out.version
     if out.status == "identical":
         print(f"identical to version {v.number} of {v.edition} ({v.unit_set}); nothing stored")
+        return 0
+    if out.status == "restored":
+        print(
+            f"identical to version {v.number} of {v.edition} ({v.unit_set}); "
+            "it is the current version again"
+        )
         return 0
     _print_diff(out.diff)
     print(f"imported {_summary(result)} as version {v.number} of {v.edition} ({v.unit_set})")
@@ -639,6 +659,14 @@ def _file_options(p: argparse.ArgumentParser) -> None:
         "--province-mapping",
         metavar="FILE.json",
         help='province names {"63": {"name as written": "GSO code"}}; saved after an import',
+    )
+    p.add_argument(
+        "--missing-token",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help='text that marks a missing value (e.g. "n/a"; repeatable); any other text '
+        "in a number cell is an error",
     )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     from data.assessment_cli import add_options

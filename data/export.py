@@ -9,7 +9,7 @@ import pandas as pd
 from data.frameworks import ALL_INDICATORS
 from data.provinces import provinces
 from data.store import Store
-from metrics.provenance import kind_of
+from domain.provenance import kind_of
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -540,8 +540,11 @@ class Store:
             if any(status == "needs_replace" for _, status, _ in plans):
                 raise _Held(
                     [
-                        ImportResult(None, False, st if st == "needs_replace" else "held")
-                        for _, st, _ in plans
+                        # needs_replace names the identical stored version, if any
+                        ImportResult(same, False, st)
+                        if st == "needs_replace"
+                        else ImportResult(None, False, "held")
+                        for _, st, same in plans
                     ]
                 )
             for item, _status, _same in plans:

@@ -1,7 +1,7 @@
 """Where each number came from. Five kinds, strongest first:
 
 - ``published``: read in a public source (the source is its URL or URLs);
-- ``uploaded``: from a file an uploader imported (``upload:<file>#v<version>``);
+- ``uploaded``: from a file an uploader imported (``upload:<file> · v<version>``);
 - ``derived``: not printed anywhere but following from published figures (the derivation
   in words and its sources; e.g. Hải Dương 2021 = 14th);
 - ``pro-forma``: computed by a stated rule, e.g. a 34-unit value as the mean of its
@@ -18,36 +18,24 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from domain.provenance import DERIVED, KINDS, PRO_FORMA, kind_of
 from metrics.scoring import KEY
 
 if TYPE_CHECKING:
     from domain.framework import Framework
 
-KINDS = ("published", "uploaded", "derived", "pro-forma", "illustrative")
-PRO_FORMA = "pro-forma"
-DERIVED = "derived"
-
-
-def kind_of(source: str | None) -> str | None:
-    """ "https://..." -> published; "upload:..." -> uploaded; "derived:..." -> derived;
-    "pro-forma..." -> pro-forma; "illustrative" (or anything else) -> illustrative."""
-    if source is None or (isinstance(source, float)) or source == "":
-        return None
-    if source.startswith(("http://", "https://")):
-        return "published"
-    if source.startswith("upload:"):
-        return "uploaded"
-    if source.startswith(DERIVED):
-        return DERIVED
-    if source.startswith(PRO_FORMA):
-        return PRO_FORMA
-    return "illustrative"
-
-
-def weakest(kinds: pd.Series) -> str | None:
-    """The weakest kind in ``kinds`` (KINDS order), None when there is none."""
-    order = kinds.dropna().map(KINDS.index)
-    return KINDS[int(order.max())] if len(order) else None
+__all__ = [  # the kinds and kind_of live in domain.provenance and are re-exported here
+    "DERIVED",
+    "KINDS",
+    "PRO_FORMA",
+    "count_kinds",
+    "illustrative_share",
+    "kind_of",
+    "provenance",
+    "provenance_with_ranks",
+    "rank_provenance",
+    "shown_kind_counts",
+]
 
 
 def count_kinds(kinds: pd.Series) -> dict[str, int]:
