@@ -109,6 +109,31 @@ def pillar_bars(
     return apply(fig, t("deck.pillars_chart", lang, year=year), lang, height=420)
 
 
+def _share_lines(row: pd.Series, edition: int, lang: str) -> list[str]:
+    """The method slide's provenance lines: the shares of published, uploaded and
+    illustrative values, then derived and pro-forma ones when there are any."""
+    lines = [
+        t(
+            "deck.share_line",
+            lang,
+            year=edition,
+            published=fmt_pct(row["share_published"], lang),
+            uploaded=fmt_pct(row["share_uploaded"], lang),
+            illustrative=fmt_pct(row["share_illustrative"], lang),
+        )
+    ]
+    if row["derived"] or row["pro-forma"]:
+        lines.append(
+            t(
+                "deck.share_line_more",
+                lang,
+                derived=fmt_pct(row["share_derived"], lang),
+                pro_forma=fmt_pct(row["share_pro-forma"], lang),
+            )
+        )
+    return lines
+
+
 def _source_line(prov: pd.DataFrame, code: str, edition: int, unit_set: str, lang: str) -> str:
     """Published sites for the edition and the provenance of the unit's own DTI."""
     part = prov[(prov["edition"] == edition) & (prov["unit_set"] == unit_set)]
@@ -494,28 +519,7 @@ def slides(
     # 8. Sources and method
     shares = provenance_shares(prov)
     mine = shares[(shares["edition"] == edition) & (shares["unit_set"] == unit_set)]
-    lines = []
-    if len(mine):
-        row = mine.iloc[0]
-        lines.append(
-            t(
-                "deck.share_line",
-                lang,
-                year=edition,
-                published=fmt_pct(row["share_published"], lang),
-                uploaded=fmt_pct(row["share_uploaded"], lang),
-                illustrative=fmt_pct(row["share_illustrative"], lang),
-            )
-        )
-        if row["derived"] or row["pro-forma"]:
-            lines.append(
-                t(
-                    "deck.share_line_more",
-                    lang,
-                    derived=fmt_pct(row["share_derived"], lang),
-                    pro_forma=fmt_pct(row["share_pro-forma"], lang),
-                )
-            )
+    lines = _share_lines(mine.iloc[0], edition, lang) if len(mine) else []
     lines.append(
         t(
             "deck.framework_line",

@@ -290,7 +290,6 @@ FUNCTION_ALLOW = {
     ("charts/map.py", "tile_map"): 119,
     ("charts/map.py", "_legend"): 92,
     ("charts/trajectory.py", "score_spread"): 88,
-    ("charts/compare.py", "bump"): 85,
     ("metrics/change.py", "contributions"): 107,
     ("metrics/profile.py", "build_profile"): 178,
     ("data/assessment_ingest/parse.py", "_block_values"): 105,
