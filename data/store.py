@@ -92,9 +92,7 @@ audit = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
-# Frameworks per (edition, unit set), versioned like values (data.frameworks reads and
-# writes them). ``framework_nodes`` is a tree: ``parent_code`` is empty for the DTI's flat
-# structure and lets deeper trees (own assessments) be stored in the same shape.
+# Frameworks per (edition, unit set), versioned like values (data.frameworks); nodes form a tree (parent_code).
 framework_versions = sa.Table(
     "framework_versions",
     metadata,
