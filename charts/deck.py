@@ -17,12 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.compare import bump
-from charts.method import provenance_bars
+from charts.method import provenance_bars, share_lines
 from charts.profile import ladder, matrix, radar, waterfall
 from charts.theme import PILLAR_COLOURS, apply
 from charts.trajectory import rank_path, score_spread
 from data.provinces import region_name
-from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
+from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.compare import rank_paths
 from metrics.method import provenance_shares, sources
 from metrics.official import scores_complete, values_illustrative
@@ -107,31 +107,6 @@ def pillar_bars(
     fig.update_traces(textposition="auto", cliponaxis=False, insidetextanchor="end")
     fig.update_yaxes(autorange="reversed", automargin=True)
     return apply(fig, t("deck.pillars_chart", lang, year=year), lang, height=420)
-
-
-def _share_lines(row: pd.Series, edition: int, lang: str) -> list[str]:
-    """The method slide's provenance lines: the shares of published, uploaded and
-    illustrative values, then derived and pro-forma ones when there are any."""
-    lines = [
-        t(
-            "deck.share_line",
-            lang,
-            year=edition,
-            published=fmt_pct(row["share_published"], lang),
-            uploaded=fmt_pct(row["share_uploaded"], lang),
-            illustrative=fmt_pct(row["share_illustrative"], lang),
-        )
-    ]
-    if row["derived"] or row["pro-forma"]:
-        lines.append(
-            t(
-                "deck.share_line_more",
-                lang,
-                derived=fmt_pct(row["share_derived"], lang),
-                pro_forma=fmt_pct(row["share_pro-forma"], lang),
-            )
-        )
-    return lines
 
 
 def _source_line(prov: pd.DataFrame, code: str, edition: int, unit_set: str, lang: str) -> str:
@@ -519,7 +494,7 @@ def slides(
     # 8. Sources and method
     shares = provenance_shares(prov)
     mine = shares[(shares["edition"] == edition) & (shares["unit_set"] == unit_set)]
-    lines = _share_lines(mine.iloc[0], edition, lang) if len(mine) else []
+    lines = share_lines(mine.iloc[0], edition, lang) if len(mine) else []
     lines.append(
         t(
             "deck.framework_line",

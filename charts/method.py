@@ -162,3 +162,28 @@ def derived_display(rows: pd.DataFrame, labels: Mapping[str, str], lang: str) ->
             t("method.col.sources", lang): rows["source"].tolist(),
         }
     )
+
+
+def share_lines(row: pd.Series, edition: int, lang: str) -> list[str]:
+    """The method slide's provenance lines: the shares of published, uploaded and
+    illustrative values, then derived and pro-forma ones when there are any."""
+    lines = [
+        t(
+            "deck.share_line",
+            lang,
+            year=edition,
+            published=fmt_pct(row["share_published"], lang),
+            uploaded=fmt_pct(row["share_uploaded"], lang),
+            illustrative=fmt_pct(row["share_illustrative"], lang),
+        )
+    ]
+    if row["derived"] or row["pro-forma"]:
+        lines.append(
+            t(
+                "deck.share_line_more",
+                lang,
+                derived=fmt_pct(row["share_derived"], lang),
+                pro_forma=fmt_pct(row["share_pro-forma"], lang),
+            )
+        )
+    return lines
