@@ -102,9 +102,9 @@ def provenance(
     """Provenance of every score: key, indicator, kind, source.
 
     A stored value keeps its own source; an uploaded one gets its version number appended
-    ("upload:dti_2022.xlsx · v2") when ``values`` has the store's ``version`` column. A recomputed composite is as weak as its weakest
-    input: illustrative if any input is illustrative, else uploaded if any is uploaded,
-    else published (its sources are its inputs', joined). Example: Hải Dương 2022 dti is
+    ("upload:dti_2022.xlsx · v2") when ``values`` has the store's ``version`` column. A
+    recomputed composite is as weak as its weakest input (``KINDS`` order: published,
+    uploaded, derived, pro-forma, illustrative); a published one lists its inputs' sources. Example: Hải Dương 2022 dti is
     stored with the mic.gov.vn URL -> published, though its main indices are illustrative.
     """
     stored = values[[*KEY, "indicator", "source"]].copy()
