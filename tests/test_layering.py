@@ -292,7 +292,6 @@ FUNCTION_ALLOW = {
     ("charts/trajectory.py", "score_spread"): 88,
     ("charts/compare.py", "bump"): 85,
     ("metrics/change.py", "contributions"): 107,
-    ("metrics/profile.py", "build_profile"): 178,
     ("data/assessment_ingest/parse.py", "_block_values"): 105,
     ("data/assessments_store.py", "import_edition"): 153,
     ("data/frameworks.py", "write_framework"): 95,
