@@ -8,15 +8,17 @@ callers written against the former nested dict; new code reads attributes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
 class _Record:
-    """Attribute records that also read like the former dicts (``r["x"]``, ``r.get``)."""
+    """Attribute records that also read like the former dicts (``r["x"]``, ``r.get``,
+    ``dict(r)``, ``"x" in r``)."""
 
     def __getitem__(self, key: str) -> Any:
-        if key not in {f.name for f in fields(self)}:  # type: ignore[arg-type]
+        if key not in self.keys():
             raise KeyError(key)
         return getattr(self, key)
 
@@ -24,7 +26,16 @@ class _Record:
         return getattr(self, key, default)
 
     def __contains__(self, key: str) -> bool:
-        return key in {f.name for f in fields(self)}  # type: ignore[arg-type]
+        return key in self.keys()
+
+    def keys(self) -> list[str]:
+        return [f.name for f in fields(self)]  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def items(self) -> list[tuple[str, Any]]:
+        return [(k, getattr(self, k)) for k in self.keys()]
 
 
 @dataclass(frozen=True)
