@@ -307,37 +307,40 @@ st.caption(
     )
 )
 
-with st.expander(t("profile.whatif_title", lang)):
+# Lazy: the sliders and the what-if ranking run only while the expander is open.
+whatif = st.expander(t("profile.whatif_title", lang), on_change="rerun", key="whatif_open")
+with whatif:
     st.caption(t("profile.whatif_help", lang))
-    current = {
-        i: p["main_indices"][i]["score"] if i in p["main_indices"] else p["pillars"][i]["score"]
-        for i in fw.inputs
-    }
-    cols = st.columns(2)
-    edits = {}
-    for n, ind in enumerate(fw.inputs):
-        edits[ind] = cols[n % 2].slider(
-            labels[ind],
-            0.0,
-            1.0,
-            float(current[ind] or 0.0),
-            step=0.01,
-            key=f"wi_{edition}_{code}_{ind}",
+    if whatif.open:
+        current = {
+            i: p["main_indices"][i]["score"] if i in p["main_indices"] else p["pillars"][i]["score"]
+            for i in fw.inputs
+        }
+        cols = st.columns(2)
+        edits = {}
+        for n, ind in enumerate(fw.inputs):
+            edits[ind] = cols[n % 2].slider(
+                labels[ind],
+                0.0,
+                1.0,
+                float(current[ind] or 0.0),
+                step=0.01,
+                key=f"wi_{edition}_{code}_{ind}",
+            )
+        res = memo(
+            ds,
+            "what_if",
+            (edition, unit_set, code, tuple(edits.items())),
+            lambda: what_if(
+                ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
+            ),
         )
-    res = memo(
-        ds,
-        "what_if",
-        (edition, unit_set, code, tuple(edits.items())),
-        lambda: what_if(
-            ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
-        ),
-    )
-    me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]
-    st.metric(
-        t("profile.whatif_result", lang),
-        fmt_rank(me["rank"], me["n"], lang),
-        delta=fmt_num(me["score"], lang),
-    )
+        me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]
+        st.metric(
+            t("profile.whatif_result", lang),
+            fmt_rank(me["rank"], me["n"], lang),
+            delta=fmt_num(me["score"], lang),
+        )
 
 st.header(t("profile.uncertainty_title", lang))
 if p["rank_interval_90"]:

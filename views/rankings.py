@@ -120,7 +120,8 @@ home_rows = shown.index[shown["province_code"] == H.code(unit_set)]
 styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},
-)
+).format(na_rep="–", subset=[t("col.rank", lang)])  # a missing score has no rank: "–"
+exported = table.astype(object).where(table.notna(), "–")
 if view_mode == "table":
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
 st.caption(t("rankings.legend", lang, home=H.name("63"), successor=H.name("34")))
@@ -129,7 +130,7 @@ name = f"dti_{edition}_{unit_set}_{measure}"
 # Files are made only when clicked (a callable), not on every run of the page.
 d1.download_button(
     t("download.csv", lang),
-    lambda: table_bytes(table, "csv"),
+    lambda: table_bytes(exported, "csv"),
     f"{name}.csv",
     "text/csv",
     key="dl_csv",
@@ -137,7 +138,7 @@ d1.download_button(
 )
 d2.download_button(
     t("download.xlsx", lang),
-    lambda: table_bytes(table, "xlsx", name),
+    lambda: table_bytes(exported, "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -223,18 +223,36 @@ def check_provinces(
 # --------------------------------------------------------------------------- values
 
 
+def normalise_tokens(tokens: Iterable[str] | None) -> frozenset[str]:
+    """The uploader's missing-value markers, compared trimmed and case-insensitively.
+
+    Example: normalise_tokens([" N/A ", "-"]) == frozenset({"n/a", "-"})."""
+    return frozenset(t.strip().casefold() for t in (tokens or ()) if t and t.strip())
+
+
 def _read_cell(
     v: Any, r: int, code: str, col: Column, unit_set: str, formula_empty: set[tuple[int, int]],
-    rep: Reporter,
+    rep: Reporter, missing: frozenset[str] = frozenset(),
 ) -> Reading | None:  # fmt: skip
-    """One cell -> a Reading (NaN for an empty value cell) or None, reporting problems."""
+    """One cell -> a Reading (NaN for an empty value cell) or None, reporting problems.
+
+    Missing values are a policy: an empty cell is stored as missing with a warning; any
+    text ("n/a", "-") is an error quoting it, unless the uploader chose it as a missing
+    marker (``missing``), then it is stored as missing with a warning naming the cell."""
     kind, num = to_number(v)
     at = (r, col.index)
     province = name_of(code, unit_set)
-    if kind == "empty":
+    written = text_of(v) if isinstance(v, str) else ""
+    marker = bool(written) and written.casefold() in missing
+    if kind == "empty" and written and not marker:
+        kind = "text"  # a word the reader would call empty ("n/a"): the uploader decides
+    if kind == "empty" or marker:
         if at in formula_empty or col.kind != "value":
             return None
-        rep.warn("MISSING_VALUE", at=at, column=col.header, province=province)
+        if marker:
+            rep.warn("MISSING_MARKER", at=at, column=col.header, province=province, text=written)
+        else:
+            rep.warn("MISSING_VALUE", at=at, column=col.header, province=province)
         return Reading(r, code, math.nan, col)
     bad_rank = col.kind == "rank" and num is not None and (num < 1 or not float(num).is_integer())
     if kind == "text" or num is None or bad_rank:
@@ -255,6 +273,7 @@ def read_values(
     unit_set: str,
     formula_empty: set[tuple[int, int]],
     rep: Reporter,
+    missing: frozenset[str] = frozenset(),
 ) -> tuple[list[Reading], list[Reading]]:
     """(values, ranks) of the good rows, column by column; empty columns are warned."""
     rows = table.sheet.rows
@@ -269,7 +288,7 @@ def read_values(
                 rep.warn("EMPTY_COLUMN", cell=col.header_cell, column=col.header)
             continue
         for r, code, v in cells:
-            reading = _read_cell(v, r, code, col, unit_set, formula_empty, rep)
+            reading = _read_cell(v, r, code, col, unit_set, formula_empty, rep, missing)
             if reading is not None:
                 (ranks if col.kind == "rank" else values).append(reading)
     return values, ranks
@@ -369,7 +388,9 @@ def tidy_rows(
             )
             continue
         locations[(code, col.code)] = (cell_ref(*at), r + 1, col.header)
-        value = None if math.isnan(val) else min(val, 1.0)
+        # round(…, 10) cleans binary noise of the scale conversion (60.05 / 100 =
+        # 0.6004999999999999 -> 0.6005) without touching any published precision.
+        value = None if math.isnan(val) else min(round(val, 10), 1.0)
         source = f"upload:{rep.file}"
         recs.append((edition, unit_set, code, col.code, value, source, name_of(code, unit_set)))
     tidy = pd.DataFrame(recs, columns=[*VALUE_COLUMNS, "province"])

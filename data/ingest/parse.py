@@ -8,11 +8,12 @@ Reporter; a file-level problem stops the parse (IngestError) with nothing kept.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from data.frameworks import Framework, framework
 from data.ingest import checks
+from data.ingest.extent import check_extent
 from data.ingest.mappings import DECLARING_CODES, header_mapping
 from data.ingest.mappings import province_mapping as _province_map
 from data.ingest.read import formulas_without_value, read_sheets
@@ -32,6 +33,7 @@ class Options:
     mapping: Mapping[str, str] | None = None
     use_saved: bool = True
     limits: Limits = Limits()
+    missing_tokens: frozenset[str] = frozenset()
     framework: Framework | None = None
     override_year: bool = False
 
@@ -47,6 +49,7 @@ def parse(
     use_saved_mappings: bool = True,
     limits: Limits | None = None,
     province_mapping: Mapping[str, Mapping[str, str]] | None = None,
+    missing_tokens: Iterable[str] | None = None,
     framework: Framework | None = None,
     override_year: bool = False,
 ) -> IngestResult:
@@ -56,6 +59,8 @@ def parse(
     maps header texts the alias table does not know to codes (see data.ingest.mappings);
     ``province_mapping`` ({unit_set: {"name": "code"}}) does the same for province names.
     Saved mappings of both kinds are used too unless ``use_saved_mappings`` is False.
+    ``missing_tokens`` are the texts the uploader declares as "missing" ("n/a", "-");
+    any other text in a value cell is an error.
     ``framework``: read and check the file against this framework (one being declared with
     the file) instead of the stored one of its year. ``override_year``: the user confirmed
     that ``year`` wins over a different year in the file's title (else that is refused).
@@ -68,6 +73,7 @@ def parse(
         mapping,
         use_saved_mappings,
         limits or Limits(),
+        checks.normalise_tokens(missing_tokens),
         framework,
         override_year,
     )
@@ -106,7 +112,9 @@ def _stages(result: IngestResult, data: bytes, opts: Options) -> None:
     rep = Reporter(result.problems, result.file_name)
     kind = check_file(data, result.file_name, opts.limits, rep)
     formula_members = check_zip(data, opts.limits, rep) if kind in ("xlsx", "ods") else set()
-    sheets = read_sheets(data, kind, rep)
+    if kind in ("xlsx", "ods", "xls"):
+        check_extent(data, kind, opts.limits, rep)  # before calamine builds any grid
+    sheets = read_sheets(data, kind, rep, opts.limits)
     mapping = {**new_index_headers(opts.framework), **header_mapping(opts.mapping, opts.use_saved)}
     table = locate_table(sheets, mapping, rep)
     result.sheet = table.sheet.name
@@ -131,7 +139,9 @@ def _stages(result: IngestResult, data: bytes, opts: Options) -> None:
         entries, opts.unit_set, edition, rep, declaring=opts.framework is not None
     )
     good, complete = checks.check_provinces(entries, table, unit_set, rep)
-    values, ranks = checks.read_values(good, table, unit_set, formula_empty, rep)
+    values, ranks = checks.read_values(
+        good, table, unit_set, formula_empty, rep, opts.missing_tokens
+    )
     if edition is None:
         return
     fw = opts.framework or framework(edition)
