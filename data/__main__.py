@@ -355,9 +355,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         return 1
     if out.status == "busy":
-        print(
-            "refused: another import is running, try again; the store is unchanged", file=sys.stderr
-        )
+        from i18n import t
+
+        print(f"refused: {t('upload.busy', args.lang)}", file=sys.stderr)
         return 1
     if args.mapping:
         save_mappings(_read_mapping(args.mapping) or {})

@@ -300,8 +300,10 @@ def _is_lock_timeout(exc: sa.exc.DBAPIError) -> bool:
 class Store:
     """The project's database. ``Store()`` uses DTI_DB_URL or the default SQLite file."""
 
-    def __init__(self, url: str | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+    def __init__(self, url: str | None = None, *, lock_timeout_s: float | None = None) -> None:
         self.url = url or db_url()
+        if lock_timeout_s is None:  # DTI_LOCK_TIMEOUT_S: how long a write waits for another
+            lock_timeout_s = float(os.environ.get("DTI_LOCK_TIMEOUT_S") or LOCK_TIMEOUT_S)
         self.lock_timeout_s = lock_timeout_s
         self.engine = _engine(self.url, lock_timeout_s)
         self._writer = self.engine.execution_options(**{WRITE: True})

@@ -291,7 +291,6 @@ FUNCTION_ALLOW = {
     ("charts/map.py", "_legend"): 92,
     ("charts/trajectory.py", "score_spread"): 88,
     ("metrics/change.py", "contributions"): 107,
-    ("metrics/profile.py", "build_profile"): 178,
     ("data/assessment_ingest/parse.py", "_block_values"): 105,
     ("data/assessments_store.py", "import_edition"): 153,
     ("data/frameworks.py", "write_framework"): 95,
@@ -300,7 +299,7 @@ FUNCTION_ALLOW = {
 MODULE_ALLOW = {
     "data/assessment_ingest/parse.py": 917,
     "data/assessments_store.py": 651,
-    "data/store.py": 876,
+    "data/store.py": 878,
 }
 SIZE_FOLDERS = ("data", "metrics", "charts", "views", "app", "domain")
 
