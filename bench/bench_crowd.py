@@ -27,7 +27,7 @@ CROWD_TIMEOUT_MS = 4 * TIMEOUT_MS  # a session slower than this counts as failed
 SETTLE_AFTER_S = 10.0  # let the server close the sessions and collect before reading RSS
 
 
-async def _one(browser, url: str, path: str, start: float) -> float | None:  # type: ignore[no-untyped-def]
+async def _one(browser, url: str, path: str, start: float, say: bool = True) -> float | None:  # type: ignore[no-untyped-def]
     """Open ``url`` in a fresh context; seconds from ``start`` to settled, None on failure."""
     ctx = await browser.new_context(viewport=VIEWPORT)
     try:
@@ -39,15 +39,16 @@ async def _one(browser, url: str, path: str, start: float) -> float | None:  # t
         b = await page.evaluate("() => window.__bench")
         return None if b["errors"] else done
     except Exception as exc:  # a failed session is counted, and said
-        print(f"crowd session failed: {type(exc).__name__}: {str(exc)[:120]}", file=sys.stderr)
+        if say:
+            print(f"crowd session failed: {type(exc).__name__}: {str(exc)[:120]}", file=sys.stderr)
         return None
     finally:
         await ctx.close()
 
 
-async def _crowd(browser, url: str, path: str, n: int) -> list[float | None]:  # type: ignore[no-untyped-def]
+async def _crowd(browser, url: str, path: str, n: int, say: bool = True) -> list[float | None]:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
-    return await asyncio.gather(*(_one(browser, url, path, start) for _ in range(n)))
+    return await asyncio.gather(*(_one(browser, url, path, start, say) for _ in range(n)))
 
 
 async def _measure(n: int) -> dict[str, dict[str, float]]:
@@ -69,7 +70,9 @@ async def _measure(n: int) -> dict[str, dict[str, float]]:
                 url = f"http://127.0.0.1:{port}{query}"
                 try:
                     deadline = time.monotonic() + 90
-                    while (await _crowd(browser, url, path, 1))[0] is None:  # up and warm
+                    while (await _crowd(browser, url, path, 1, say=False))[
+                        0
+                    ] is None:  # up and warm
                         if time.monotonic() > deadline:
                             raise RuntimeError(f"{script.name} did not come up")
                         await asyncio.sleep(0.3)

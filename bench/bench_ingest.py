@@ -113,3 +113,62 @@ def ingest_cli() -> list[Row]:
             None,
         )
     ]
+
+
+# Peak memory of a refused hostile file (issue 12): the cell caps must refuse it from the
+# XML stream, before calamine builds the dense grid (which would take GBs and abort the
+# process). Measured in a fresh process (ru_maxrss) against the same process parsing the
+# valid 63-province workbook; the "seconds" columns hold megabytes here.
+_PEAK = """
+import resource, sys
+from pathlib import Path
+from data.ingest import parse
+path, want = Path(sys.argv[1]), sys.argv[2]
+res = parse(path.read_bytes(), path.name)
+codes = [p.code for p in res.errors]
+assert (codes == [want]) if want else res.ok, codes
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _peak_mb(path: Path, want: str) -> float:
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path), want],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _hostile_files() -> dict[str, bytes]:
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_ingest_hostile import amplified_ods, stray_cell_xlsx
+
+    return {"amplified.ods": amplified_ods(), "stray_2022.xlsx": stray_cell_xlsx()}
+
+
+@register
+def refused_file_memory() -> list[Row]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        good = Path(tmp) / "dti_2022.xlsx"
+        good.write_bytes(_workbook())
+        floor = _peak_mb(good, "")
+        for name, data in _hostile_files().items():
+            f = Path(tmp) / name
+            f.write_bytes(data)
+            peak = _peak_mb(f, "TOO_MANY_CELLS")
+            rows.append(
+                Row(
+                    f"peak MB refusing {name} ({len(data)} bytes; got {peak:.0f} MB)",
+                    peak,
+                    "peak MB parsing a valid workbook",
+                    floor,
+                    1.5,
+                )
+            )
+    return rows

@@ -55,7 +55,7 @@ def all_measures(scores: pd.DataFrame, units: pd.DataFrame, fws: dict, unit_set:
 
 @register
 def bundle_all_measures() -> list[Row]:
-    from data.dataset import units_table
+    from app.dataset import units_table
     from data.frameworks import frameworks
     from data.store import load_bundle
     from metrics.scoring import compute_scores

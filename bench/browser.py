@@ -61,7 +61,9 @@ def init_db(tmp: str, url: str | None = None) -> dict[str, str]:
     """Environment for an app process on a fresh, seeded store (SQLite in ``tmp`` by default)."""
     env = {**os.environ, "DTI_DB_URL": url or f"sqlite:///{tmp}/bench.db"}
     cmd = [sys.executable, "-m", "data", "init"]
-    subprocess.run(cmd, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    if done.returncode:  # its log lines only when it failed
+        raise RuntimeError(f"data init failed ({done.returncode}):\n{done.stderr}")
     return env
 
 

@@ -4,7 +4,9 @@ Run by ``bench/bench_pages.py`` through pytest-benchmark (calibrated rounds, JSO
 ``python -m pytest bench/pytest_reruns.py --benchmark-json=OUT``. Each page is run once to
 warm the caches (dataset, figures) and to capture its plotly figures; the floor app then
 draws exactly those figures, prebuilt, so the ratio is the page's own work over the cost
-of shipping the same charts. AppTest drives the real script runner (no browser).
+of shipping the same charts. AppTest drives the real script runner (no browser); unlike a
+server it compiles the scripts again on every run, so the tests share one ScriptCache, as
+a server process does (otherwise compiling our two scripts would be counted as page work).
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ ROUNDS = 5
 @pytest.fixture(scope="module", autouse=True)
 def _store(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["DTI_DB_URL"] = init_db(str(tmp_path_factory.mktemp("db")))["DTI_DB_URL"]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compiled_once() -> None:
+    """One bytecode cache for every run, as in a server (AppTest makes a new one a run)."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    app_test.ScriptCache = lambda: shared  # type: ignore[misc,assignment]
+    local_script_runner.ScriptCache = lambda: shared  # type: ignore[misc,assignment]
 
 
 @cache

@@ -29,10 +29,10 @@ def _fail(message: str) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
+    from app.dataset import load_dataset
     from charts.briefing import briefing_docx
     from charts.deck import slides
     from charts.export import build_deck, slide_images
-    from data.dataset import load_dataset
     from data.provinces import UnknownProvinceError, resolve
     from metrics.provenance import provenance
 

@@ -22,7 +22,8 @@ python -m data framework show --year Y [--unit-set S] [--json]
 python -m data import|validate FILE --assessment KEY --year Y [--register-units] [--title T]
     --user NAME; python -m data publish --assessment KEY --year Y --user NAME [--unpublish]
     (the province's own assessments, see data.assessment_cli)
-validate/import/diff also take --unit-set, --scale 1|100|1000, --mapping FILE.json
+validate/import/diff also take --unit-set, --scale 1|100|1000, --override-year (a --year that
+differs from the title year is refused without it), --mapping FILE.json
 ({"header text": "code"}; saved for reuse after a successful import, see data.ingest)
 and --lang vi|en for messages. import without --replace refuses an edition that already
 has a current version.
@@ -258,6 +259,8 @@ def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
         mapping=mapping,
         limits=limits,
         province_mapping=province_mapping,
+        missing_tokens=args.missing_token,
+        override_year=bool(getattr(args, "override_year", False)),
     )
     return res, data
 
@@ -268,7 +271,8 @@ def _exit_code(result: Any) -> int:
     return 2 if result.file_level else 1
 
 
-def _print_problems(result: Any, lang: str, stream: Any = sys.stderr) -> None:
+def _print_problems(result: Any, lang: str, stream: Any = None) -> None:
+    stream = stream or sys.stderr  # looked up at call time (tests capture it)
     for p in result.problems:
         where = "!".join(x for x in (p.sheet or p.file, p.cell) if x)
         label = "ERROR" if p.severity == "error" else "warning"
@@ -336,10 +340,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     if out.status == "needs_replace":
         _print_diff(out.diff)
+        if out.version is not None:
+            print(
+                f"refused: identical to version {out.version.number} of {result.edition} "
+                f"({result.unit_set}), which is not current; pass --replace to make it "
+                "current again",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"refused: edition {result.edition} ({result.unit_set}) already has a current "
+                "version; pass --replace to make this file the new version",
+                file=sys.stderr,
+            )
+        return 1
+    if out.status == "busy":
         print(
-            f"refused: edition {result.edition} ({result.unit_set}) already has a current "
-            "version; pass --replace to make this file the new version",
-            file=sys.stderr,
+            "refused: another import is running, try again; the store is unchanged", file=sys.stderr
         )
         return 1
     if args.mapping:
@@ -351,6 +368,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     v = out.version
     if out.status == "identical":
         print(f"identical to version {v.number} of {v.edition} ({v.unit_set}); nothing stored")
+        return 0
+    if out.status == "restored":
+        print(
+            f"identical to version {v.number} of {v.edition} ({v.unit_set}); "
+            "it is the current version again"
+        )
         return 0
     _print_diff(out.diff)
     print(f"imported {_summary(result)} as version {v.number} of {v.edition} ({v.unit_set})")
@@ -615,6 +638,12 @@ def _add_framework_commands(sub: Any) -> None:
 def _file_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("file")
     p.add_argument("--year", type=int)
+    p.add_argument(
+        "--override-year",
+        action="store_true",
+        help="confirm that --year wins over a different year in the file's title "
+        "(otherwise such a file is refused)",
+    )
     p.add_argument("--unit-set", choices=["63", "34"], help="default: detected")
     p.add_argument(
         "--scale",
@@ -630,6 +659,14 @@ def _file_options(p: argparse.ArgumentParser) -> None:
         "--province-mapping",
         metavar="FILE.json",
         help='province names {"63": {"name as written": "GSO code"}}; saved after an import',
+    )
+    p.add_argument(
+        "--missing-token",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help='text that marks a missing value (e.g. "n/a"; repeatable); any other text '
+        "in a number cell is an error",
     )
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     from data.assessment_cli import add_options

@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 
 def _read(args: argparse.Namespace) -> tuple[bytes, str] | None:
     path = Path(args.file)
@@ -215,6 +217,34 @@ def _load(args: argparse.Namespace) -> Any:
     return data
 
 
+def _profile_change(data: Any, code: str, lang: str) -> dict | None:
+    """Change on the latest comparable earlier edition: prev_year, score_change,
+    rank_change (positive = climbed), main_indices {code: points}; None without one."""
+    from data.assessments_store import AssessmentStore
+    from data.store import Store
+    from metrics.assessment import change_vs_previous, index_changes, rank_units
+
+    a = AssessmentStore(Store())
+    years = {e.year for e in a.editions(include_unpublished=True) if e.assessment_key == data.key}
+    prev = _previous(a, data, years)
+    if prev is None:
+        return None
+    ch = change_vs_previous(
+        rank_units(data.nodes, data.values, data.units, lang),
+        rank_units(prev.nodes, prev.values, prev.units, lang),
+    ).set_index("unit_code")
+    if code not in ch.index or pd.isna(ch.loc[code, "score_change"]):
+        return None
+    return {
+        "prev_year": prev.year,
+        "score_change": float(ch.loc[code, "score_change"]),
+        "rank_change": int(ch.loc[code, "rank_change"]),
+        "main_indices": index_changes(
+            data.nodes, data.values, prev.nodes, prev.values, code
+        ).to_dict(),
+    }
+
+
 RANKING_KEYS = ["unit", "unit_code", "score", "self_score", "max_points", "rank"]
 
 
@@ -258,6 +288,7 @@ def metrics_profile(args: argparse.Namespace) -> int:
     prof = profile(data.nodes, data.values, data.units, code, args.lang)
     prof["assessment"] = args.assessment
     prof["year"] = args.year
+    prof["change"] = _profile_change(data, code, args.lang)
     if args.json:
         json.dump(prof, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -277,7 +308,7 @@ def deck_inputs(key: str, year: int, lang: str, published_only: bool = True) -> 
     Changes are against the latest earlier edition only when the main indices match."""
     from data.assessments_store import AssessmentStore
     from data.store import Store
-    from metrics.assessment import change_vs_previous, comparable, rank_units
+    from metrics.assessment import change_vs_previous, rank_units
 
     store = Store()
     store.init()
@@ -289,16 +320,20 @@ def deck_inputs(key: str, year: int, lang: str, published_only: bool = True) -> 
     if cur is None:
         return None
     ranking = rank_units(cur.nodes, cur.values, cur.units, lang)
-    earlier = sorted(e.year for e in eds if e.year < year)
-    changes, prev_year = None, None
-    if earlier:
-        prev = a.load(key, earlier[-1])
-        if prev is not None and comparable(cur.nodes, prev.nodes):
-            prev_year = earlier[-1]
-            changes = change_vs_previous(
-                ranking, rank_units(prev.nodes, prev.values, prev.units, lang)
-            )
-    return cur.title, ranking, changes, prev_year
+    prev = _previous(a, cur, {e.year for e in eds})
+    if prev is None:
+        return cur.title, ranking, None, None
+    changes = change_vs_previous(ranking, rank_units(prev.nodes, prev.values, prev.units, lang))
+    return cur.title, ranking, changes, prev.year
+
+
+def _previous(a: Any, cur: Any, years: set[int]) -> Any:
+    """The latest edition before ``cur`` among ``years`` whose main indices match, or None."""
+    from metrics.assessment import comparable
+
+    earlier = sorted(y for y in years if y < cur.year)
+    prev = a.load(cur.key, earlier[-1]) if earlier else None
+    return prev if prev is not None and comparable(cur.nodes, prev.nodes) else None
 
 
 def cmd_units(args: argparse.Namespace, store: Any) -> int:

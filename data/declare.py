@@ -179,7 +179,7 @@ def file_indices(rows: Any, known: tuple[str, ...] = ALL_INDICATORS) -> list[str
     """The main-index columns of parsed rows (composites left out), in framework order."""
     have = set(rows["indicator"]) if len(rows) else set()
     composites = {"gov", "econ", "soc", TOTAL}
-    order = [c for c in known if c in have and c not in composites]
+    order = [c for c in dict.fromkeys(known) if c in have and c not in composites]
     return order + sorted(c for c in have if c not in composites and c not in order)
 
 
@@ -198,7 +198,7 @@ class FileInference:
 
 
 # Problems that a candidate framework's points cause by design while recovering.
-_POINTS_DEPENDENT = {"TOTAL_MISMATCH", "RANK_MISMATCH", "SCALE_AMBIGUOUS"}
+_POINTS_DEPENDENT = {"TOTAL_MISMATCH", "RANK_MISMATCH"}
 
 
 def reading_framework(year: int | None, store: Store | None = None) -> Framework:
@@ -223,16 +223,19 @@ def infer_file(
     total_points: float = 1000.0,
     lang: str = "vi",
     mapping: Mapping[str, str] | None = None,
+    base: Framework | None = None,
     store: Store | None = None,
 ) -> FileInference:
-    """Read a results file with a stand-in framework and recover its points."""
-    from data.ingest import parse, title_year
+    """Read a results file with a stand-in framework (``base``, default the edition's own
+    when stored, else the latest structure) and recover its points by least squares. The
+    totals of the file are not checked against the stand-in's points (that is the
+    question asked); every other problem of the file is reported in ``result``."""
+    from data.ingest import parse
 
-    y = year if year is not None else title_year(data, file_name)
-    fw = reading_framework(y, store)
-    res = parse(
-        data, file_name, year=y, unit_set=unit_set, mapping=mapping, framework=fw, scale=None
-    )
+    fw = base or (reading_framework(year, store) if year is not None else structure_base())
+    res = parse(data, file_name, year=year, unit_set=unit_set, mapping=mapping, framework=fw)
+    # the totals and ranks against the stand-in's points are not the file's problems
+    res.problems[:] = [p for p in res.problems if p.code not in _POINTS_DEPENDENT]
     rows = res.rows
     if res.file_level or rows is None or len(rows) == 0:
         msg = t("recover.no_rows", lang)

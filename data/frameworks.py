@@ -531,7 +531,7 @@ def declare(
     records."""
     store.init()
     action = "framework_replace" if replace_existing else "framework_declare"
-    with store.engine.begin() as conn:
+    with store.write() as conn:
         sets = {unit_set}
         if replace_existing:
             sets |= {s for (e, s) in _read(conn) if e == int(fw.edition)}

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -206,6 +207,10 @@ class PendingImport:
     basis: int | None = None
     check_basis: bool = False
     sha256: str = field(default="")
+    # A framework declared with this file (data.frameworks.Framework): stored in the same
+    # transaction, before the values, so both land or neither does (issue 10).
+    framework: Any = None
+    replace_framework: bool = False
 
     def digest(self) -> str:
         return self.sha256 or file_digest(self.file_bytes, self.rows)
@@ -535,10 +540,28 @@ class Store:
             if any(status == "needs_replace" for _, status, _ in plans):
                 raise _Held(
                     [
-                        ImportResult(None, False, st if st == "needs_replace" else "held")
-                        for _, st, _ in plans
+                        # needs_replace names the identical stored version, if any
+                        ImportResult(same, False, st)
+                        if st == "needs_replace"
+                        else ImportResult(None, False, "held")
+                        for _, st, same in plans
                     ]
                 )
+            for item, _status, _same in plans:
+                if item.framework is not None:
+                    from data.frameworks import write_framework
+
+                    write_framework(
+                        self,
+                        conn,
+                        item.framework,
+                        item.unit_set,
+                        user=user,
+                        action="framework_replace"
+                        if item.replace_framework
+                        else "framework_declare",
+                        replace_existing=item.replace_framework,
+                    )
             out = []
             for item, status, same in plans:
                 if status == "identical":
@@ -564,7 +587,7 @@ class Store:
                     )
                     row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings()
                     out.append(ImportResult(self._info(row.one(), vid), True, status))
-            if any(r.status != "identical" for r in out):
+            if any(r.status != "identical" for r in out) or any(i.framework for i in items):
                 self._bump(conn)
             return out
 

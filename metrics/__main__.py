@@ -17,7 +17,7 @@ import sys
 
 import pandas as pd
 
-from data.dataset import load_dataset
+from app.dataset import load_dataset
 from data.frameworks import indicator_codes
 
 

@@ -261,3 +261,36 @@ def records(df: pd.DataFrame) -> list[dict]:
                 rec[k] = v
         out.append(rec)
     return out
+
+
+def index_changes(
+    nodes: pd.DataFrame,
+    values: pd.DataFrame,
+    prev_nodes: pd.DataFrame,
+    prev_values: pd.DataFrame,
+    unit_code: str,
+) -> pd.Series:
+    """Main index code -> change of one unit's final points on the previous edition, for
+    the indices whose code and maximum are the same in both (others are left out)."""
+    prev_max = dict(
+        zip(top_nodes(prev_nodes)["code"], top_nodes(prev_nodes)["max_points"], strict=True)
+    )
+    tops = top_nodes(nodes)
+    same = [
+        c for c, m in zip(tops["code"], tops["max_points"], strict=True)
+        if c in prev_max and round(float(m), 4) == round(float(prev_max[c]), 4)
+    ]  # fmt: skip
+
+    def final(v: pd.DataFrame) -> pd.Series:
+        mine = v[(v["unit_code"] == unit_code) & (v["kind"] == "final")]
+        return mine.set_index("node_code")["value"]
+
+    now, before = final(values), final(prev_values)
+    return pd.Series(
+        {
+            c: round(float(now[c] - before[c]), RANK_DECIMALS)
+            for c in same
+            if c in now and c in before
+        },
+        dtype=float,
+    )

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.editions import available_editions
+
+__all__ = ["MAP_MEASURES", "available_editions", "map_tiles"]
+
 MAP_MEASURES: tuple[str, ...] = ("score", "rank", "tier")
-
-
-def available_editions(ranked: pd.DataFrame, unit_set: str, indicator: str = "dti") -> list[int]:
-    """Editions of ``unit_set`` that have at least one scored ``indicator``, ascending.
-
-    Example: with the bundled data, "63" -> [2020, 2021, 2022, 2023, 2024]; "34" -> [2024].
-    """
-    part = ranked[(ranked["unit_set"] == unit_set) & (ranked["indicator"] == indicator)]
-    return sorted(int(e) for e in part.dropna(subset=["score"])["edition"].unique())
 
 
 def map_tiles(

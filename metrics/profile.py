@@ -24,7 +24,7 @@ PILLARS = ("gov", "econ", "soc")
 
 
 class DatasetLike(Protocol):
-    """What ``build_profile`` reads (``data.dataset.Dataset`` satisfies it)."""
+    """What ``build_profile`` reads (``app.dataset.Dataset`` satisfies it)."""
 
     values: pd.DataFrame
     scores: pd.DataFrame

@@ -26,39 +26,22 @@ def rankings_table(
     """One row per unit of (edition, unit set): DTI and pillar scores and ranks, region and
     the rank within the region (of ``measure``), sorted by the measure's rank then code.
 
-    ``units`` has province_code, name, region (display name). Missing stays missing (None
-    in JSON). Example row: Hải Dương 2022 -> dti 0.6383, dti_rank 13.
+    The CLI's and exports' columns of the one rankings table (``rankings_view``, which the
+    page shows). ``units`` has province_code, name, region_code, region. Missing stays
+    missing (None in JSON). Example row: Hải Dương 2022 -> dti 0.6383, dti_rank 13.
     """
-    part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)]
-    u = units.set_index("province_code")
-    out = pd.DataFrame({"province_code": list(u.index)})
-    out["province"] = out["province_code"].map(u["name"])
-    for ind, score_col in (
-        ("dti", "dti"),
-        ("gov", "gov_score"),
-        ("econ", "econ_score"),
-        ("soc", "soc_score"),
-    ):
-        s = part[part["indicator"] == ind].set_index("province_code")
-        out[score_col] = out["province_code"].map(s["score"])
-        out[f"{ind}_rank"] = out["province_code"].map(s["rank"]).astype("Int64")
-    m = part[part["indicator"] == measure].set_index("province_code")
-    if measure != "dti":
-        out[f"{measure}_score"] = out["province_code"].map(m["score"])
-        out[f"{measure}_rank"] = out["province_code"].map(m["rank"]).astype("Int64")
-    out["region"] = out["province_code"].map(u["region"])
-    out["region_rank"] = out["province_code"].map(m["region_rank"]).astype("Int64")
+    view = rankings_view(ranked, None, edition, unit_set, measure, units)
+    out = view.rename(columns={"dti_score": "dti"})
     cols = list(RANKING_COLUMNS)
-    if measure != "dti" and f"{measure}_score" not in cols:
+    if f"{measure}_rank" not in cols:
+        out[f"{measure}_score"], out[f"{measure}_rank"] = view["score"], view["rank"]
         cols[2:2] = [f"{measure}_score", f"{measure}_rank"]
-    sort_rank = f"{measure}_rank" if measure != "dti" else "dti_rank"
-    out = out.sort_values([sort_rank, "province_code"], na_position="last", kind="stable")
-    return out[cols].reset_index(drop=True)
+    return out[cols]
 
 
 def rankings_view(
     ranked: pd.DataFrame,
-    prov: pd.DataFrame,
+    prov: pd.DataFrame | None,
     edition: int,
     unit_set: str,
     measure: str,
@@ -66,7 +49,8 @@ def rankings_view(
 ) -> pd.DataFrame:
     """All units of (edition, unit set) for one measure, best first: province_code,
     province, region_code, region, score, rank, n, tier (1..4 quartile), region_rank,
-    kind (published/uploaded/illustrative/None), plus dti/gov/econ/soc scores for context.
+    kind (published/uploaded/illustrative/None; None without ``prov``), plus dti/gov/econ/soc
+    scores and ranks for context (``dti_score``, ``dti_rank``, …).
 
     Missing scores sort last and keep no rank or tier. ``units`` has province_code, name,
     region_code, region. Example: 2022, dti -> first row Đà Nẵng 0.8002 rank 1 tier 1.
@@ -75,11 +59,15 @@ def rankings_view(
 
     part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)]
     m = part[part["indicator"] == measure].set_index("province_code")
-    kinds = prov[
-        (prov["edition"] == edition)
-        & (prov["unit_set"] == unit_set)
-        & (prov["indicator"] == measure)
-    ].set_index("province_code")["kind"]
+    kinds = (
+        pd.Series(dtype=object)
+        if prov is None
+        else prov[
+            (prov["edition"] == edition)
+            & (prov["unit_set"] == unit_set)
+            & (prov["indicator"] == measure)
+        ].set_index("province_code")["kind"]
+    )
     out = (
         units[["province_code", "name", "region_code", "region"]]
         .rename(columns={"name": "province"})
@@ -92,8 +80,9 @@ def rankings_view(
     out["region_rank"] = out["province_code"].map(m["region_rank"]).astype("Int64")
     out["kind"] = out["province_code"].map(kinds)
     for ind in ("dti", "gov", "econ", "soc"):
-        s = part[part["indicator"] == ind].set_index("province_code")["score"]
-        out[f"{ind}_score"] = out["province_code"].map(s).astype(float)
+        s = part[part["indicator"] == ind].set_index("province_code")
+        out[f"{ind}_score"] = out["province_code"].map(s["score"]).astype(float)
+        out[f"{ind}_rank"] = out["province_code"].map(s["rank"]).astype("Int64")
     out = out.sort_values(["rank", "province_code"], na_position="last", kind="stable")
     return out.reset_index(drop=True)
 

@@ -241,7 +241,11 @@ def unit_columns_workbook(depts: list[Dept] | None = None, two_kinds: bool = Fal
 
 
 def summary_workbook(
-    depts: list[Dept] | None = None, *, max_row: bool = False, bad_total: bool = False
+    depts: list[Dept] | None = None,
+    *,
+    max_row: bool = False,
+    bad_total: bool = False,
+    no_max: bool = False,
 ) -> bytes:
     """Units as rows, the six main indices as columns with "(50 điểm)" in the header (or
     a "Điểm tối đa" row), a total and a rank column."""
@@ -250,10 +254,11 @@ def summary_workbook(
     ws = wb.active
     ws.title = "Xếp hạng"
     ws.append(["KẾT QUẢ XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ CẤP SỞ NĂM 2025"])
-    if max_row:
+    if max_row or no_max:
         ws.append(["STT", "Tên đơn vị", *[m[1] for m in MAIN], "Tổng điểm", "Xếp hạng"])
+    if max_row:
         ws.append([None, "Điểm tối đa", *[m[2] for m in MAIN], 500, None])
-    else:
+    elif not no_max:
         ws.append(
             [
                 "STT",

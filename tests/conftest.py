@@ -255,7 +255,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def bundled_ds():  # noqa: ANN201
     """The bundled values, scored and ranked (module-scoped: reading them takes a while)."""
-    from data.dataset import build_dataset
+    from app.dataset import build_dataset
     from data.store import load_bundle
 
     return build_dataset(load_bundle())

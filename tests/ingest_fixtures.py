@@ -163,3 +163,26 @@ def detail_csv(
         )
     text = buf.getvalue()
     return (("\ufeff" if bom else "") + text).encode("utf-8")
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # the five tone marks
+
+
+def windows_1258(text: str) -> bytes:
+    """Text as Excel's "CSV" writes it on a Vietnamese Windows: Windows-1258, where
+    letters with a tone are a base letter (â, ơ, … are precomposed) plus a separate
+    combining tone mark. Example: windows_1258("Hải") == b"Ha\\xd2i"."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        try:
+            out.append(ch.encode("cp1258"))
+            continue
+        except UnicodeEncodeError:
+            pass
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(p for p in parts if p not in _TONES))
+        tones = "".join(p for p in parts if p in _TONES)
+        out.append((base + tones).encode("cp1258"))
+    return b"".join(out)

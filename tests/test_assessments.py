@@ -536,3 +536,73 @@ def test_province_component_level_file_lost_points_and_gaps():
     d = prov[0]
     assert sum(x["lost"] for x in p["lost_points"]) == 500 - d.total()
     assert sum(x["gap"] for x in p["self_vs_appraised"]) == d.total("self") - d.total()
+
+
+def test_summary_without_maxima_uses_the_stored_framework(store):
+    from metrics.assessment import comparable
+
+    bare = summary_workbook(no_max=True)
+    res = validate(store, bare, "xh.xlsx", KEY, 2025, True)
+    assert [(p.code, p.cell) for p in res.errors][:2] == [("NO_MAX", "C2"), ("NO_MAX", "D2")]
+    # Once the assessment has a stored tree (2024, criterion level), the summary of 2025
+    # takes its main indices' maxima and codes by name, and the two years compare.
+    depts = departments()
+    import_file(
+        store, per_unit_workbook(depts), "hd.xlsx", KEY, 2024, user="u", register_units=True
+    )
+    out = import_file(store, bare, "xh.xlsx", KEY, 2025, user="u")
+    assert out.stored is not None, [p.message_en for p in out.result.problems]
+    a = AssessmentStore(store)
+    y24, y25 = a.load(KEY, 2024), a.load(KEY, 2025)
+    assert y24 is not None and y25 is not None
+    assert list(y25.nodes["max_points"]) == [float(m[2]) for m in MAIN]
+    assert list(y25.nodes["code"]) == [m[0] for m in MAIN]
+    assert comparable(y25.nodes, y24.nodes)
+    r = rank_units(y25.nodes, y25.values, y25.units).set_index("unit_code")
+    assert r.loc["so-noi-vu", "score"] == 359.5 and pd.isna(r.loc["so-noi-vu", "self_score"])
+
+
+def test_cli_exit_codes_usage_and_unreadable(store, tmp_path, capsys):
+    before = dump(store)
+    # A missing file, a PDF named .xlsx: unreadable -> 2.
+    assert (
+        data_main(
+            [
+                "import",
+                str(tmp_path / "none.xlsx"),
+                "--assessment",
+                KEY,
+                "--year",
+                "2025",
+                "--user",
+                "u",
+            ]
+        )
+        == 2
+    )
+    rc, _, err = run_data(
+        tmp_path, capsys, "fake.xlsx", b"%PDF-1.4 not a workbook", "validate", "--assessment", KEY,
+        "--year", "2025",
+    )  # fmt: skip
+    assert rc == 2 and "WRONG_TYPE" in err
+    # A bad key or year, a missing --year: usage -> 2.
+    wb = per_unit_workbook()
+    rc, _, err = run_data(
+        tmp_path, capsys, "hd.xlsx", wb, "validate", "--assessment", "Sở Ngành", "--year", "2025"
+    )
+    assert rc == 2 and "slug" in err
+    rc, _, _ = run_data(
+        tmp_path, capsys, "hd.xlsx", wb, "validate", "--assessment", KEY, "--year", "1999"
+    )
+    assert rc == 2
+    rc, _, err = run_data(tmp_path, capsys, "hd.xlsx", wb, "validate", "--assessment", KEY)
+    assert rc == 2 and "--year" in err
+    # Valid with --register-units: 0, and still nothing written by validate.
+    rc, out, _ = run_data(
+        tmp_path, capsys, "hd.xlsx", wb, "validate", "--assessment", KEY, "--year", "2025",
+        "--register-units",
+    )  # fmt: skip
+    assert rc == 0 and "would register" in out
+    # Metrics on a missing edition: 1.
+    assert metrics_main(["rankings", "--assessment", KEY, "--year", "2025"]) == 1
+    assert dump(store) == before

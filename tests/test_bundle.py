@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.dataset import build_dataset
+from app.dataset import build_dataset
 from data.frameworks import framework
 from data.provinces import predecessors, provinces
 from data.store import Store, load_bundle, load_published

@@ -183,6 +183,19 @@ def test_import_versions_diff_rollback(
     assert list(log["action"][:2]) == ["rollback", "import"]
     assert log["user"].iloc[0] == "op2" and log["file_name"].iloc[1] == "dti_2022.xlsx"
     assert main(["rollback", "--year", "2022", "--to", "9"]) == 1
+    capsys.readouterr()
+    # The file of version 2 again, while version 1 is current: the app's rule too
+    # (Store.identical_version): refused without --replace, made current with it.
+    before = dump(store)
+    assert main(["import", f, "--user", "op"]) == 1
+    assert "identical to version 2 of 2022 (63), which is not current" in capsys.readouterr().err
+    assert dump(store) == before
+    assert main(["import", f, "--user", "op", "--replace"]) == 0
+    assert "identical to version 2 of 2022 (63); it is the current version again" in (
+        capsys.readouterr().out
+    )
+    assert [(v.number, v.current) for v in store.versions(2022, "63")] == [(1, False), (2, True)]
+    assert store.audit_log()["action"].iloc[0] == "reimport"
 
 
 def test_import_saves_mapping_for_reuse(store_env: Store, tmp_path: Path) -> None:
@@ -288,8 +301,9 @@ def test_cli_end_to_end_subprocess(tmp_path: Path) -> None:
 
 
 def test_template_out_of_edition_is_usage_error(tmp_path: Path) -> None:
+    # any year 2020 .. current + 1 and any unit set is offered (issue 10); 2019 is not
     assert (
-        main(["template", "--year", "2022", "--unit-set", "34", "--out", str(tmp_path / "t.xlsx")])
+        main(["template", "--year", "2019", "--unit-set", "34", "--out", str(tmp_path / "t.xlsx")])
         == 2
     )
     wb = io.BytesIO((tmp_path / "t.xlsx").read_bytes()) if (tmp_path / "t.xlsx").exists() else None

@@ -11,11 +11,11 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
+from app.dataset import build_dataset
 from charts.__main__ import main as cli_main
 from charts.briefing import briefing_docx
 from charts.deck import SLIDE_KEYS, slides
 from charts.export import deck_bytes, figure_image, slide_images
-from data.dataset import build_dataset
 from data.store import load_bundle
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.profile import build_profile

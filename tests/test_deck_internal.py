@@ -86,3 +86,30 @@ def test_deck_cli_refuses_an_unpublished_internal_edition(tmp_path, monkeypatch,
     assert code == 1
     assert "so-nganh" in capsys.readouterr().err
     assert not (tmp_path / "x.pptx").exists()
+
+
+def test_profile_cli_reports_the_change_on_the_previous_year(tmp_path, monkeypatch, capsys):
+    import json
+
+    from metrics.__main__ import main as metrics_main
+
+    monkeypatch.setenv("DTI_DB_URL", f"sqlite:///{tmp_path / 'd.db'}")
+    _two_years()
+    unit = "Ban Quản lý các khu công nghiệp tỉnh"
+    assert (
+        metrics_main(["profile", "--assessment", KEY, "--unit", unit, "--year", "2025", "--json"])
+        == 0
+    )
+    prof = json.loads(capsys.readouterr().out)
+    gain = departments()[5].appraised["6.2"] - 20.0
+    assert prof["change"] == {
+        "prev_year": 2024,
+        "score_change": gain,
+        "rank_change": 0,
+        "main_indices": {"1": 0.0, "2": 0.0, "3": 0.0, "4": 0.0, "5": 0.0, "6": gain},
+    }
+    assert (
+        metrics_main(["profile", "--assessment", KEY, "--unit", unit, "--year", "2024", "--json"])
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["change"] is None

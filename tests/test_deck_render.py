@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import missing
 
+from app.dataset import official_view
 from charts.deck import slides
 from charts.export import deck_bytes
-from data.dataset import official_view
 from data.store import load_published
 from i18n import t
 

@@ -9,7 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data.dataset import build_dataset
+from app.dataset import build_dataset
 from data.settings import SettingError, home_province
 from data.store import Store
 

@@ -10,9 +10,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Pt
 from streamlit.testing.v1 import AppTest
 
+from app.dataset import official_view
 from charts.deck import slides
 from charts.export import MARK_PT, deck_bytes, figure_image
-from data.dataset import official_view
 from data.store import load_published
 from i18n import fmt_num, t
 from metrics.official import OFFICIAL_KINDS, figure_is_illustrative, values_illustrative

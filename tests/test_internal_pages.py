@@ -129,3 +129,39 @@ def test_change_on_previous_year_and_index_ranks(app_env):  # noqa: F811
     ][0]
     assert list(mains["Code"]) == ["1", "2", "3", "4", "5", "6"]
     assert all(r.endswith("/6") for r in mains["Rank"])
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 200, "-3", "<script>alert(1)</script>"])
+def test_garbage_url_parameters_fall_back_with_notices(app_env, bad):  # noqa: F811
+    from streamlit.testing.v1 import AppTest
+    from test_pages import REPO
+
+    from i18n import t
+
+    _import(published=True)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=90)
+    for k in ("assessment", "year", "unit", "kind"):  # (any short ?q= is a valid search)
+        at.query_params[k] = bad
+    at.query_params["lang"] = "en"
+    at.switch_page(str(REPO / "views" / "internal.py"))
+    at.run()
+    assert not at.exception, at.exception
+    captions = {c.value for c in at.caption}
+    for name in ("assessment", "year", "unit", "kind"):
+        assert t("url.ignored", "en", name=name) in captions
+    assert _bars(at)[::-1][0] == "1. Sở Nội vụ"  # the defaults are shown
+
+
+def test_main_index_change_on_previous_year(app_env):  # noqa: F811
+    from test_deck_internal import _two_years
+
+    _two_years()
+    at = run_page("internal", "en")
+    at.selectbox(key="q_unit").select("ban-quan-ly-cac-khu-cong-nghiep-tinh").run()
+    assert not at.exception
+    mains = [
+        d.value for d in at.dataframe if "Lost" in d.value.columns and "Rank" in d.value.columns
+    ][0]
+    gain = departments()[5].appraised["6.2"] - 20.0
+    # Only index 6 (Hoạt động chuyển đổi số) moved: its criterion 6.2 rose.
+    assert list(mains["Change on 2024"]) == ["+0.00"] * 5 + [f"+{gain:.2f}"]

@@ -42,7 +42,7 @@ def test_missing_predecessor_value_makes_merged_value_missing() -> None:
 
 
 def test_bundled_2024_pro_forma_equals_published_34_group() -> None:
-    from data.dataset import build_dataset
+    from app.dataset import build_dataset
     from data.frameworks import frameworks
     from data.provinces import by_code, successor
     from data.store import load_bundle
@@ -76,7 +76,7 @@ def test_bundled_2024_pro_forma_equals_published_34_group() -> None:
 
 
 def test_hai_duong_followed_into_hai_phong_every_edition() -> None:
-    from data.dataset import build_dataset
+    from app.dataset import build_dataset
     from data.frameworks import frameworks
     from data.provinces import by_code, successor
     from data.store import load_bundle

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def ds():
-    from data.dataset import build_dataset
+    from app.dataset import build_dataset
     from data.store import load_bundle
 
     return build_dataset(load_bundle())

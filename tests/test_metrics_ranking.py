@@ -81,7 +81,7 @@ def test_reconcile_reports_published_minus_recomputed() -> None:
 
 @pytest.fixture(scope="module")
 def bundle_dataset():
-    from data.dataset import build_dataset
+    from app.dataset import build_dataset
     from data.store import load_bundle
 
     return build_dataset(load_bundle())

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.dataset import build_dataset
+from app.dataset import build_dataset
 from data.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -146,3 +146,17 @@ def test_chart_data_downloads_are_valid_files():
         assert len(back) == len(frame), name
     traj = frames["traj"].set_index("edition")
     assert traj.loc[2022, "score"] == 0.6383 and traj.loc[2022, "rank"] == 13
+
+
+def test_profile_what_if_runs_only_when_opened(app_env):
+    # Lazy: closed, no sliders are sent and no what-if ranking is computed.
+    at = run_page("profile", "en")
+    assert len(at.slider) == 0
+    assert "What-if rank" not in [m.label for m in at.metric]
+    at.session_state["whatif_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.slider) == 8  # the eight main indices of 2024
+    metrics = {m.label: m.value for m in at.metric}
+    # Sliders at the current values: the what-if rank is the rank shown above.
+    assert metrics["What-if rank"] == metrics["Rank"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data.dataset import load_dataset
+from app.dataset import load_dataset
 from data.store import Store, load_published
 from data.tilegrid import tile_grid
 from metrics.compare import nearest, region_peers, side_by_side

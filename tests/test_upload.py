@@ -14,10 +14,10 @@ from ingest_fixtures import OFFICIAL_HEADERS  # noqa: E402
 from streamlit.testing.v1 import AppTest
 from test_auth import FAST, PASSWORD, app_env, sign_in  # noqa: F401 - app_env is a fixture
 
+from app.preview import rank_changes, with_upload
 from data.auth import hash_password
 from data.frameworks import framework
 from data.ingest import parse
-from data.preview import rank_changes, with_upload
 from data.provinces import provinces
 from data.store import Store
 from metrics.scoring import round4
@@ -99,7 +99,7 @@ def table(at: AppTest, key: str) -> pd.DataFrame:
 
 
 def home_rank(store: Store, edition: int = 2024) -> int:
-    from data.dataset import build_dataset
+    from app.dataset import build_dataset
 
     r = build_dataset(store.load_values()).ranked
     row = r[
@@ -309,3 +309,44 @@ def test_unknown_province_name_mapping_is_applied_and_saved(uploader, tmp_path):
     saved = json.loads((tmp_path / "config" / "province_mappings.json").read_text("utf-8"))
     assert saved == {"63": {"Hai Duong province": "30"}}
     assert home_rank(Store()) == 1  # the mapped row is Hải Dương's, and it ranks first
+
+
+def test_confirm_against_a_stale_preview_is_refused(uploader):
+    """Another import lands between the preview the user saw and the click: nothing of
+    this upload is stored, the page says so and shows the fresh preview."""
+    at = logged_in()
+    at.get("file_uploader")[0].upload("mine.xlsx", workbook(home_value=0.999), XLSX)
+    at.run()
+    at.checkbox(key="upload_ok_0").check().run()
+    s = Store()
+    other = parse(workbook(home_value=0.5), "other.xlsx")
+    from data.ingest import import_result
+
+    assert import_result(s, other, b"other", user="someone", replace=True).status == "created"
+    at.button(key="upload_go_0").click().run()
+    assert not at.exception, at.exception
+    assert "Someone else has just updated this edition" in at.warning[-1].value
+    assert [(v.number, v.user) for v in s.versions(2024, "63")] == [(1, "bundle"), (2, "someone")]
+    # Confirming again against the preview now shown stores it.
+    at.button(key="upload_go_0").click().run()
+    assert "Stored version 3 of DTI 2024" in at.success[0].value
+
+
+def test_an_earlier_file_uploaded_again_is_made_current(uploader):
+    """The app and the CLI share one rule: a file identical to a stored version that is
+    not current becomes current again (no new version)."""
+    first = workbook(home_value=0.999)
+    at = logged_in()
+    for name, data, nonce in (("a.xlsx", first, 0), ("b.xlsx", workbook(home_value=0.5), 1)):
+        at.get("file_uploader")[0].upload(name, data, XLSX)
+        at.run()
+        at.checkbox(key=f"upload_ok_{nonce}").check().run()
+        at.button(key=f"upload_go_{nonce}").click().run()
+    at.get("file_uploader")[0].upload("a-again.xlsx", first, XLSX)
+    at.run()
+    at.checkbox(key="upload_ok_2").check().run()
+    at.button(key="upload_go_2").click().run()
+    assert not at.exception, at.exception
+    assert "already stored (version 2 of DTI 2024" in at.success[0].value
+    vs = Store().versions(2024, "63")
+    assert [(v.number, v.current) for v in vs] == [(1, False), (2, True), (3, False)]

@@ -192,19 +192,22 @@ def _versions_section(store: Store, key: str, year: int, user: str, lang: str) -
         st.rerun()
 
 
-def previous_ranking(
-    store: Store, key: str, year: int, uploader: bool, lang: str
-) -> tuple[int | None, pd.DataFrame | None]:
-    """The latest earlier edition the viewer may see, ranked, when its main indices match
-    this one's (codes and maxima); (None, None) otherwise."""
-    from metrics.assessment import comparable
-
+def previous_edition(store: Store, key: str, year: int, uploader: bool) -> AssessmentData | None:
+    """The latest earlier edition the viewer may see, or None."""
     earlier = sorted(
         e.year for e in editions(store, uploader) if e.assessment_key == key and e.year < year
     )
-    if not earlier:
-        return None, None
-    cur, prev = load(store, key, year), load(store, key, earlier[-1])
+    return load(store, key, earlier[-1]) if earlier else None
+
+
+def previous_ranking(
+    store: Store, key: str, year: int, uploader: bool, lang: str
+) -> tuple[int | None, pd.DataFrame | None]:
+    """The previous edition (see ``previous_edition``), ranked, when its main indices match
+    this one's (codes and maxima); (None, None) otherwise."""
+    from metrics.assessment import comparable
+
+    cur, prev = load(store, key, year), previous_edition(store, key, year, uploader)
     if cur is None or prev is None or not comparable(cur.nodes, prev.nodes):
         return None, None
-    return earlier[-1], rank_units(prev.nodes, prev.values, prev.units, lang)
+    return prev.year, rank_units(prev.nodes, prev.values, prev.units, lang)

@@ -13,7 +13,7 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from data.dataset import Dataset, load_dataset, official_view
+from app.dataset import Dataset, load_dataset, official_view
 from data.logs import event
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, is_outage, load_published

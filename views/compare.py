@@ -14,7 +14,7 @@ from metrics.compare import (
     side_by_side,
     slope,
 )
-from metrics.geo import available_editions
+from metrics.editions import available_editions
 from views._shared import (
     chart,
     current_lang,

@@ -10,6 +10,7 @@ from i18n import fmt_num, fmt_rank, fmt_rank_change, t
 from metrics.assessment import (
     change_vs_previous,
     criteria_table,
+    index_changes,
     index_ranks,
     lost_points,
     most_to_gain,
@@ -18,7 +19,13 @@ from metrics.assessment import (
 )
 from metrics.tables import filter_view
 from views._auth import current_user, is_uploader
-from views._internal import editions, load, previous_ranking, publish_controls
+from views._internal import (
+    editions,
+    load,
+    previous_edition,
+    previous_ranking,
+    publish_controls,
+)
 from views._shared import (
     chart,
     current_lang,
@@ -177,6 +184,12 @@ main_table = _criteria(
     },
 )
 main_table[t("internal.col.rank", lang)] = [fmt_rank(r, row["n"], lang) for r in mains["rank"]]
+prev = previous_edition(s, key, year, uploader)
+if prev is not None:
+    moved = index_changes(data.nodes, data.values, prev.nodes, prev.values, unit)
+    main_table[t("internal.col.change", lang, year=prev.year)] = [
+        fmt_num(moved.get(c), lang, 2, signed=True) for c in mains["code"]
+    ]
 st.dataframe(main_table, hide_index=True, width="stretch")
 st.subheader(t("internal.to_gain", lang))
 st.dataframe(

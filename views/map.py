@@ -5,7 +5,8 @@ import streamlit as st
 from charts.map import tile_map
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
-from metrics.geo import MAP_MEASURES, available_editions, kind_counts, map_tiles
+from metrics.editions import available_editions
+from metrics.geo import MAP_MEASURES, kind_counts, map_tiles
 from views._shared import (
     chart,
     current_lang,

@@ -8,6 +8,7 @@ from charts.briefing import briefing_docx
 from charts.deck import projector, slides
 from charts.export import deck_bytes, figure_image, slide_images
 from i18n import LANGS, t
+from metrics.editions import available_editions
 from metrics.profile import build_profile
 from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
@@ -105,14 +106,7 @@ names = dict(zip(units["province_code"], units["name"], strict=True))
 home_code = home().code(unit_set)
 codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = sorted(
-    {
-        int(e)
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-        if u == unit_set
-    },
-    reverse=True,
-)
+editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
 target = int(
     c4.number_input(

@@ -7,6 +7,7 @@ from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
 from i18n import fmt_int, fmt_num, fmt_rank, t
+from metrics.editions import available_editions
 from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
 from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
@@ -43,14 +44,7 @@ names = dict(zip(units["province_code"], units["name"], strict=True))
 home_code = home().code(unit_set)
 codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = sorted(
-    {
-        int(e)
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-        if u == unit_set
-    },
-    reverse=True,
-)
+editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
 target_rank = int(
     c4.number_input(
@@ -313,37 +307,40 @@ st.caption(
     )
 )
 
-with st.expander(t("profile.whatif_title", lang)):
+# Lazy: the sliders and the what-if ranking run only while the expander is open.
+whatif = st.expander(t("profile.whatif_title", lang), on_change="rerun", key="whatif_open")
+with whatif:
     st.caption(t("profile.whatif_help", lang))
-    current = {
-        i: p["main_indices"][i]["score"] if i in p["main_indices"] else p["pillars"][i]["score"]
-        for i in fw.inputs
-    }
-    cols = st.columns(2)
-    edits = {}
-    for n, ind in enumerate(fw.inputs):
-        edits[ind] = cols[n % 2].slider(
-            labels[ind],
-            0.0,
-            1.0,
-            float(current[ind] or 0.0),
-            step=0.01,
-            key=f"wi_{edition}_{code}_{ind}",
+    if whatif.open:
+        current = {
+            i: p["main_indices"][i]["score"] if i in p["main_indices"] else p["pillars"][i]["score"]
+            for i in fw.inputs
+        }
+        cols = st.columns(2)
+        edits = {}
+        for n, ind in enumerate(fw.inputs):
+            edits[ind] = cols[n % 2].slider(
+                labels[ind],
+                0.0,
+                1.0,
+                float(current[ind] or 0.0),
+                step=0.01,
+                key=f"wi_{edition}_{code}_{ind}",
+            )
+        res = memo(
+            ds,
+            "what_if",
+            (edition, unit_set, code, tuple(edits.items())),
+            lambda: what_if(
+                ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
+            ),
         )
-    res = memo(
-        ds,
-        "what_if",
-        (edition, unit_set, code, tuple(edits.items())),
-        lambda: what_if(
-            ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
-        ),
-    )
-    me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]
-    st.metric(
-        t("profile.whatif_result", lang),
-        fmt_rank(me["rank"], me["n"], lang),
-        delta=fmt_num(me["score"], lang),
-    )
+        me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]
+        st.metric(
+            t("profile.whatif_result", lang),
+            fmt_rank(me["rank"], me["n"], lang),
+            delta=fmt_num(me["score"], lang),
+        )
 
 st.header(t("profile.uncertainty_title", lang))
 if p["rank_interval_90"]:

@@ -8,6 +8,7 @@ from data.export import table_bytes
 from data.frameworks import framework
 from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
+from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
 from metrics.tables import filter_view, rankings_view
 from views._shared import (
@@ -27,12 +28,7 @@ lang = current_lang()
 ds = dataset()
 H = home()
 prov = provenance_table()
-pairs = sorted(
-    {
-        (int(e), str(u))
-        for e, u in ds.values[["edition", "unit_set"]].drop_duplicates().itertuples(index=False)
-    }
-)
+pairs = edition_pairs(ds.ranked)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))
@@ -124,7 +120,8 @@ home_rows = shown.index[shown["province_code"] == H.code(unit_set)]
 styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},
-)
+).format(na_rep="–", subset=[t("col.rank", lang)])  # a missing score has no rank: "–"
+exported = table.astype(object).where(table.notna(), "–")
 if view_mode == "table":
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
 st.caption(t("rankings.legend", lang, home=H.name("63"), successor=H.name("34")))
@@ -133,7 +130,7 @@ name = f"dti_{edition}_{unit_set}_{measure}"
 # Files are made only when clicked (a callable), not on every run of the page.
 d1.download_button(
     t("download.csv", lang),
-    lambda: table_bytes(table, "csv"),
+    lambda: table_bytes(exported, "csv"),
     f"{name}.csv",
     "text/csv",
     key="dl_csv",
@@ -141,7 +138,7 @@ d1.download_button(
 )
 d2.download_button(
     t("download.xlsx", lang),
-    lambda: table_bytes(table, "xlsx", name),
+    lambda: table_bytes(exported, "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",

@@ -9,19 +9,19 @@ and province names, cell contents) is only ever shown inside tables, never as ma
 import pandas as pd
 import streamlit as st
 
+from app.preview import rank_changes
 from data.export import neutralise
 from data.frameworks import ALL_INDICATORS, editions
 from data.ingest import (
     SUPPORTED_EXTENSIONS,
     check_schema,
     diff_current,
-    import_result,
+    import_results,
     name_of,
     parse,
     save_mappings,
     save_province_mappings,
 )
-from data.preview import rank_changes
 from data.provinces import provinces, suggest
 from i18n import fmt_int, fmt_num, fmt_rank_change, t
 from views._auth import require_uploader
@@ -75,6 +75,13 @@ with st.expander(t("upload.options", lang)):
         format_func=lambda v: t("upload.auto", lang) if v is None else t(f"upload.scale_{v}", lang),
         key="upload_scale",
     )
+    missing_text = st.text_input(
+        t("upload.missing_tokens", lang),
+        help=t("upload.missing_tokens_help", lang),
+        max_chars=200,
+        key="upload_missing",
+    )
+missing_tokens = [m for m in (missing_text or "").split(",") if m.strip()]
 mapping: dict[str, str] = st.session_state.setdefault("upload_mapping", {})
 province_map: dict[str, dict[str, str]] = st.session_state.setdefault("upload_province_mapping", {})
 
@@ -85,7 +92,15 @@ if not files:
 # Compute (calls only)
 blobs = {f.name: f.getvalue() for f in files}
 results = {
-    name: parse(data, name, year=year, scale=scale, mapping=mapping, province_mapping=province_map)
+    name: parse(
+        data,
+        name,
+        year=year,
+        scale=scale,
+        mapping=mapping,
+        province_mapping=province_map,
+        missing_tokens=missing_tokens,
+    )
     for name, data in blobs.items()
 }
 problems = {name: r.problems + (check_schema(r) if r.ok else []) for name, r in results.items()}
@@ -96,6 +111,12 @@ valid = {
 }
 targets = [(r.edition, r.unit_set) for r in valid.values()]
 clash = len(targets) != len(set(targets))
+# The preview's basis: which version of each edition it is computed against (read before
+# the diff). The confirm click reruns the page, so the basis the user SAW is the previous
+# run's; the store refuses the import if another version became current since.
+seen_basis = st.session_state.get("upload_basis")
+basis = {k: v for k, v in s.current_ids().items() if k in set(targets)}
+st.session_state["upload_basis"] = basis
 diffs = {name: diff_current(s, r) for name, r in valid.items()}
 moves = (
     rank_changes(s.load_values(), [r.values for r in valid.values()])
@@ -103,7 +124,12 @@ moves = (
     else None
 )
 unmapped = sorted(
-    {p.column for ps in problems.values() for p in ps if p.code == "UNMAPPED_HEADER" and p.column}
+    {
+        p.column
+        for ps in problems.values()
+        for p in ps
+        if p.code in ("UNMAPPED_HEADER", "HEADER_AMBIGUOUS") and p.column
+    }
 )
 unknown_names = sorted(
     {
@@ -279,21 +305,31 @@ sure = st.checkbox(t("upload.confirm_check", lang, n=len(valid)), key=f"upload_o
 if st.button(
     t("upload.confirm", lang), type="primary", disabled=not sure, key=f"upload_go_{nonce}"
 ):
-    done = []
-    for name, r in valid.items():
-        out = import_result(s, r, blobs[name], user=user, replace=True)
-        if out.version is None:  # refused at the store boundary: show why, store nothing more
-            st.error(t("upload.refused", lang))
-            st.dataframe(
-                pd.DataFrame(
-                    {t("upload.col.message", lang): [p.message(lang) for p in out.problems]}
-                ),
-                hide_index=True,
-            )
-            st.stop()
-        if not out.version.current:  # an earlier file uploaded again: make it current
-            s.rollback(r.edition, r.unit_set, out.version.number, user)
-        done.append((r.edition, r.unit_set, out.version.number, out.status == "created"))
+    outs = import_results(
+        s,
+        [(r, blobs[name]) for name, r in valid.items()],
+        user=user,
+        replace=True,
+        basis=seen_basis if seen_basis is not None else basis,
+    )
+    if any(o.status in ("busy", "stale") for o in outs):
+        # Nothing was stored; the page shows the fresh preview on this same run.
+        busy = any(o.status == "busy" for o in outs)
+        st.warning(t("upload.busy" if busy else "upload.stale", lang))
+        st.stop()
+    if not all(o.stored for o in outs):  # refused at the store boundary: nothing stored
+        st.error(t("upload.refused", lang))
+        st.dataframe(
+            pd.DataFrame(
+                {t("upload.col.message", lang): [p.message(lang) for o in outs for p in o.problems]}
+            ),
+            hide_index=True,
+        )
+        st.stop()
+    done = [
+        (o.version.edition, o.version.unit_set, o.version.number, o.status == "created")
+        for o in outs
+    ]
     if mapping:
         save_mappings(mapping)  # reused for later files (the CLI reads the same file)
     if province_map:

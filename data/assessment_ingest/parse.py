@@ -22,6 +22,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -351,6 +352,8 @@ def _tree_rows(fr: _Frame, P: list[Problem]) -> tuple[list[_Node], int | None]:
         seen[code] = where
         mx = _number(g, r, max_c, "max", sheet, P)
         max_cell = cell_ref(r, max_c)
+        if mx is None and to_number(_cell(g, r, max_c))[0] == "empty":
+            mx = _STORED.get()[0].get(code)  # the assessment's stored framework
         if mx is None and to_number(_cell(g, r, max_c))[0] == "empty":
             P.append(aproblem("NO_MAX", sheet=sheet, cell=max_cell, row=r + 1, code=code))
         elif mx is not None and mx < 0:
@@ -696,9 +699,12 @@ def _parse_summary(fr: _Frame, P: list[Problem]) -> tuple[list[_Node], list[tupl
             v = _number(g, max_row, c, "max", sheet, P)
             if v is not None:
                 mx, max_cell = v, cell_ref(max_row, c)
+        code, stored_max = _STORED.get()[1].get(fold_header(label), (str(i + 1), None))
+        if mx is None:
+            mx = stored_max  # the assessment's stored main index of the same name
         if mx is None:
             P.append(aproblem("NO_MAX", sheet=sheet, cell=max_cell, code=label))
-        nodes.append(_Node(str(i + 1), None, label, mx, fr.header_row, max_cell, i))
+        nodes.append(_Node(code, None, label, mx, fr.header_row, max_cell, i))
     total_max = None
     if total_c is not None:
         head = text(_cell(fr.grid, fr.header_row, total_c))
@@ -752,6 +758,13 @@ def _parse_summary(fr: _Frame, P: list[Problem]) -> tuple[list[_Node], list[tupl
 # --------------------------------------------------------------------------- entry point
 
 
+# The assessment's stored framework while a file is parsed: (code -> maximum, folded
+# main-index label -> (code, maximum)); maxima a file leaves out are taken from it.
+_STORED: ContextVar[tuple[dict[str, float], dict[str, tuple[str, float]]]] = ContextVar(
+    "_STORED", default=({}, {})
+)
+
+
 def parse_assessment(
     data: bytes,
     file_name: str,
@@ -759,11 +772,40 @@ def parse_assessment(
     registry: pd.DataFrame | None = None,
     register_units: bool = False,
     limits: Limits | None = None,
+    framework: pd.DataFrame | None = None,
 ) -> AssessmentResult:
     """Read a criterion-level workbook. ``registry`` holds the assessment's known units
     (code, name_vi, name_en, kind; empty/None for a new assessment). Unknown units are
     errors with suggestions unless ``register_units``: then they are proposed as new units
-    (``result.new_units``). Writes nothing."""
+    (``result.new_units``). ``framework`` (stored nodes of the assessment) supplies the
+    maxima, and the main indices' codes, that a file leaves out. Writes nothing."""
+    stored: tuple[dict[str, float], dict[str, tuple[str, float]]] = ({}, {})
+    if framework is not None and len(framework):
+        stored = (
+            {str(c): float(m) for c, m in zip(framework["code"], framework["max_points"], strict=True)},
+            {
+                fold_header(lab): (str(c), float(m))
+                for c, lab, m, par in zip(
+                    framework["code"], framework["label_vi"], framework["max_points"],
+                    framework["parent_code"], strict=True,
+                )
+                if par is None or (isinstance(par, float) and math.isnan(par))
+            },
+        )  # fmt: skip
+    token = _STORED.set(stored)
+    try:
+        return _parse(data, file_name, registry, register_units, limits)
+    finally:
+        _STORED.reset(token)
+
+
+def _parse(
+    data: bytes,
+    file_name: str,
+    registry: pd.DataFrame | None,
+    register_units: bool,
+    limits: Limits | None,
+) -> AssessmentResult:
     res = AssessmentResult(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     P = res.problems
     try:

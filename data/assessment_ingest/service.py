@@ -37,13 +37,30 @@ def registry_of(store: Store, key: str) -> pd.DataFrame:
     return a.units(found["registry_key"] if found else key)
 
 
+def stored_framework(store: Store, key: str, year: int) -> pd.DataFrame | None:
+    """The framework tree of the assessment's edition for ``year`` if stored, else of its
+    latest earlier edition, else of its earliest later one (None for a new assessment)."""
+    a = AssessmentStore(store)
+    years = sorted(e.year for e in a.editions(include_unpublished=True) if e.assessment_key == key)
+    if not years:
+        return None
+    before = [y for y in years if y <= year]
+    data = a.load(key, before[-1] if before else years[0])
+    return data.nodes if data is not None else None
+
+
 def validate(
     store: Store, data: bytes, file_name: str, key: str, year: int, register_units: bool
 ) -> AssessmentResult:
-    """Parse and check a workbook against the assessment's registry; writes nothing."""
+    """Parse and check a workbook against the assessment's registry and stored framework
+    (for maxima the file leaves out); writes nothing."""
     check_key(key, year)
     return parse_assessment(
-        data, file_name, registry=registry_of(store, key), register_units=register_units
+        data,
+        file_name,
+        registry=registry_of(store, key),
+        register_units=register_units,
+        framework=stored_framework(store, key, year),
     )
 
 

@@ -52,6 +52,7 @@ from data.ingest.importing import (
     check_schema,
     diff_current,
     import_result,
+    import_results,
 )
 from data.ingest.mappings import (
     config_dir,
@@ -105,6 +106,7 @@ __all__ = [
     "header_aliases",
     "header_key",
     "import_result",
+    "import_results",
     "load_saved_mappings",
     "load_saved_province_mappings",
     "make_template",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -51,14 +51,32 @@ def _year_from(text: str) -> int | None:
     return (known or found or [None])[0]
 
 
-def choose_edition(table: Table, file_name: str, year: int | None, rep: Reporter) -> int | None:
-    """Edition year: option > title > sheet name > file name; conflicts are warned."""
+def detect_year(table: Table, file_name: str) -> list[tuple[str, int]]:
+    """(source, year) found in the title, the sheet name and the file name, in that order."""
     found = [
         ("title", _year_from(table.title_text)),
         ("sheet", _year_from(table.sheet.name)),
         ("file", _year_from(Path(file_name).stem)),
     ]
-    found = [(src, y) for src, y in found if y is not None]
+    return [(src, y) for src, y in found if y is not None]
+
+
+def choose_edition(
+    table: Table,
+    file_name: str,
+    year: int | None,
+    rep: Reporter,
+    *,
+    override_year: bool = False,
+    fw: Framework | None = None,
+) -> int | None:
+    """Edition year: option > title > sheet name > file name; conflicts are warned.
+
+    A year given as an option that disagrees with the year in the file's title is refused
+    (both named) unless ``override_year`` confirms it: a forced year never silently
+    overrides the file. With ``fw`` (a framework being declared for this file) the year
+    need not have a stored framework yet."""
+    found = detect_year(table, file_name)
     if year is not None:
         edition, source = int(year), "option"
     elif found:
@@ -66,6 +84,13 @@ def choose_edition(table: Table, file_name: str, year: int | None, rep: Reporter
     else:
         rep.error("YEAR_MISSING")
         return None
+    title = next((y for s, y in found if s == "title"), None)
+    if source == "option" and title is not None and title != edition:
+        if not override_year:
+            rep.error("YEAR_FORCED", year=edition, title_year=title)
+            return None
+        rep.warn("YEAR_OVERRIDDEN", year=edition, title_year=title)
+        found = [(s, y) for s, y in found if s != "title"]
     conflict = next(((s, y) for s, y in found if y != edition and s != source), None)
     if conflict is not None:
         rep.warn(
@@ -75,21 +100,24 @@ def choose_edition(table: Table, file_name: str, year: int | None, rep: Reporter
             source=Text(f"ingest.year_source.{source}"),
             other_source=Text(f"ingest.year_source.{conflict[0]}"),
         )
-    if edition not in editions():
-        rep.error("YEAR_UNKNOWN", year=edition, known=", ".join(map(str, editions())))
+    if fw is None and edition not in editions():
+        known = ", ".join(map(str, editions()))
+        rep.error("YEAR_UNKNOWN", year=edition, known=known, subject=str(edition))
         return None
     return edition
 
 
-def check_columns(table: Table, edition: int | None, rep: Reporter) -> bool:
+def check_columns(
+    table: Table, edition: int | None, rep: Reporter, fw: Framework | None = None
+) -> bool:
     """False when no indicator column was recognised; columns the edition's framework
-    does not have are reported and dropped."""
+    (or ``fw``, one being declared) does not have are reported and dropped."""
     if not any(c.kind == "value" for c in table.columns):
         rep.error("NO_INDICATOR")
         return False
     if edition is None:
         return True
-    fw = framework(edition)
+    fw = fw or framework(edition)
     for col in list(table.columns):
         if col.code not in fw.codes:
             rep.error(
@@ -128,7 +156,11 @@ def data_rows(table: Table, rep: Reporter) -> list[tuple[int, str]]:
 
 
 def choose_unit_set(
-    entries: list[tuple[int, str]], given: str | None, edition: int | None, rep: Reporter
+    entries: list[tuple[int, str]],
+    given: str | None,
+    edition: int | None,
+    rep: Reporter,
+    declaring: bool = False,
 ) -> str:
     """The set in which more names resolve; 34 names that all resolve in both sets are the
     34-province set (its units keep a predecessor's name)."""
@@ -142,7 +174,7 @@ def choose_unit_set(
             unit_set = "34"
         else:
             unit_set = "63"
-    if edition is not None and (edition, unit_set) not in edition_unit_sets():
+    if not declaring and edition is not None and (edition, unit_set) not in edition_unit_sets():
         rep.error("UNIT_SET_INVALID", year=edition, unit_set=unit_set)
     return unit_set
 
@@ -191,18 +223,36 @@ def check_provinces(
 # --------------------------------------------------------------------------- values
 
 
+def normalise_tokens(tokens: Iterable[str] | None) -> frozenset[str]:
+    """The uploader's missing-value markers, compared trimmed and case-insensitively.
+
+    Example: normalise_tokens([" N/A ", "-"]) == frozenset({"n/a", "-"})."""
+    return frozenset(t.strip().casefold() for t in (tokens or ()) if t and t.strip())
+
+
 def _read_cell(
     v: Any, r: int, code: str, col: Column, unit_set: str, formula_empty: set[tuple[int, int]],
-    rep: Reporter,
+    rep: Reporter, missing: frozenset[str] = frozenset(),
 ) -> Reading | None:  # fmt: skip
-    """One cell -> a Reading (NaN for an empty value cell) or None, reporting problems."""
+    """One cell -> a Reading (NaN for an empty value cell) or None, reporting problems.
+
+    Missing values are a policy: an empty cell is stored as missing with a warning; any
+    text ("n/a", "-") is an error quoting it, unless the uploader chose it as a missing
+    marker (``missing``), then it is stored as missing with a warning naming the cell."""
     kind, num = to_number(v)
     at = (r, col.index)
     province = name_of(code, unit_set)
-    if kind == "empty":
+    written = text_of(v) if isinstance(v, str) else ""
+    marker = bool(written) and written.casefold() in missing
+    if kind == "empty" and written and not marker:
+        kind = "text"  # a word the reader would call empty ("n/a"): the uploader decides
+    if kind == "empty" or marker:
         if at in formula_empty or col.kind != "value":
             return None
-        rep.warn("MISSING_VALUE", at=at, column=col.header, province=province)
+        if marker:
+            rep.warn("MISSING_MARKER", at=at, column=col.header, province=province, text=written)
+        else:
+            rep.warn("MISSING_VALUE", at=at, column=col.header, province=province)
         return Reading(r, code, math.nan, col)
     bad_rank = col.kind == "rank" and num is not None and (num < 1 or not float(num).is_integer())
     if kind == "text" or num is None or bad_rank:
@@ -223,6 +273,7 @@ def read_values(
     unit_set: str,
     formula_empty: set[tuple[int, int]],
     rep: Reporter,
+    missing: frozenset[str] = frozenset(),
 ) -> tuple[list[Reading], list[Reading]]:
     """(values, ranks) of the good rows, column by column; empty columns are warned."""
     rows = table.sheet.rows
@@ -237,7 +288,7 @@ def read_values(
                 rep.warn("EMPTY_COLUMN", cell=col.header_cell, column=col.header)
             continue
         for r, code, v in cells:
-            reading = _read_cell(v, r, code, col, unit_set, formula_empty, rep)
+            reading = _read_cell(v, r, code, col, unit_set, formula_empty, rep, missing)
             if reading is not None:
                 (ranks if col.kind == "rank" else values).append(reading)
     return values, ranks
@@ -337,7 +388,9 @@ def tidy_rows(
             )
             continue
         locations[(code, col.code)] = (cell_ref(*at), r + 1, col.header)
-        value = None if math.isnan(val) else min(val, 1.0)
+        # round(…, 10) cleans binary noise of the scale conversion (60.05 / 100 =
+        # 0.6004999999999999 -> 0.6005) without touching any published precision.
+        value = None if math.isnan(val) else min(round(val, 10), 1.0)
         source = f"upload:{rep.file}"
         recs.append((edition, unit_set, code, col.code, value, source, name_of(code, unit_set)))
     tidy = pd.DataFrame(recs, columns=[*VALUE_COLUMNS, "province"])

@@ -16,10 +16,19 @@ from data.provinces import name_of
 
 @dataclass
 class ImportOutcome:
-    status: str  # created | identical | needs_replace | invalid
+    # created | identical (already stored and current: nothing written) | restored (an
+    # identical earlier version made current again) | needs_replace | invalid | held (not
+    # written because another file of the batch was refused) | busy (another import held
+    # the store: try again) | stale (the edition changed since the preview: review again)
+    status: str
     version: Any = None  # data.store.VersionInfo
     diff: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def stored(self) -> bool:
+        """The file's data is now the current version (written now or before)."""
+        return self.status in ("created", "identical", "restored")
 
 
 def check_schema(result: IngestResult) -> list[Problem]:
@@ -100,33 +109,94 @@ def _current_values(store: Any, edition: int | None, unit_set: str | None) -> pd
 
 
 def import_result(
-    store: Any, result: IngestResult, data: bytes, *, user: str, replace: bool = False
+    store: Any,
+    result: IngestResult,
+    data: bytes,
+    *,
+    user: str,
+    replace: bool = False,
+    framework: Any = None,
+    replace_framework: bool = False,
 ) -> ImportOutcome:
-    """Store a valid parse as a new version, all or nothing.
+    """One file: ``import_results`` with a batch of one.
 
-    Refuses (nothing written) when the parse has errors or fails the store's schema, or
-    when the edition already has a current version and ``replace`` is False, unless the
-    identical file is already stored (then nothing is written either)."""
-    if not result.ok or result.edition is None or result.unit_set is None:
-        return ImportOutcome("invalid", problems=result.errors)
-    schema_problems = check_schema(result)
-    if schema_problems:
-        return ImportOutcome("invalid", problems=schema_problems)
-    diff = diff_current(store, result)
-    store.seed_if_empty()
-    existing = store.versions(result.edition, result.unit_set)
-    same = [v for v in existing if v.sha256 == result.sha256]
-    if same:
-        return ImportOutcome("identical", version=same[-1], diff=diff.iloc[0:0])
-    if any(v.current for v in existing) and not replace:
-        return ImportOutcome("needs_replace", diff=diff)
-    rows = result.values[["province_code", "indicator", "value", "source"]]
-    res = store.import_version(
-        result.edition,
-        result.unit_set,
-        rows,
-        file_name=result.file_name,
-        file_bytes=data,
+    ``framework`` (a data.frameworks.Framework the file was parsed against, being
+    declared with it) is stored in the same transaction as the values: both or neither."""
+    return import_results(
+        store,
+        [(result, data)],
         user=user,
-    )
-    return ImportOutcome("created" if res.created else "identical", version=res.version, diff=diff)
+        replace=replace,
+        framework=framework,
+        replace_framework=replace_framework,
+    )[0]
+
+
+def import_results(
+    store: Any,
+    files: list[tuple[IngestResult, bytes]],
+    *,
+    user: str,
+    replace: bool = False,
+    basis: dict[tuple[int, str], int | None] | None = None,
+    framework: Any = None,
+    replace_framework: bool = False,
+) -> list[ImportOutcome]:
+    """Store valid parses as new versions in ONE transaction: all files or none.
+
+    Nothing is written when any file has errors or fails the store's schema (``invalid``,
+    the others ``held``), when an edition already has a current version and ``replace``
+    is False (``needs_replace``), when another import holds the store (``busy``), or when
+    ``basis`` (edition -> current version id the preview was computed against, from
+    ``Store.current_ids``) no longer holds (``stale``). A file identical to a stored
+    version (``Store.identical_version``: the one rule for app and CLI) writes nothing
+    when that version is current and makes it current again with ``replace``."""
+    from data.store import ImportBusy, PendingImport, StalePreview
+
+    checked = []
+    for result, _ in files:
+        if not result.ok or result.edition is None or result.unit_set is None:
+            checked.append(result.errors or check_schema(result))
+        else:
+            checked.append(check_schema(result))
+    if any(checked):
+        return [
+            ImportOutcome("invalid", problems=ps) if ps else ImportOutcome("held") for ps in checked
+        ]
+    diffs = [diff_current(store, result) for result, _ in files]
+    store.seed_if_empty()
+    missing = object()
+    pending = []
+    for result, data in files:
+        key = (int(result.edition), str(result.unit_set))  # type: ignore[arg-type]
+        seen = missing if basis is None else basis.get(key, missing)
+        pending.append(
+            PendingImport(
+                key[0],
+                key[1],
+                result.values[["province_code", "indicator", "value", "source"]],
+                result.file_name,
+                data,
+                basis=None if seen is missing else seen,  # type: ignore[arg-type]
+                check_basis=basis is not None,
+                sha256=result.sha256,
+                framework=framework,
+                replace_framework=replace_framework,
+            )
+        )
+        if basis is not None and seen is missing:  # a file the preview did not show
+            return [ImportOutcome("stale", diff=d) for d in diffs]
+    try:
+        done = store.import_batch(pending, user=user, replace=replace)
+    except ImportBusy:
+        return [ImportOutcome("busy", diff=d) for d in diffs]
+    except StalePreview:
+        return [ImportOutcome("stale", diff=d) for d in diffs]
+    return [
+        ImportOutcome(
+            r.status,
+            version=r.version,
+            diff=d.iloc[0:0] if r.status in ("identical", "restored") else d,
+        )
+        for r, d in zip(done, diffs, strict=True)
+    ]

@@ -11,11 +11,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
-from data.frameworks import ALL_INDICATORS
+from data.frameworks import ALL_INDICATORS, indicator_codes
 from data.ingest.table import header_key, norm
 from data.provinces import UNIT_SETS, by_code
+
+# Codes of a framework being declared with the file being parsed (set by parse()): its new
+# indices are valid mapping targets before the framework is stored.
+DECLARING_CODES: ContextVar[frozenset[str]] = ContextVar("declaring_codes", default=frozenset())
 
 
 def parse_mapping_target(target: str) -> tuple[str, str]:
@@ -27,10 +32,12 @@ def parse_mapping_target(target: str) -> tuple[str, str]:
         return ("", "ignore")
     code, _, kind = t.partition(":")
     kind = kind or "value"
-    if code not in ALL_INDICATORS or kind not in ("value", "rank"):
+    # a fixed indicator, a declared new index, or one being declared with this file
+    known = code in ALL_INDICATORS or code in DECLARING_CODES.get() or code in indicator_codes()
+    if not known or kind not in ("value", "rank"):
         raise ValueError(
-            f"mapping target {target!r} must be one of {', '.join(ALL_INDICATORS)} "
-            "(optionally ':rank'), 'province' or 'ignore'"
+            f"mapping target {target!r} must be one of {', '.join(ALL_INDICATORS)} or a "
+            "declared index code (optionally ':rank'), 'province' or 'ignore'"
         )
     return (code, kind)
 

@@ -4,12 +4,16 @@ without a cached value (calamine reads them as empty)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from data.ingest.report import Reporter
+from data.ingest.report import Reporter, cell_ref
+from data.ingest.safety import Limits
 
 
 def text_of(value: Any) -> str:
@@ -37,9 +41,10 @@ class Sheet:
         return self.rows[r][c] if r < len(self.rows) and c < len(self.rows[r]) else ""
 
 
-def read_sheets(data: bytes, kind: str, rep: Reporter) -> list[Sheet]:
+def read_sheets(data: bytes, kind: str, rep: Reporter, limits: Limits | None = None) -> list[Sheet]:
     """Every sheet of the file; an empty file stops the parse, empty sheets are noted."""
-    sheets = read_csv(data, rep) if kind == "csv" else read_calamine(data, rep)
+    limits = limits or Limits()
+    sheets = read_csv(data, rep, limits) if kind == "csv" else read_calamine(data, rep)
     if not sheets or all(s.empty for s in sheets):
         raise rep.fail("EMPTY_FILE", sheet=sheets[0].name if sheets else None)
     for s in sheets:
@@ -49,6 +54,7 @@ def read_sheets(data: bytes, kind: str, rep: Reporter) -> list[Sheet]:
 
 
 def read_calamine(data: bytes, rep: Reporter) -> list[Sheet]:
+    """Every sheet's grid (the caller has checked the extent: ``extent.check_extent``)."""
     import python_calamine as pc
 
     try:
@@ -66,15 +72,45 @@ def read_calamine(data: bytes, rep: Reporter) -> list[Sheet]:
         raise rep.fail("UNREADABLE", detail=f"{type(exc).__name__}: {exc}"[:200]) from None
 
 
-def read_csv(data: bytes, rep: Reporter) -> list[Sheet]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise rep.fail("CSV_ENCODING") from None
+# Excel in Vietnam writes "CSV UTF-8" (with a BOM), "CSV" (Windows-1258, tone marks as
+# combining characters) and "Unicode Text" (UTF-16LE with a BOM, tab-separated).
+ENCODINGS_TRIED = "UTF-8, UTF-16, Windows-1258"
+MAX_FIELD_CHARS = 32_768  # no DTI cell needs more; csv's own default is 131,072
+
+
+def decode_text(data: bytes, rep: Reporter) -> str:
+    """Text of a CSV/TXT/TSV file in NFC, whichever of the encodings Excel writes."""
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8", "cp1258"]
+    for enc in encodings:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _CONTROL.search(text):  # binary or another encoding read as this one
+            continue
+        return unicodedata.normalize("NFC", text)
+    raise rep.fail("CSV_ENCODING", tried=ENCODINGS_TRIED)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_csv(data: bytes, rep: Reporter, limits: Limits | None = None) -> list[Sheet]:
+    limits = limits or Limits()
+    text = decode_text(data, rep)
     lines = [ln for ln in text.splitlines() if ln.strip()][:30]
     best, best_score = ",", -1.0
+    csv.field_size_limit(MAX_FIELD_CHARS)
     for delim in (";", ",", "\t"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        except csv.Error:
+            continue
         if not counts or max(counts) < 2:
             continue
         # The delimiter that splits most lines into the same (largest) number of fields.
@@ -82,7 +118,26 @@ def read_csv(data: bytes, rep: Reporter) -> list[Sheet]:
         score = counts.count(common) * common
         if score > best_score:
             best, best_score = delim, score
-    rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=best)]
+    reader = csv.reader(io.StringIO(text), delimiter=best)
+    rows: list[list[str]] = []
+    try:
+        for r in reader:
+            if len(rows) >= limits.max_rows or len(r) > limits.max_cols:
+                raise rep.fail(
+                    "TOO_MANY_CELLS",
+                    sheet=rep.file,
+                    cell=cell_ref(reader.line_num - 1, len(r) - 1),
+                    rows=f"> {len(rows)}" if len(rows) >= limits.max_rows else len(rows) + 1,
+                    cols=len(r),
+                    max_rows=limits.max_rows,
+                    max_cols=limits.max_cols,
+                )
+            rows.append(list(r))
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise rep.fail("CSV_FIELD_TOO_LONG", line=line, cap=MAX_FIELD_CHARS) from None
+        raise rep.fail("UNREADABLE", detail=f"line {line}: {exc}"[:200]) from None
     return [Sheet(rep.file, rows, [])]
 
 

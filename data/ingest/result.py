@@ -27,6 +27,14 @@ class IngestResult:
     # (province_code, indicator) -> (cell, 1-based row, header) for locating later checks
     locations: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # header text -> mapped code
+    detected_year: int | None = None  # the year written in the file (title, sheet, name)
+
+    @property
+    def missing_framework(self) -> int | None:
+        """The year the file names that has no framework yet (the upload then offers to
+        declare one), else None."""
+        got = next((p.subject for p in self.errors if p.code == "YEAR_UNKNOWN"), None)
+        return int(got) if got else None
 
     @property
     def errors(self) -> list[Problem]:

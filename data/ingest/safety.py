@@ -12,13 +12,17 @@ from pathlib import Path
 
 from data.ingest.report import Reporter, Text
 
-SUPPORTED_EXTENSIONS = ("xlsx", "xlsm", "xls", "ods", "csv")
+SUPPORTED_EXTENSIONS = ("xlsx", "xlsm", "xls", "ods", "csv", "txt", "tsv")
 # Codes that mean the file itself could not be read safely (CLI exit code 2).
 FILE_LEVEL_CODES = frozenset({
     "FILE_NOT_FOUND", "FILE_TOO_LARGE", "ZIP_BOMB", "XML_ENTITY", "PASSWORD_PROTECTED",
-    "WRONG_TYPE", "UNSUPPORTED_TYPE", "UNREADABLE", "CSV_ENCODING",
+    "WRONG_TYPE", "UNSUPPORTED_TYPE", "UNREADABLE", "CSV_ENCODING", "TOO_MANY_CELLS",
+    "CSV_FIELD_TOO_LONG",
 })  # fmt: skip
-_EXPECTED_KIND = {"xlsx": "xlsx", "xlsm": "xlsx", "xls": "xls", "ods": "ods", "csv": "csv"}
+_EXPECTED_KIND = {
+    "xlsx": "xlsx", "xlsm": "xlsx", "xls": "xls", "ods": "ods", "csv": "csv", "txt": "csv",
+    "tsv": "csv",
+}  # fmt: skip
 _KNOWN_KINDS = ("csv", "xlsx", "ods", "xls", "zip", "ole", "pdf", "binary")
 _MB = 1024 * 1024
 
@@ -30,6 +34,10 @@ class Limits:
     max_file_bytes: int = 20 * 1024 * 1024
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_zip_members: int = 2000
+    # Cell caps, measured from the stream before any reader builds a sheet's grid: a DTI
+    # table has about 70 rows and 25 columns; a sheet that reaches further is refused.
+    max_rows: int = 5000
+    max_cols: int = 300
 
 
 def sniff(data: bytes) -> str:
@@ -44,6 +52,8 @@ def sniff(data: bytes) -> str:
         return "ole"
     if data.startswith(b"%PDF"):
         return "pdf"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "csv"  # UTF-16 text with its byte-order mark (Excel's "Unicode Text")
     head = data[:8192]
     if b"\x00" in head:
         return "binary"

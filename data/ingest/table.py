@@ -199,6 +199,43 @@ def _alias_hit(
     return hit, is_rank or (hit is not None and hit[1] == "rank")
 
 
+AMBIGUOUS = "?ambiguous"  # classify_header's code when a header names several indicators
+_BRACKETS = re.compile(r"[(\[{]([^)\]}]*)[)\]}]")
+_SEPARATORS = re.compile(r"\s*[/;|&]\s*|\s+(?:và|and)\s+", re.IGNORECASE)
+
+
+def _text_hit(
+    text: str, aliases: Mapping[str, tuple[str, str]]
+) -> tuple[tuple[str, str] | None, bool, list[str]]:
+    """One header text -> (alias hit, rank word seen, candidate codes when ambiguous).
+
+    Matched on normalised tokens: case, line breaks and spaces, a leading "Chỉ số", a
+    trailing "cấp tỉnh" and a unit in brackets ("(điểm)", "(0-1)") do not matter; the
+    text in brackets is an alias too ("(PDTI)"). When the text names two different
+    indicators ("Chính quyền số (KTS)", "CQS / KTS") nothing is guessed."""
+    hit, is_rank = _alias_hit(header_key(text), aliases)
+    if hit is not None:
+        return hit, is_rank, []
+    outside = _BRACKETS.sub(" ", text).strip()
+    inside = [m.strip() for m in _BRACKETS.findall(text) if m.strip()]
+    parts = [p for p in _SEPARATORS.split(outside) if p.strip()] if outside else []
+    found: dict[str, tuple[str, str]] = {}
+    for piece in [outside, *(parts if len(parts) > 1 else []), *inside]:
+        key = header_key(piece)
+        for variant in (key, key.removesuffix("captinh"), key.removeprefix("dti")):
+            h, r = _alias_hit(variant, aliases) if variant else (None, False)
+            is_rank = is_rank or r
+            if h is not None and h[1] in ("value", "rank"):
+                found.setdefault(h[0], h)
+                break
+    if len(found) > 1:
+        return None, is_rank, sorted(found)
+    got = next(iter(found.values()), None)
+    if got is not None and is_rank and got[1] == "value":
+        got = (got[0], "rank")
+    return got, is_rank, []
+
+
 def classify_header(
     components: list[str], mapping: Mapping[str, tuple[str, str]]
 ) -> tuple[str, str] | None:
@@ -206,6 +243,7 @@ def classify_header(
 
     kind is value | rank | label | ignore. A user mapping wins over the alias table; the
     bottom-most recognised text names the indicator; a rank word anywhere makes it a rank.
+    A text naming two indicators gives (AMBIGUOUS, "code, code"): never a guess.
     """
     if not components:
         return None
@@ -221,7 +259,9 @@ def classify_header(
         if key in _RANK_WORDS:  # a bare "Xếp hạng" under a group header
             rank = True
             continue
-        hit, is_rank = _alias_hit(key, aliases)
+        hit, is_rank, candidates = _text_hit(text, aliases)
+        if candidates and code is None:
+            return (AMBIGUOUS, ", ".join(candidates))
         rank = rank or is_rank
         if hit is not None and code is None:
             code = hit
@@ -302,6 +342,9 @@ def _columns(
         hit = classify_header(comps, mapping)
         header = " / ".join(comps)
         hcell = cell_ref(hdr_row, c)
+        if hit is not None and hit[0] == AMBIGUOUS:
+            rep.error("HEADER_AMBIGUOUS", at=(hdr_row, c), column=header, candidates=hit[1])
+            continue
         if hit is None or hit[1] == "label":
             has_data = any(c < len(rows[rr]) and text_of(rows[rr][c]) for rr in range(first, n))
             if hit is None and has_data and _column_has_numbers(rows, first, c):

@@ -4,23 +4,45 @@ from __future__ import annotations
 
 import io
 
-from data.frameworks import edition_unit_sets, framework
+from data.frameworks import Framework, FrameworkError, stored_frameworks
 from data.ingest.report import col_letter
 
 
-def make_template(edition: int, unit_set: str) -> bytes:
+def template_framework(edition: int, unit_set: str) -> Framework:
+    """The framework a template of (edition, unit set) is laid out by: its own when stored
+    (declared or published), else the edition's for another unit set, else the latest
+    edition's (a new edition, 2020 .. current year + 1). Raises FrameworkError outside."""
+    from data.declare import check_year, structure_base
+
+    fws = stored_frameworks()
+    if (int(edition), unit_set) in fws:
+        return fws[(int(edition), unit_set)]
+    same = [fw for (e, _s), fw in sorted(fws.items()) if e == int(edition)]
+    if same:
+        return same[0]
+    check_year(edition)
+    return structure_base(None)
+
+
+def make_template(edition: int, unit_set: str, fw: Framework | None = None) -> bytes:
     """A blank workbook in the dti.gov.vn "Xếp hạng chi tiết" layout for ``edition``:
     a title row, the header row (rank, province, the edition's inputs, PDTI), one row per
-    province of the unit set, and validation 0..1 on the value cells."""
+    province of the unit set, and validation 0..1 on the value cells. ``fw`` (default
+    ``template_framework``) gives the columns; ValueError for a year outside 2020 ..
+    current year + 1 or an unknown unit set."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from data.provinces import provinces
 
-    if (edition, unit_set) not in edition_unit_sets():
-        raise ValueError(f"the {edition} DTI was not published for the {unit_set}-province set")
-    fw = framework(edition)
+    if unit_set not in ("63", "34"):
+        raise ValueError(f"unit set must be 63 or 34, got {unit_set!r}")
+    if fw is None:
+        try:
+            fw = template_framework(edition, unit_set)
+        except FrameworkError as exc:
+            raise ValueError(exc.messages("en")[0]) from None
     units = provinces(unit_set)
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -1,0 +1,82 @@
+"""One call that the app and the CLIs share: the store's current values, scored and ranked.
+
+This is the only place where stored values meet the metrics; the page code and both
+command-line tools call ``load_dataset`` so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from data.frameworks import Framework, frameworks
+from data.provinces import UNIT_SETS, provinces, region_name
+from data.store import Store
+from metrics.official import official_only, official_values
+from metrics.provenance import kind_of
+from metrics.ranking import rank_scores, year_on_year
+from metrics.scoring import compute_scores
+
+
+@dataclass(frozen=True)
+class Dataset:
+    values: pd.DataFrame  # tidy store rows (with source, version)
+    scores: pd.DataFrame  # every indicator, composites recomputed
+    ranked: pd.DataFrame  # scores + ranks, percentile, region rank
+    yoy: pd.DataFrame  # year-on-year change
+    units: pd.DataFrame  # unit_set, province_code, name, region_code, region
+    frameworks: dict[int, Framework]
+    data_version: str
+
+    def units_of(self, unit_set: str, lang: str = "vi") -> pd.DataFrame:
+        u = self.units[self.units["unit_set"] == unit_set].copy()
+        if lang != "vi":
+            u["region"] = u["region_code"].map(lambda r: region_name(r, lang))
+        return u
+
+
+def units_table() -> pd.DataFrame:
+    rows = [
+        {
+            "unit_set": s,
+            "province_code": p.code,
+            "name": p.name,
+            "region_code": p.region_code,
+            "region": region_name(p.region_code),
+            "successor_code": p.successor_code,
+        }
+        for s in UNIT_SETS
+        for p in provinces(s)
+    ]
+    return pd.DataFrame(rows)
+
+
+def build_dataset(
+    values: pd.DataFrame, data_version: str = "", fws: dict[int, Framework] | None = None
+) -> Dataset:
+    fws = fws if fws is not None else frameworks()
+    units = units_table()
+    base = values[["edition", "unit_set", "province_code", "indicator", "value"]]
+    scores = compute_scores(base, fws)
+    ranked = rank_scores(scores, units)
+    yoy = year_on_year(ranked, fws)
+    return Dataset(values, scores, ranked, yoy, units, dict(fws), data_version)
+
+
+def load_dataset(store: Store | None = None) -> Dataset:
+    store = store or Store()
+    store.seed_if_empty()
+    return build_dataset(store.load_values(), store.data_version(), frameworks(store))
+
+
+def official_view(ds: Dataset, prov: pd.DataFrame, published: pd.DataFrame) -> Dataset:
+    """``ds`` with every value that is not published or uploaded blanked: the "official
+    figures only" view. Charts then show gaps and tables "–" (see metrics.official)."""
+    ranked = official_only(ds.ranked, prov, published)
+    scores = ranked[list(ds.scores.columns)]
+    values = official_values(ds.values, ds.values["source"].map(kind_of))
+    yoy = year_on_year(ranked, ds.frameworks)
+    # Its own version stamp, so caches keyed on data_version never mix the two views.
+    version = f"{ds.data_version}:official"
+    return replace(ds, values=values, scores=scores, ranked=ranked, yoy=yoy, data_version=version)

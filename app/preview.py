@@ -1,0 +1,78 @@
+"""What a pending upload would change: rankings before and after, computed the same way
+the dashboard computes them (``app.dataset.build_dataset``). Writes nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.dataset import build_dataset
+
+KEY = ["edition", "unit_set", "province_code", "indicator"]
+RANK_COLUMNS = [
+    "edition",
+    "unit_set",
+    "province_code",
+    "indicator",
+    "old_score",
+    "new_score",
+    "old_rank",
+    "new_rank",
+    "rank_change",
+]
+
+
+def with_upload(current: pd.DataFrame, uploads: list[pd.DataFrame]) -> pd.DataFrame:
+    """The store's current values with each uploaded (edition, unit set) replaced whole,
+    as ``Store.import_version`` would leave them. ``uploads`` are frames in the store
+    shape (edition, unit_set, province_code, indicator, value, source)."""
+    out = current[["edition", "unit_set", "province_code", "indicator", "value", "source"]]
+    for up in uploads:
+        if up.empty:
+            continue
+        editions = set(zip(up["edition"].astype(int), up["unit_set"].astype(str), strict=True))
+        keep = [
+            (int(e), str(u)) not in editions
+            for e, u in zip(out["edition"], out["unit_set"], strict=True)
+        ]
+        out = pd.concat([out[keep], up[out.columns]], ignore_index=True)
+    return out.reset_index(drop=True)
+
+
+def rank_changes(current: pd.DataFrame, uploads: list[pd.DataFrame]) -> pd.DataFrame:
+    """Scores and competition ranks before and after the upload, for the uploaded editions.
+
+    One row per (edition, unit set, province, indicator) whose score or rank would move;
+    ``rank_change`` is positive when the province climbs (old_rank - new_rank), <NA> when
+    either side has no rank. Example: a province moving from rank 13 to 10 -> +3."""
+    targets = {
+        (int(e), str(u))
+        for up in uploads
+        for e, u in zip(up["edition"], up["unit_set"], strict=True)
+    }
+    if not targets:
+        return pd.DataFrame(columns=RANK_COLUMNS)
+
+    def ranked(values: pd.DataFrame) -> pd.DataFrame:
+        part = values[
+            [
+                (int(e), str(u)) in targets
+                for e, u in zip(values["edition"], values["unit_set"], strict=True)
+            ]
+        ]
+        if part.empty:
+            return pd.DataFrame(columns=[*KEY, "score", "rank"])
+        return build_dataset(part.reset_index(drop=True)).ranked[[*KEY, "score", "rank"]]
+
+    before = ranked(current).rename(columns={"score": "old_score", "rank": "old_rank"})
+    after = ranked(with_upload(current, uploads)).rename(
+        columns={"score": "new_score", "rank": "new_rank"}
+    )
+    m = before.merge(after, on=KEY, how="outer")
+    for c in ("old_rank", "new_rank"):
+        m[c] = m[c].astype("Int64")
+    m["rank_change"] = (m["old_rank"] - m["new_rank"]).astype("Int64")
+    both_missing = m["old_score"].isna() & m["new_score"].isna()
+    same_score = (m["old_score"] - m["new_score"]).abs() <= 1e-12
+    same_rank = m["rank_change"].fillna(0) == 0
+    moved = ~(both_missing | (same_score & same_rank))
+    return m[moved][RANK_COLUMNS].sort_values(KEY).reset_index(drop=True)

@@ -1,0 +1,25 @@
+"""Which editions a unit set has: the one rule every page, CLI and chart uses."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def available_editions(
+    ranked: pd.DataFrame, unit_set: str, indicator: str | None = "dti"
+) -> list[int]:
+    """Editions of ``unit_set`` that have at least one scored ``indicator`` (any indicator
+    when None), ascending.
+
+    Example: with the bundled data, "63" -> [2020, 2021, 2022, 2023, 2024]; "34" -> [2024].
+    """
+    part = ranked[ranked["unit_set"] == unit_set]
+    if indicator is not None:
+        part = part[part["indicator"] == indicator]
+    return sorted(int(e) for e in part.dropna(subset=["score"])["edition"].unique())
+
+
+def edition_pairs(ranked: pd.DataFrame) -> list[tuple[int, str]]:
+    """Every (edition, unit set) with at least one scored indicator, ascending."""
+    part = ranked.dropna(subset=["score"])[["edition", "unit_set"]].drop_duplicates()
+    return sorted((int(e), str(u)) for e, u in part.itertuples(index=False))
