@@ -606,3 +606,43 @@ def test_cli_exit_codes_usage_and_unreadable(store, tmp_path, capsys):
     # Metrics on a missing edition: 1.
     assert metrics_main(["rankings", "--assessment", KEY, "--year", "2025"]) == 1
     assert dump(store) == before
+
+
+def test_uncalculated_formula_is_refused_with_its_cell():
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(per_unit_workbook()))
+    ws = wb["TC"]
+    ws["D6"] = "=SUM(D7:D9)"  # written by a program, never calculated: no cached value
+    buf = io.BytesIO()
+    wb.save(buf)
+    res = parse_assessment(buf.getvalue(), "f.xlsx", register_units=True)
+    hits = [(p.code, p.sheet, p.cell) for p in res.errors]
+    assert ("FORMULA_NO_VALUE", "TC", "D6") in hits
+    assert not res.ok
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: unit_columns_workbook(),
+        lambda: unit_columns_workbook(two_kinds=True),
+        lambda: summary_workbook(),
+        lambda: roman_workbook(),
+    ],
+    ids=["unit_columns", "unit_columns_two_kinds", "summary", "roman"],
+)
+def test_every_layout_stores_and_ranks_on_both_databases(store, make):
+    data = make()
+    parsed = parse_assessment(data, "f.xlsx", register_units=True)
+    want = rank_units(parsed.nodes, parsed.values, parsed.new_units)
+    out = import_file(store, data, "f.xlsx", KEY, 2025, user="u", register_units=True)
+    assert out.stored is not None and out.stored.version.layout == parsed.layout
+    got = AssessmentStore(store).load(KEY, 2025)
+    assert got is not None
+    ranked = rank_units(got.nodes, got.values, got.units)
+    cols = ["unit", "unit_code", "score", "self_score", "max_points", "rank"]
+    pd.testing.assert_frame_equal(ranked[cols], want[cols], check_dtype=False)
+    assert list(got.nodes["code"]) == list(parsed.nodes["code"])

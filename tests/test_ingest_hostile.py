@@ -202,15 +202,11 @@ def soffice() -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("fmt", ["xls", "ods", "xlsx"])
-def test_libreoffice_written_files_import_exactly(
-    store_env: Store,  # noqa: F811
-    tmp_path: Path,
-    fmt: str,
-) -> None:
+def convert(tmp_path: Path, xlsx: bytes, fmt: str) -> Path:
+    """``xlsx`` re-written by LibreOffice as ``fmt`` (a writer nobody here controls)."""
     src = tmp_path / "src" / "dti_2022.xlsx"
-    src.parent.mkdir()
-    src.write_bytes(detail_workbook())
+    src.parent.mkdir(exist_ok=True)
+    src.write_bytes(xlsx)
     out = tmp_path / "out"
     profile = tmp_path / "lo-profile"  # a private profile: parallel runs do not collide
     proc = subprocess.run(
@@ -231,13 +227,36 @@ def test_libreoffice_written_files_import_exactly(
     )
     written = out / f"dti_2022.{fmt}"
     assert proc.returncode == 0 and written.exists(), proc.stderr
-    data = written.read_bytes()
-    assert data != src.read_bytes()
-    res = parse(data, written.name)
+    assert written.read_bytes() != xlsx
+    return written
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods", "xlsx"])
+def test_libreoffice_written_files_import_exactly(
+    store_env: Store,  # noqa: F811
+    tmp_path: Path,
+    fmt: str,
+) -> None:
+    written = convert(tmp_path, detail_workbook(), fmt)
+    res = parse(written.read_bytes(), written.name)
     assert res.ok, [p.message("en") for p in res.errors]
     assert wide(res) == pytest.approx(expected_values(), abs=1e-12)
     assert main(["import", str(written), "--replace"]) == 0
     assert store_env.versions(2022, "63")[-1].file_name == written.name
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_libreoffice_file_with_a_far_cell_is_refused(
+    store_env: Store,  # noqa: F811
+    tmp_path: Path,
+    fmt: str,
+) -> None:
+    """The last cell of an .xls (IV65536) measured from the BIFF records, of an .ods
+    from its repeat counts: refused before any grid is built, the store unchanged."""
+    written = convert(tmp_path, detail_workbook(edit=set_cells(IV65536=1.0)), fmt)
+    (problem,) = parse(written.read_bytes(), written.name).errors
+    assert problem.code == "TOO_MANY_CELLS" and problem.cell == "IV65536"
+    assert refused(store_env, tmp_path, written.name, written.read_bytes()) == "2"
 
 
 # --------------------------------------------------------------------------- headers

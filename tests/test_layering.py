@@ -299,10 +299,9 @@ FUNCTION_ALLOW = {
     ("domain/framework.py", "validate"): 97,
 }
 MODULE_ALLOW = {
-    "data/__main__.py": 753,
     "data/assessment_ingest/parse.py": 917,
     "data/assessments_store.py": 651,
-    "data/store.py": 875,
+    "data/store.py": 876,
 }
 SIZE_FOLDERS = ("data", "metrics", "charts", "views", "app", "domain")
 

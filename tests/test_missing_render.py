@@ -73,3 +73,21 @@ def test_rankings_table_shows_a_dash_for_the_missing_value(app_env):
 
     assert pd.isna(home.iloc[0]["Rank"])  # drawn as "–" by the table's Styler (na_rep)
     assert home.iloc[0].iloc[3] == "–"  # the score column
+
+
+def test_deck_briefing_and_export_with_a_missing_value(gappy_db, monkeypatch, tmp_path):
+    from charts.__main__ import main as charts_main
+    from data.__main__ import main as data_main
+
+    monkeypatch.setenv("DTI_DB_URL", gappy_db)
+    deck, brief = tmp_path / "d.pptx", tmp_path / "b.docx"
+    # Hải Dương has no 2024 total now: a clear refusal (exit 1), not a crash...
+    argv = ["deck", "--province", "Hải Dương", "--year", "2024", "--lang", "vi"]
+    assert charts_main([*argv, "--out", str(deck)]) == 1
+    # ...and another province's deck, whose tables hold Hải Dương's gap, is built.
+    argv = ["deck", "--province", "Hà Nội", "--year", "2024", "--lang", "en"]
+    assert charts_main([*argv, "--out", str(deck), "--briefing", str(brief)]) == 0
+    assert deck.stat().st_size > 0 and brief.stat().st_size > 0
+    out = tmp_path / "e.csv"
+    assert data_main(["export", "--year", "2024", "--format", "csv", "--out", str(out)]) == 0
+    assert "Hải Dương" in out.read_text(encoding="utf-8-sig")

@@ -809,7 +809,7 @@ def _parse(
     res = AssessmentResult(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     P = res.problems
     try:
-        sheets = read_sheets(data, file_name, limits)
+        sheets = read_sheets(data, file_name, limits, P)
     except IngestError as exc:
         P.append(exc.problem)
         return res

@@ -8,7 +8,7 @@ when that package is reorganised.
 
 from __future__ import annotations
 
-from data.ingest.read import Sheet
+from data.ingest.read import Sheet, formulas_without_value
 from data.ingest.read import read_sheets as _read_sheets
 from data.ingest.read import text_of as text
 from data.ingest.report import IngestError, Problem, Reporter, cell_ref, col_letter, problem
@@ -33,13 +33,24 @@ __all__ = [
 ]
 
 
-def read_sheets(data: bytes, file_name: str, limits: Limits | None = None) -> list[Sheet]:
+def read_sheets(
+    data: bytes,
+    file_name: str,
+    limits: Limits | None = None,
+    problems: list[Problem] | None = None,
+) -> list[Sheet]:
     """Every sheet of a workbook/CSV after the national ingest's safety checks; raises
     ``IngestError`` with a located file-level problem (too large, wrong type, encrypted,
-    zip bomb, XML entities, unreadable, empty)."""
+    zip bomb, XML entities, unreadable, empty). With ``problems``, formulas that were
+    never calculated (no cached value; calamine would read them as empty) are added there
+    as located errors, as the national ingest does."""
     limits = limits or Limits()
     rep = Reporter([], file_name)  # empty-sheet warnings are not wanted here
     kind = check_file(data, file_name, limits, rep)
-    if kind in ("xlsx", "ods"):
-        check_zip(data, limits, rep)
-    return _read_sheets(data, kind, rep)
+    members = check_zip(data, limits, rep) if kind in ("xlsx", "ods") else set()
+    sheets = _read_sheets(data, kind, rep)
+    if problems is not None:
+        found = Reporter(problems, file_name)
+        for sheet in sheets:
+            formulas_without_value(data, kind, members, sheet, found.on(sheet.name))
+    return sheets

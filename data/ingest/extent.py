@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 from data.ingest.report import Reporter, cell_ref
@@ -51,21 +52,28 @@ def _events(fh: io.BufferedIOBase, tags: tuple[str, ...]) -> Iterator[tuple[str,
 def check_extent(data: bytes, kind: str, limits: Limits, rep: Reporter) -> None:
     """Refuse a workbook whose used extent on any sheet is beyond the caps."""
     try:
+        if kind == "xls":
+            _refuse_beyond(_xls_extents(data), limits, rep)
+            return
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             sheets = _xlsx_extents(zf) if kind == "xlsx" else _ods_extents(zf)
-            for sheet, rows, cols in sheets:
-                if rows > limits.max_rows or cols > limits.max_cols:
-                    raise rep.fail(
-                        "TOO_MANY_CELLS",
-                        sheet=sheet,
-                        cell=cell_ref(max(rows, 1) - 1, max(cols, 1) - 1),
-                        rows=rows,
-                        cols=cols,
-                        max_rows=limits.max_rows,
-                        max_cols=limits.max_cols,
-                    )
-    except (ParseError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            _refuse_beyond(sheets, limits, rep)
+    except (ParseError, zipfile.BadZipFile, KeyError, ValueError, OSError, struct.error) as exc:
         raise rep.fail("UNREADABLE", detail=f"{type(exc).__name__}: {exc}"[:200]) from None
+
+
+def _refuse_beyond(sheets: Iterable[tuple[str, int, int]], limits: Limits, rep: Reporter) -> None:
+    for sheet, rows, cols in sheets:
+        if rows > limits.max_rows or cols > limits.max_cols:
+            raise rep.fail(
+                "TOO_MANY_CELLS",
+                sheet=sheet,
+                cell=cell_ref(max(rows, 1) - 1, max(cols, 1) - 1),
+                rows=rows,
+                cols=cols,
+                max_rows=limits.max_rows,
+                max_cols=limits.max_cols,
+            )
 
 
 def _xlsx_sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -159,3 +167,50 @@ def _ods_extents(zf: zipfile.ZipFile) -> Iterator[tuple[str, int, int]]:
                         row_cols = col
             elif ev == "start":  # text:p inside a cell
                 content = True
+
+
+# BIFF8 (.xls) records that hold a cell's content: row and column are the first two
+# 16-bit fields (NUMBER, LABELSST, RK, FORMULA, BOOLERR, LABEL); MULRK spans columns.
+_XLS_CELLS = {0x0203, 0x00FD, 0x027E, 0x0006, 0x0205, 0x0204}
+_XLS_MULRK, _XLS_BOF, _XLS_EOF, _XLS_SHEET = 0x00BD, 0x0809, 0x000A, 0x0085
+
+
+def _xls_extents(data: bytes) -> Iterator[tuple[str, int, int]]:
+    """Each worksheet's used extent from the BIFF record stream (no grid is built)."""
+    from xlrd import compdoc
+
+    cd = compdoc.CompDoc(data, logfile=io.StringIO())
+    for name in ("Workbook", "Book"):
+        mem, base, size = cd.locate_named_stream(name)
+        if mem is not None:
+            break
+    else:
+        raise ValueError("no Workbook stream")
+    stream = memoryview(mem)[base : base + size]
+    names: list[str] = []
+    depth = index = rows = cols = 0
+    pos = 0
+    while pos + 4 <= len(stream):
+        rtype, rlen = struct.unpack_from("<HH", stream, pos)
+        body = pos + 4
+        pos = body + rlen
+        if rtype == _XLS_BOF:
+            depth += 1
+            rows = cols = 0
+        elif rtype == _XLS_EOF:
+            depth -= 1
+            if depth == 0 and index:  # the end of a worksheet substream
+                yield (names[index - 1] if index - 1 < len(names) else f"#{index}"), rows, cols
+            if depth == 0:
+                index += 1
+        elif rtype == _XLS_SHEET and rlen >= 8:
+            cch, flags = stream[body + 6], stream[body + 7]
+            raw = bytes(stream[body + 8 : body + 8 + cch * (2 if flags & 1 else 1)])
+            names.append(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace"))
+        elif rtype in _XLS_CELLS and rlen >= 4:
+            row, col = struct.unpack_from("<HH", stream, body)
+            rows, cols = max(rows, row + 1), max(cols, col + 1)
+        elif rtype == _XLS_MULRK and rlen >= 6:
+            row = struct.unpack_from("<H", stream, body)[0]
+            last = struct.unpack_from("<H", stream, body + rlen - 2)[0]
+            rows, cols = max(rows, row + 1), max(cols, last + 1)

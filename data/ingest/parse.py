@@ -112,7 +112,7 @@ def _stages(result: IngestResult, data: bytes, opts: Options) -> None:
     rep = Reporter(result.problems, result.file_name)
     kind = check_file(data, result.file_name, opts.limits, rep)
     formula_members = check_zip(data, opts.limits, rep) if kind in ("xlsx", "ods") else set()
-    if kind in ("xlsx", "ods"):
+    if kind in ("xlsx", "ods", "xls"):
         check_extent(data, kind, opts.limits, rep)  # before calamine builds any grid
     sheets = read_sheets(data, kind, rep, opts.limits)
     mapping = {**new_index_headers(opts.framework), **header_mapping(opts.mapping, opts.use_saved)}
