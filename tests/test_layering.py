@@ -65,10 +65,18 @@ def test_no_streamlit_below_pages(folder):
         assert "streamlit" not in imports(path), path
 
 
+# Named exceptions to the IO rule, with the reason.
+IO_ALLOW = {
+    # kaleido renders a deck's pictures in one batch into a temporary folder it then reads
+    "charts/export.py": {"tempfile"},
+}
+
+
 @pytest.mark.parametrize("folder", ["metrics", "charts"])
 def test_metrics_and_charts_do_no_io(folder):
     for path in files(folder, include_main=False):
-        mods = imports(path)
+        rel = path.relative_to(REPO).as_posix()
+        mods = imports(path) - IO_ALLOW.get(rel, set())
         assert not (mods & IO_MODULES), (path, mods & IO_MODULES)
         assert not (
             full_imports(path)
