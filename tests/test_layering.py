@@ -163,7 +163,6 @@ def _data_may(imp: str) -> bool:
 LAYER_EXCEPTIONS = {
     "metrics.__main__": "the CLI entry point; its commands move to app/ (issue 14, open)",
     "charts.__main__": "the CLI entry point; its commands move to app/ (issue 14, open)",
-    "charts.deck": "region_name: the deck data becomes a DeckData record built in app/",
     "data.dataset": "re-export of app.dataset for callers written before the move",
     "data.preview": "re-export of app.preview for callers written before the move",
     "data.assessment_cli": "own-assessment use cases (issue 11): belong in app/",
