@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app.dataset import build_dataset
+from data.frameworks import Framework, frameworks
 
 KEY = ["edition", "unit_set", "province_code", "indicator"]
 RANK_COLUMNS = [
@@ -38,8 +39,15 @@ def with_upload(current: pd.DataFrame, uploads: list[pd.DataFrame]) -> pd.DataFr
     return out.reset_index(drop=True)
 
 
-def rank_changes(current: pd.DataFrame, uploads: list[pd.DataFrame]) -> pd.DataFrame:
+def rank_changes(
+    current: pd.DataFrame,
+    uploads: list[pd.DataFrame],
+    declared: dict[int, Framework] | None = None,
+) -> pd.DataFrame:
     """Scores and competition ranks before and after the upload, for the uploaded editions.
+
+    ``declared``: frameworks declared with the upload (edition -> Framework), used for the
+    "after" side (the "before" side has none for a new edition).
 
     One row per (edition, unit set, province, indicator) whose score or rank would move;
     ``rank_change`` is positive when the province climbs (old_rank - new_rank), <NA> when
@@ -52,7 +60,10 @@ def rank_changes(current: pd.DataFrame, uploads: list[pd.DataFrame]) -> pd.DataF
     if not targets:
         return pd.DataFrame(columns=RANK_COLUMNS)
 
-    def ranked(values: pd.DataFrame) -> pd.DataFrame:
+    stored = frameworks()
+    after_fws = {**stored, **(declared or {})}
+
+    def ranked(values: pd.DataFrame, fws: dict[int, Framework]) -> pd.DataFrame:
         part = values[
             [
                 (int(e), str(u)) in targets
@@ -61,10 +72,13 @@ def rank_changes(current: pd.DataFrame, uploads: list[pd.DataFrame]) -> pd.DataF
         ]
         if part.empty:
             return pd.DataFrame(columns=[*KEY, "score", "rank"])
-        return build_dataset(part.reset_index(drop=True)).ranked[[*KEY, "score", "rank"]]
+        part = part[part["edition"].astype(int).isin(list(fws))]
+        if part.empty:
+            return pd.DataFrame(columns=[*KEY, "score", "rank"])
+        return build_dataset(part.reset_index(drop=True), fws=fws).ranked[[*KEY, "score", "rank"]]
 
-    before = ranked(current).rename(columns={"score": "old_score", "rank": "old_rank"})
-    after = ranked(with_upload(current, uploads)).rename(
+    before = ranked(current, stored).rename(columns={"score": "old_score", "rank": "old_rank"})
+    after = ranked(with_upload(current, uploads), after_fws).rename(
         columns={"score": "new_score", "rank": "new_rank"}
     )
     m = before.merge(after, on=KEY, how="outer")

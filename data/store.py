@@ -92,9 +92,7 @@ audit = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
 )
 
-# Frameworks per (edition, unit set), versioned like values (data.frameworks reads and
-# writes them). ``framework_nodes`` is a tree: ``parent_code`` is empty for the DTI's flat
-# structure and lets deeper trees (own assessments) be stored in the same shape.
+# Frameworks per (edition, unit set), versioned like values (data.frameworks); nodes form a tree (parent_code).
 framework_versions = sa.Table(
     "framework_versions",
     metadata,
@@ -302,8 +300,10 @@ def _is_lock_timeout(exc: sa.exc.DBAPIError) -> bool:
 class Store:
     """The project's database. ``Store()`` uses DTI_DB_URL or the default SQLite file."""
 
-    def __init__(self, url: str | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+    def __init__(self, url: str | None = None, *, lock_timeout_s: float | None = None) -> None:
         self.url = url or db_url()
+        if lock_timeout_s is None:  # DTI_LOCK_TIMEOUT_S: how long a write waits for another
+            lock_timeout_s = float(os.environ.get("DTI_LOCK_TIMEOUT_S") or LOCK_TIMEOUT_S)
         self.lock_timeout_s = lock_timeout_s
         self.engine = _engine(self.url, lock_timeout_s)
         self._writer = self.engine.execution_options(**{WRITE: True})

@@ -18,14 +18,14 @@ def test_overview_in_browser_and_language_switch(app_server, browser, output_dir
     page.screenshot(path=str(output_dir / "overview_vi.png"))
     # switching language keeps the page and the URL carries the choice
     page.locator('[data-testid="stSidebar"] label').filter(has_text="English").click()
-    page.wait_for_selector("text=Hải Dương in the DTI ranking", timeout=30_000)
+    page.wait_for_selector("text=Hải Dương in the provincial DTI ranking", timeout=30_000)
     page.wait_for_selector(CHART, timeout=30_000)
     assert "/overview" in page.url and "lang=en" in page.url
     page.screenshot(path=str(output_dir / "overview_en.png"))
     # a copied link reopens the same view in English
     other = browser.new_page()
     other.goto(page.url)
-    other.wait_for_selector("text=Hải Dương in the DTI ranking", timeout=60_000)
+    other.wait_for_selector("text=Hải Dương in the provincial DTI ranking", timeout=60_000)
     other.close()
     page.close()
 

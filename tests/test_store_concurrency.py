@@ -272,3 +272,31 @@ def test_sigkill_at_random_moments_leaves_a_consistent_store(db_url: str) -> Non
         proc.communicate()
         assert proc.returncode == -signal.SIGKILL
         consistent(Store(db_url))
+
+
+def test_cli_import_while_another_holds_the_store_says_try_again(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingest_fixtures import detail_workbook
+
+    from data.__main__ import main
+
+    monkeypatch.setenv("DTI_DB_URL", db_url)
+    monkeypatch.setenv("DTI_LOCK_TIMEOUT_S", "0.5")
+    monkeypatch.setenv("DTI_CONFIG_DIR", str(tmp_path / "config"))
+    holder = Store(db_url, lock_timeout_s=30)
+    holder.seed_if_empty()
+    f = tmp_path / "dti_2022.xlsx"
+    f.write_bytes(detail_workbook())
+    before = snapshot(holder) if db_url.startswith("postgresql") else None
+    with holder.write() as conn:
+        holder._lock_edition(conn, 2022, "63")
+        assert main(["import", str(f), "--replace", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "refused: Another import is running; nothing was stored. Please try again" in err
+    # (a log handler left from an earlier test may complain about its closed stream)
+    assert "OperationalError" not in err and "ImportBusy" not in err
+    if before is not None:
+        assert snapshot(holder) == before
+    assert [v.number for v in holder.versions(2022, "63")] == [1]
+    assert main(["import", str(f), "--replace", "--lang", "en"]) == 0

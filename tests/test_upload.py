@@ -350,3 +350,22 @@ def test_an_earlier_file_uploaded_again_is_made_current(uploader):
     assert "already stored (version 2 of DTI 2024" in at.success[0].value
     vs = Store().versions(2024, "63")
     assert [(v.number, v.current) for v in vs] == [(1, False), (2, True), (3, False)]
+
+
+def test_confirm_while_another_import_holds_the_store(uploader):
+    """A concurrent import holding the store longer than the lock timeout: the page says
+    "another import is running, try again", stores nothing, and the retry works."""
+    uploader.setenv("DTI_LOCK_TIMEOUT_S", "0.5")
+    at = logged_in()
+    at.get("file_uploader")[0].upload("mine.xlsx", workbook(), XLSX)
+    at.run()
+    at.checkbox(key="upload_ok_0").check().run()
+    holder = Store(lock_timeout_s=30)
+    with holder.write() as conn:
+        holder._lock_edition(conn, 2024, "63")
+        at.button(key="upload_go_0").click().run()
+    assert not at.exception, at.exception
+    assert "Another import is running; nothing was stored" in at.warning[-1].value
+    assert [v.number for v in Store().versions(2024, "63")] == [1]
+    at.button(key="upload_go_0").click().run()
+    assert "Stored version 2 of DTI 2024" in at.success[0].value

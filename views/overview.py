@@ -37,6 +37,17 @@ field = memo(ds, "field", ("63",), lambda: field_scores(ds.ranked, prov, "63"))
 head = headline(traj, ds.yoy, code, "63")
 n_ill, n_all = memo(ds, "illustrative_share", (), lambda: illustrative_share(ds.values))
 merged = memo(ds, "traj", (H.code34, "34"), lambda: trajectory(ds.ranked, prov, H.code34, "34"))
+# The first page leads with the latest edition: once an edition exists only for the 34
+# merged units (2025), that is the successor ranked among 34, the 63-unit series before it.
+head34 = headline(merged, ds.yoy, H.code34, "34")
+lead34 = head34 is not None and (head is None or head34.edition > head.edition)
+if lead34:
+    head, traj_head, code_head, unit_head = head34, merged, H.code34, "34"
+else:
+    traj_head, code_head, unit_head = traj, code, "63"
+both = set(traj.dropna(subset=["score"])["edition"]) & set(
+    merged.dropna(subset=["score"])["edition"]
+)
 
 # Draw
 st.title(t("overview.title", lang, home=province))
@@ -59,7 +70,21 @@ else:
 if official_mode():
     st.info(t("official.on_note", lang))
 st.html(MARK_STYLE)
-if head is not None and figure_is_illustrative(prov, published_table(), head.edition, "63", code):
+if lead34:
+    st.info(
+        t(
+            "overview.lead_34",
+            lang,
+            successor=H.name("34"),
+            home=province,
+            year=head.edition,
+            first=min(traj["edition"]),
+            last=max(traj["edition"]),
+        )
+    )
+if head is not None and figure_is_illustrative(
+    prov, published_table(), head.edition, unit_head, code_head
+):
     illustrative_mark(key="kpi")
 c1, c2, c3 = st.columns(3)
 if head is None:
@@ -80,7 +105,7 @@ else:
         delta=None if head.score_change is None else fmt_num(head.score_change, lang, signed=True),
         help=None if head.comparable else t("kpi.not_comparable", lang),
     )
-    median = traj.loc[traj["edition"] == head.edition, "median"].iloc[0]
+    median = traj_head.loc[traj_head["edition"] == head.edition, "median"].iloc[0]
     metric(
         c3,
         t("kpi.median", lang, year=head.edition),
@@ -103,7 +128,7 @@ with right:
         memo(ds, "o_rank", (code, lang), lambda: rank_path(traj, province, lang)), "rank_path", traj
     )
 
-last34 = merged.dropna(subset=["score"])
+last34 = merged[merged["edition"].isin(both)].dropna(subset=["score"])
 if len(last34):
     row = last34.iloc[-1]
     st.info(

@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from app.preview import rank_changes
+from data.declare import year_range
 from data.export import neutralise
-from data.frameworks import ALL_INDICATORS, editions
+from data.frameworks import FrameworkError, indicator_codes
 from data.ingest import (
     SUPPORTED_EXTENSIONS,
     check_schema,
@@ -25,6 +26,7 @@ from data.ingest import (
 from data.provinces import provinces, suggest
 from i18n import fmt_int, fmt_num, fmt_rank_change, t
 from views._auth import require_uploader
+from views._declare import declare_for_file, replace_section, template_section
 from views._shared import current_lang, store
 
 # Inputs (the gate comes first: nothing below runs without the uploader role)
@@ -49,6 +51,9 @@ if (
     st.stop()
 st.caption(t("upload.caption", lang))
 
+fw_flash = st.session_state.pop("upload_fw_flash", None)
+if fw_flash:
+    st.success(t("declare.replaced", lang, year=fw_flash))
 flash = st.session_state.pop("upload_flash", None)
 if flash:
     for edition, unit_set, number, created in flash:
@@ -65,9 +70,15 @@ files = st.file_uploader(
 with st.expander(t("upload.options", lang)):
     year = st.selectbox(
         t("upload.year", lang),
-        [None, *sorted(editions(), reverse=True)],
+        [None, *sorted(year_range(), reverse=True)],
         format_func=lambda y: t("upload.auto", lang) if y is None else str(y),
         key="upload_year",
+    )
+    # A chosen year never silently overrides the year written in the file's title.
+    override_year = st.checkbox(
+        t("upload.override_year", lang),
+        help=t("upload.override_year_help", lang),
+        key="upload_override_year",
     )
     scale = st.selectbox(
         t("upload.scale", lang),
@@ -85,24 +96,31 @@ missing_tokens = [m for m in (missing_text or "").split(",") if m.strip()]
 mapping: dict[str, str] = st.session_state.setdefault("upload_mapping", {})
 province_map: dict[str, dict[str, str]] = st.session_state.setdefault("upload_province_mapping", {})
 
+blobs = {f.name: f.getvalue() for f in files} if files else {}
+template_section(f"tpl_{nonce}", lang)
+replace_section(s, user, blobs, f"rep_{nonce}", lang)
 if not files:
     st.info(t("upload.empty", lang))
     st.stop()
 
 # Compute (calls only)
-blobs = {f.name: f.getvalue() for f in files}
-results = {
-    name: parse(
-        data,
-        name,
-        year=year,
-        scale=scale,
-        mapping=mapping,
-        province_mapping=province_map,
-        missing_tokens=missing_tokens,
-    )
-    for name, data in blobs.items()
+parse_kw = {
+    "year": year,
+    "scale": scale,
+    "mapping": mapping,
+    "province_mapping": province_map,
+    "override_year": override_year,
+    "missing_tokens": missing_tokens,
 }
+results = {name: parse(data, name, **parse_kw) for name, data in blobs.items()}
+# A year with no framework: declare it here (recovered, copied or by hand), then the file
+# is checked against it like any edition; the framework is stored with the upload.
+declared = {}
+for i, (name, r) in enumerate(list(results.items())):
+    if r.missing_framework is not None:
+        got = declare_for_file(name, blobs[name], r, parse_kw, f"decl_{nonce}_{i}", lang)
+        if got is not None:
+            results[name], declared[name] = got
 problems = {name: r.problems + (check_schema(r) if r.ok else []) for name, r in results.items()}
 valid = {
     name: r
@@ -115,11 +133,16 @@ clash = len(targets) != len(set(targets))
 # the diff). The confirm click reruns the page, so the basis the user SAW is the previous
 # run's; the store refuses the import if another version became current since.
 seen_basis = st.session_state.get("upload_basis")
-basis = {k: v for k, v in s.current_ids().items() if k in set(targets)}
+current_ids = s.current_ids()
+basis = {k: current_ids.get(k) for k in set(targets)}  # None: a new edition
 st.session_state["upload_basis"] = basis
 diffs = {name: diff_current(s, r) for name, r in valid.items()}
 moves = (
-    rank_changes(s.load_values(), [r.values for r in valid.values()])
+    rank_changes(
+        s.load_values(),
+        [r.values for r in valid.values()],
+        {fw.edition: fw for fw in declared.values()},
+    )
     if valid and not clash
     else None
 )
@@ -191,7 +214,8 @@ if report:
 if unmapped:
     st.subheader(t("upload.mapping", lang))
     st.caption(t("upload.mapping_help", lang))
-    choices = ["", "ignore", "province", *ALL_INDICATORS, *[f"{c}:rank" for c in ALL_INDICATORS]]
+    codes = indicator_codes()
+    choices = ["", "ignore", "province", *codes, *[f"{c}:rank" for c in codes]]
     with st.form("upload_mapping_form"):
         picked = {
             h: st.selectbox(
@@ -305,13 +329,21 @@ sure = st.checkbox(t("upload.confirm_check", lang, n=len(valid)), key=f"upload_o
 if st.button(
     t("upload.confirm", lang), type="primary", disabled=not sure, key=f"upload_go_{nonce}"
 ):
-    outs = import_results(
-        s,
-        [(r, blobs[name]) for name, r in valid.items()],
-        user=user,
-        replace=True,
-        basis=seen_basis if seen_basis is not None else basis,
-    )
+    try:
+        outs = import_results(
+            s,
+            [(r, blobs[name]) for name, r in valid.items()],
+            user=user,
+            replace=True,
+            basis=seen_basis if seen_basis is not None else basis,
+            framework={fw.edition: fw for fw in declared.values()},
+        )
+    except FrameworkError as exc:  # e.g. declared meanwhile by someone else
+        st.error(t("upload.refused", lang))
+        st.dataframe(
+            pd.DataFrame({t("upload.col.message", lang): exc.messages(lang)}), hide_index=True
+        )
+        st.stop()
     if any(o.status in ("busy", "stale") for o in outs):
         # Nothing was stored; the page shows the fresh preview on this same run.
         busy = any(o.status == "busy" for o in outs)

@@ -166,6 +166,11 @@ def import_results(
     diffs = [diff_current(store, result) for result, _ in files]
     store.seed_if_empty()
     missing = object()
+    # frameworks declared with the upload: one, or {edition: framework}; each file gets its
+    # edition's (stored in the same transaction as its values)
+    fws = framework if isinstance(framework, dict) else {}
+    if framework is not None and not isinstance(framework, dict):
+        fws = {int(framework.edition): framework}
     pending = []
     for result, data in files:
         key = (int(result.edition), str(result.unit_set))  # type: ignore[arg-type]
@@ -180,7 +185,7 @@ def import_results(
                 basis=None if seen is missing else seen,  # type: ignore[arg-type]
                 check_basis=basis is not None,
                 sha256=result.sha256,
-                framework=framework,
+                framework=fws.get(key[0]),
                 replace_framework=replace_framework,
             )
         )
