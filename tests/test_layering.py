@@ -292,12 +292,11 @@ FUNCTION_ALLOW = {
     ("charts/trajectory.py", "score_spread"): 88,
     ("charts/compare.py", "bump"): 85,
     ("metrics/change.py", "contributions"): 107,
-    ("metrics/profile.py", "build_profile"): 178,
     ("data/frameworks.py", "write_framework"): 95,
     ("domain/framework.py", "validate"): 97,
 }
 MODULE_ALLOW = {
-    "data/store.py": 876,
+    "data/store.py": 878,
 }
 SIZE_FOLDERS = ("data", "metrics", "charts", "views", "app", "domain")
 
