@@ -105,7 +105,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         )
         return 1
     if args.json:
-        json.dump(prof, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(prof.as_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
     print(

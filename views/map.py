@@ -13,6 +13,7 @@ from views._shared import (
     dataset,
     home,
     memo,
+    official_mode,
     provenance_table,
     query_choice,
 )
@@ -121,5 +122,12 @@ if points:
     code = picked[0] if isinstance(picked, list) else picked
     if code in set(tiles["code"]):
         st.switch_page(
-            "views/profile.py", query_params={"province": code, "unit": unit_set, "lang": lang}
+            "views/profile.py",
+            query_params={
+                "province": code,
+                "unit": unit_set,
+                "edition": str(edition),
+                "lang": lang,
+                **({"official": "1"} if official_mode() else {}),
+            },
         )

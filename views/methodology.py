@@ -57,7 +57,18 @@ for tab, (edition, fw) in zip(tabs, latest_first, strict=True):
             width="stretch",
         )
         st.caption(t("method.basis_label", lang))
-        st.text(fw.basis)
+        st.text(fw.basis_line(lang))  # official / assumed / declared by NAME on DATE: TEXT
+        prev = max((e for e in ds.frameworks if e < edition), default=None)
+        if prev is not None:
+            same = fw.comparable_with(ds.frameworks[prev])
+            st.caption(
+                t(
+                    f"method.{'comparable' if same else 'not_comparable'}",
+                    lang,
+                    year=edition,
+                    prev=prev,
+                )
+            )
 
 st.subheader(t("method.formulas", lang))
 st.markdown(t("method.formula_text", lang))

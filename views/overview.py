@@ -4,6 +4,7 @@ import streamlit as st
 
 from charts.trajectory import rank_path, score_spread
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
+from metrics.editions import last_shared_row
 from metrics.official import figure_is_illustrative
 from metrics.overview import headline
 from metrics.provenance import illustrative_share
@@ -45,9 +46,7 @@ if lead34:
     head, traj_head, code_head, unit_head = head34, merged, H.code34, "34"
 else:
     traj_head, code_head, unit_head = traj, code, "63"
-both = set(traj.dropna(subset=["score"])["edition"]) & set(
-    merged.dropna(subset=["score"])["edition"]
-)
+row34 = last_shared_row(merged, traj)
 
 # Draw
 st.title(t("overview.title", lang, home=province))
@@ -128,9 +127,8 @@ with right:
         memo(ds, "o_rank", (code, lang), lambda: rank_path(traj, province, lang)), "rank_path", traj
     )
 
-last34 = merged[merged["edition"].isin(both)].dropna(subset=["score"])
-if len(last34):
-    row = last34.iloc[-1]
+if row34 is not None:
+    row = row34
     st.info(
         t(
             "overview.merger_note",
