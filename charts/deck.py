@@ -21,7 +21,7 @@ from charts.method import provenance_bars, share_lines
 from charts.profile import ladder, matrix, radar, waterfall
 from charts.theme import PILLAR_COLOURS, apply
 from charts.trajectory import rank_path, score_spread
-from data.provinces import region_name
+from domain.units import region_name
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.compare import rank_paths
 from metrics.method import provenance_shares, sources

@@ -65,10 +65,18 @@ def test_no_streamlit_below_pages(folder):
         assert "streamlit" not in imports(path), path
 
 
+# Named exceptions to the IO rule, with the reason.
+IO_ALLOW = {
+    # kaleido renders a deck's pictures in one batch into a temporary folder it then reads
+    "charts/export.py": {"tempfile"},
+}
+
+
 @pytest.mark.parametrize("folder", ["metrics", "charts"])
 def test_metrics_and_charts_do_no_io(folder):
     for path in files(folder, include_main=False):
-        mods = imports(path)
+        rel = path.relative_to(REPO).as_posix()
+        mods = imports(path) - IO_ALLOW.get(rel, set())
         assert not (mods & IO_MODULES), (path, mods & IO_MODULES)
         assert not (
             full_imports(path)
@@ -155,7 +163,6 @@ def _data_may(imp: str) -> bool:
 LAYER_EXCEPTIONS = {
     "metrics.__main__": "the CLI entry point; its commands move to app/ (issue 14, open)",
     "charts.__main__": "the CLI entry point; its commands move to app/ (issue 14, open)",
-    "charts.deck": "region_name: the deck data becomes a DeckData record built in app/",
     "data.dataset": "re-export of app.dataset for callers written before the move",
     "data.preview": "re-export of app.preview for callers written before the move",
     "data.assessment_cli": "own-assessment use cases (issue 11): belong in app/",
@@ -291,14 +298,10 @@ FUNCTION_ALLOW = {
     ("charts/map.py", "_legend"): 92,
     ("charts/trajectory.py", "score_spread"): 88,
     ("metrics/change.py", "contributions"): 107,
-    ("data/assessment_ingest/parse.py", "_block_values"): 105,
-    ("data/assessments_store.py", "import_edition"): 153,
     ("data/frameworks.py", "write_framework"): 95,
     ("domain/framework.py", "validate"): 97,
 }
 MODULE_ALLOW = {
-    "data/assessment_ingest/parse.py": 917,
-    "data/assessments_store.py": 651,
     "data/store.py": 878,
 }
 SIZE_FOLDERS = ("data", "metrics", "charts", "views", "app", "domain")
