@@ -296,7 +296,6 @@ FUNCTION_ALLOW = {
     ("charts/map.py", "tile_map"): 119,
     ("charts/map.py", "_legend"): 92,
     ("charts/trajectory.py", "score_spread"): 88,
-    ("charts/compare.py", "bump"): 85,
     ("metrics/change.py", "contributions"): 107,
     ("data/frameworks.py", "write_framework"): 95,
     ("domain/framework.py", "validate"): 97,
