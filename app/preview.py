@@ -75,7 +75,8 @@ def rank_changes(
         part = part[part["edition"].astype(int).isin(list(fws))]
         if part.empty:
             return pd.DataFrame(columns=[*KEY, "score", "rank"])
-        return build_dataset(part.reset_index(drop=True), fws=fws).ranked[[*KEY, "score", "rank"]]
+        ds = build_dataset(part.reset_index(drop=True), fws=fws, pro_forma=False)
+        return ds.ranked[[*KEY, "score", "rank"]]
 
     before = ranked(current, stored).rename(columns={"score": "old_score", "rank": "old_rank"})
     after = ranked(with_upload(current, uploads), after_fws).rename(
@@ -90,3 +91,48 @@ def rank_changes(
     same_rank = m["rank_change"].fillna(0) == 0
     moved = ~(both_missing | (same_score & same_rank))
     return m[moved][RANK_COLUMNS].sort_values(KEY).reset_index(drop=True)
+
+
+def merge_with_current(current: pd.DataFrame, upload: pd.DataFrame) -> pd.DataFrame:
+    """The uploaded values plus the current values of the same (edition, unit set) that the
+    file does not have (kept with their own source): "merge with the current version"
+    instead of replacing it, so a DTI-only file does not remove the main indices."""
+    cols = ["edition", "unit_set", "province_code", "indicator", "value", "source"]
+    if upload.empty:
+        return upload
+    eds = set(zip(upload["edition"].astype(int), upload["unit_set"].astype(str), strict=True))
+    same = [
+        (int(e), str(u)) in eds
+        for e, u in zip(current["edition"], current["unit_set"], strict=True)
+    ]
+    keep = current[same][cols]
+    have = set(zip(upload["province_code"], upload["indicator"], strict=True))
+    missing = [
+        (c, i) not in have for c, i in zip(keep["province_code"], keep["indicator"], strict=True)
+    ]
+    extra = keep[missing].reindex(columns=upload.columns)
+    return pd.concat([upload, extra], ignore_index=True)
+
+
+def home_first(
+    frame: pd.DataFrame, home_codes: set[str], by: list[str], indicator: str | None = None
+) -> pd.DataFrame:
+    """``frame`` (only its ``indicator`` rows, if given) with the home province's rows
+    first, then ordered by ``by`` (a column starting with "-" sorts descending by its
+    absolute value: ["-rank_change"] puts the largest moves first)."""
+    if indicator is not None:
+        frame = frame[frame["indicator"] == indicator]
+    if frame.empty:
+        return frame
+    keys = frame.assign(_home=~frame["province_code"].isin(home_codes))
+    cols, asc = ["_home"], [True]
+    for b in by:
+        if b.startswith("-"):
+            keys[f"_abs_{b[1:]}"] = keys[b[1:]].abs()
+            cols.append(f"_abs_{b[1:]}")
+            asc.append(False)
+        else:
+            cols.append(b)
+            asc.append(True)
+    out = keys.sort_values(cols, ascending=asc, kind="stable")
+    return out[list(frame.columns)].reset_index(drop=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import HOME, LEADER, MEDIAN, OTHERS, apply
+from charts.theme import HOME, LEADER, MEDIAN, OTHERS, apply, kind_legend, kind_symbols
 from i18n import fmt_num, t
 
 
 def _marker(kinds: pd.Series, colour: str, size: int = 11) -> dict:
-    """Filled for published/uploaded, hollow for illustrative (legend explains)."""
-    symbols = ["circle-open" if k == "illustrative" else "circle" for k in kinds]
+    """Filled for published/uploaded, hollow for illustrative, own symbols for derived and
+    pro-forma (legend explains)."""
+    symbols = kind_symbols(kinds)
     return dict(color=colour, size=size, symbol=symbols, line=dict(width=2, color=colour))
 
 
@@ -32,7 +33,7 @@ def score_spread(
                 color=OTHERS,
                 size=7,
                 opacity=0.45,
-                symbol=["circle-open" if k == "illustrative" else "circle" for k in others["kind"]],
+                symbol=kind_symbols(others["kind"]),
             ),
             customdata=list(
                 zip(
@@ -144,6 +145,8 @@ def rank_path(
 
 def _rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
     mine = traj.dropna(subset=["rank"])
+    # A rank's own provenance (a derived rank over illustrative scores reads as derived).
+    kind_col = "rank_kind" if "rank_kind" in mine else "kind"
     n = int(traj["n"].max()) if len(traj) else 63
     fig = go.Figure(
         go.Scatter(
@@ -152,7 +155,7 @@ def _rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
             mode="lines+markers+text",
             name=province,
             line=dict(color=HOME, width=4),
-            marker=_marker(mine["kind"], HOME, 14),
+            marker=_marker(mine[kind_col], HOME, 14),
             text=[str(int(r)) for r in mine["rank"]],
             textposition="top center",
             textfont=dict(color=HOME, size=14),
@@ -164,16 +167,7 @@ def _rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
         )
     )
     # Legend entries that explain the marker styles.
-    for key, symbol in (("chart.published", "circle"), ("chart.illustrative", "circle-open")):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=t(key, lang),
-                marker=dict(color=HOME, size=11, symbol=symbol, line=dict(width=2, color=HOME)),
-            )
-        )
+    kind_legend(fig, mine[kind_col], HOME, lang, size=11)
     fig.update_yaxes(
         title=t("chart.rank", lang),
         autorange=False,

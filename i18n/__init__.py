@@ -8,6 +8,7 @@ its decimal comma everywhere, charts and exports included. Pure: no streamlit.
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from pathlib import Path
@@ -130,3 +131,32 @@ def fmt_rank_change(change: float | int | None, lang: str = DEFAULT_LANG) -> str
         return "–"
     c = int(change)
     return f"▲ {c}" if c > 0 else (f"▼ {-c}" if c < 0 else "= 0")
+
+
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")  # Vietnam keeps no summer time
+
+
+def fmt_datetime(value: str | datetime | None, lang: str = DEFAULT_LANG) -> str:
+    """A stored timestamp (ISO 8601; UTC when it has no offset) in Vietnam local time:
+    "01/12/2026 21:45" (vi) / "2026-12-01 21:45" (en); missing or unreadable -> "–".
+
+    Example: fmt_datetime("2026-12-01T14:45:00+00:00", "vi") == "01/12/2026 21:45"."""
+    if value is None or value == "":
+        return "–"
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return "–"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(VIETNAM_TIME)
+    return local.strftime("%d/%m/%Y %H:%M" if lang_or_default(lang) == "vi" else "%Y-%m-%d %H:%M")
+
+
+def css_string(text: str) -> str:
+    """A translation as a CSS string literal (quotes, backslashes, angle brackets and
+    control characters escaped), so that it can only ever be text.
+
+    Example: css_string('a"b') == '"a\\000022b"'."""
+    out = [f"\\{ord(ch):06x}" if ch in '\\"<>' or ord(ch) < 32 else ch for ch in text]
+    return '"' + "".join(out) + '"'

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import pandas as pd
 
@@ -187,3 +188,26 @@ def region_peers(
         code,
         *nearest(ranked, code, edition, unit_set, k, indicator, among=members["province_code"]),
     ]
+
+
+class _Comparable(Protocol):
+    def comparable_with(self, other: _Comparable) -> bool: ...
+
+
+def latest_comparable_pair(
+    frameworks: Mapping[int, _Comparable], editions: Sequence[int]
+) -> tuple[int, int]:
+    """The latest (earlier, later) pair of ``editions`` whose frameworks are comparable
+    (same method), latest later edition first, then the nearest earlier one; with none,
+    the first and the last edition. Example: 2020..2024 (2020 alone in its method) ->
+    (2023, 2024)."""
+    eds = sorted(int(e) for e in editions)
+    pairs = [
+        (a, b)
+        for i, b in enumerate(eds)
+        for a in eds[:i]
+        if frameworks[b].comparable_with(frameworks[a])
+    ]
+    if not pairs:
+        return (eds[0], eds[-1]) if eds else (0, 0)
+    return max(pairs, key=lambda ab: (ab[1], ab[0]))

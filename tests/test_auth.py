@@ -269,7 +269,8 @@ def test_wrong_then_right_password(app_env, pw_hash):
     assert at.session_state["dti_user"] == "password:Chị Lan"
     assert at.title[0].value == "Upload DTI data"
     assert "Signed in as:" in [c.value for c in at.sidebar.caption]
-    assert [x.value for x in at.sidebar.text] == ["password:Chị Lan"]
+    # the person's name as typed, without the store's "password:" prefix (issue 17)
+    assert [x.value for x in at.sidebar.text] == ["Chị Lan"]
 
 
 def test_typed_name_is_never_markup(app_env, pw_hash):
@@ -277,7 +278,7 @@ def test_typed_name_is_never_markup(app_env, pw_hash):
     at = open_page("upload")
     name = "**x** ![i](http://example.org/i.png) <b>y</b>"
     sign_in(at, PASSWORD, name)
-    assert [x.value for x in at.sidebar.text] == [f"password:{name}"]  # st.text: plain
+    assert [x.value for x in at.sidebar.text] == [name]  # st.text: plain, no prefix
     everything = [m.value for m in at.markdown] + [c.value for c in at.caption]
     assert not [v for v in everything if "example.org" in v]
 

@@ -121,7 +121,16 @@ def test_compare_defaults_and_table_equal_metrics(ds):
     expected = [HOME_CODE, *nearest(ds.ranked, HOME_CODE, 2024)]
     assert at.multiselect(key="cmp_p").value == expected
     q = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert q["p"] == ",".join(expected) and q["from"] == "2020" and q["to"] == "2024"
+    # opens on the latest pair scored by the same method, not 2020 -> 2024
+    first, last = int(q["from"]), int(q["to"])
+    assert q["p"] == ",".join(expected) and first < last
+    assert ds.frameworks[last].comparable_with(ds.frameworks[first])
+    assert not any(
+        ds.frameworks[b].comparable_with(ds.frameworks[a])
+        for a in range(2020, 2025)
+        for b in range(a + 1, 2025)
+        if (b, a) > (last, first)
+    )
     bump, slope_fig = figures(at)[:2]
     home = next(tr for tr in bump["data"] if tr["name"] == "Hải Dương")
     assert home["line"]["color"] == "#D55E00"
@@ -132,7 +141,7 @@ def test_compare_defaults_and_table_equal_metrics(ds):
     ]
     table = at.dataframe[0].value
     prov = provenance(ds.values, ds.scores, ds.frameworks)
-    sbs = side_by_side(ds.ranked, prov, expected, 2024, ["dti"])
+    sbs = side_by_side(ds.ranked, prov, expected, last, ["dti"])  # the table is of "to"
     me = sbs[sbs["province_code"] == HOME_CODE].iloc[0]
     cell = table.loc[0, "Hải Dương"]
     assert cell.startswith(f"{me['score']:.4f}".replace(".", ",")) and cell.endswith(

@@ -93,7 +93,8 @@ TABLES = {
 
 
 def table(at: AppTest, key: str) -> pd.DataFrame:
-    found = [d.value for d in at.dataframe if TABLES[key] in d.value.columns]
+    # the problems report is a wrapped st.table (a long one a st.dataframe)
+    found = [d.value for d in [*at.dataframe, *at.table] if TABLES[key] in d.value.columns]
     assert found, f"no dataframe {key!r}"
     return found[0]
 

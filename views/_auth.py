@@ -27,6 +27,7 @@ from data.auth import (
     verify_password,
 )
 from data.logs import event
+from data.store import BUNDLE_USER
 from i18n import t
 
 HASH_SETTING = "DTI_UPLOAD_PASSWORD_HASH"
@@ -106,6 +107,17 @@ def current_user() -> str:
     if email and email_allowed(email, allowlist()):
         return email[:128]
     return str(st.session_state.get(USER_KEY) or UPLOADER)[:128]
+
+
+def display_user(user: str | None, lang: str) -> str:
+    """A recorded user as people say it: "password:Nguyễn Văn A" -> "Nguyễn Văn A"; the
+    bundled seed -> "the bundled data"; an e-mail stays an e-mail."""
+    if not user:
+        return "–"
+    if user == BUNDLE_USER:
+        return t("versions.seed_user", lang)
+    how, sep, name = user.partition(":")
+    return name if sep and how in ("password", "oidc") and name else user
 
 
 def _client_address() -> str | None:
@@ -228,7 +240,7 @@ def auth_sidebar(lang: str) -> None:
     if not is_uploader():
         return
     st.sidebar.caption(t("auth.signed_in_as", lang))
-    st.sidebar.text(current_user())  # a typed name or an e-mail: plain, never markdown
+    st.sidebar.text(display_user(current_user(), lang))  # plain text, never markdown
     if st.sidebar.button(t("auth.logout", lang), key="logout"):
         logout()
 
@@ -238,9 +250,9 @@ def login_page() -> None:
 
     lang = current_lang()
     if is_uploader():
-        st.title(t("auth.title", lang))
+        st.title(t("auth.signed_in_title", lang))
         st.success(t("auth.signed_in_as", lang))
-        st.text(current_user())
+        st.text(display_user(current_user(), lang))  # plain text, never markdown
         st.page_link("views/upload.py", label=t("nav.upload", lang))
         return
     login_form(lang)

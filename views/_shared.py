@@ -17,8 +17,7 @@ from app.dataset import Dataset, load_dataset, official_view
 from data.logs import event
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, is_outage, load_published
-from i18n import LANGS, lang_or_default, t
-from metrics.provenance import provenance
+from i18n import LANGS, css_string, lang_or_default, t
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,8 +37,7 @@ def _dataset(version: str) -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _provenance(version: str) -> pd.DataFrame:
-    ds = _dataset(version)
-    return provenance(ds.values, ds.scores, ds.frameworks)
+    return _dataset(version).provenance()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -147,9 +145,10 @@ def illustrative_mark(container=None, key: str = "mark") -> None:  # type: ignor
 # Static style only (no user or data text): the mark is at least 28 px, white on red.
 MARK_STYLE = """<style>
 [class*="st-key-illmark_"] {background: #B00020; border-radius: 0.4rem;
-  padding: 0.35rem 0.9rem; margin: 0.2rem 0;}
-[class*="st-key-illmark_"] p {color: #FFFFFF; font-size: 28px; font-weight: 800;
-  line-height: 1.2; margin: 0; letter-spacing: 0.02em;}
+  padding: 0.45rem 1rem !important; margin: 0.2rem 0; min-height: 3rem;}
+[class*="st-key-illmark_"] p {color: #FFFFFF !important; font-size: 28px !important;
+  font-weight: 800; line-height: 1.25 !important; margin: 0 !important;
+  letter-spacing: 0.02em;}
 </style>"""
 
 
@@ -274,21 +273,41 @@ def query_choice(
     label: str,
     cast=str,  # type: ignore[no-untyped-def]
     fmt=str,
+    default: object = None,
 ) -> object:
-    """A selectbox whose value lives in the URL (?name=value), so links reopen the view."""
-    raw = st.query_params.get(name)
+    """A selectbox whose value lives in the URL (?name=value), so links reopen the view.
+
+    The choice is also kept in the session, so it carries to the next page (a page switch
+    drops the query string): the edition chosen on Rankings opens the Profile. When the
+    language or the options change, the widget's value is set again from the URL, so the
+    box shows its label in the new language (a keyed widget would keep the old one).
+    ``default`` (an option) replaces the first option when nothing is chosen yet.
+    """
+    key, sig_key, last_key = f"q_{name}", f"_sig_q_{name}", f"_sel_{name}"
+    url = st.query_params.get(name)
+    raw = url if url is not None else st.session_state.get(last_key)
+    fallback = default if default in options else options[0]
     try:
-        current = cast(raw) if raw is not None else options[0]
+        current = cast(raw) if raw is not None else fallback
     except (TypeError, ValueError, OverflowError):
         current = None
     if current not in options:
-        if raw is not None:
+        if url is not None:
             url_notice(name)
-        current = options[0]
-    choice = container.selectbox(
-        label, options, index=options.index(current), format_func=fmt, key=f"q_{name}"
+        current = fallback
+    sig = (current_lang(), tuple(str(o) for o in options))
+    stale = (
+        key not in st.session_state
+        or st.session_state[key] not in options
+        or st.session_state.get(sig_key) != sig
+        or (url is not None and url != st.session_state.get(last_key))  # a link changed it
     )
+    if stale:
+        st.session_state[key] = current
+    st.session_state[sig_key] = sig
+    choice = container.selectbox(label, options, format_func=fmt, key=key)
     st.query_params[name] = str(choice)
+    st.session_state[last_key] = str(choice)
     return choice
 
 
@@ -308,43 +327,46 @@ def chart(
     lang = current_lang()
     event = st.plotly_chart(fig, width="stretch", key=key, **plotly_kwargs)
     stem = name or key
-    cols = st.columns([1, 1, 1, 1, 4]) if data is not None else st.columns([1, 1, 6])
-    cols[0].download_button(
+    # One compact menu under the chart (never cut to "Tải ả…" in a narrow column).
+    menu = st.popover(
+        t("download.menu", lang), icon=":material/download:", type="tertiary", key=f"{key}_dl"
+    )
+    menu.download_button(
         t("download.png", lang),
         lambda: figure_image(fig, "png", scale=2),
         f"{stem}.png",
         "image/png",
         key=f"{key}_png",
         on_click="ignore",
-        type="tertiary",
+        width="stretch",
     )
-    cols[1].download_button(
+    menu.download_button(
         t("download.svg", lang),
         lambda: figure_image(fig, "svg"),
         f"{stem}.svg",
         "image/svg+xml",
         key=f"{key}_svg",
         on_click="ignore",
-        type="tertiary",
+        width="stretch",
     )
     if data is not None:
-        cols[2].download_button(
+        menu.download_button(
             t("download.csv", lang),
             lambda: table_bytes(data, "csv"),
             f"{stem}.csv",
             "text/csv",
             key=f"{key}_csv",
             on_click="ignore",
-            type="tertiary",
+            width="stretch",
         )
-        cols[3].download_button(
+        menu.download_button(
             t("download.xlsx", lang),
             lambda: table_bytes(data, "xlsx", stem),
             f"{stem}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",
             on_click="ignore",
-            type="tertiary",
+            width="stretch",
         )
     return event
 
@@ -355,3 +377,31 @@ def metric(container, label: str, value: str, delta: str | None = None, **kw) ->
     if delta is not None and delta.startswith("−"):
         delta = "-" + delta[1:]
     container.metric(label, value, delta=delta, **kw)
+
+
+def pro_forma_label(ds: Dataset, edition: int, unit_set: str, lang: str) -> str:
+    """An edition's name in a picker: "2021 (pro-forma)" where its 34-unit set is the
+    pro-forma series."""
+    if unit_set == "34" and edition in ds.pro_forma_editions:
+        return t("edition.pro_forma", lang, year=edition)
+    return str(edition)
+
+
+def pro_forma_note(ds: Dataset, edition: int, unit_set: str, lang: str) -> None:
+    """The rule, shown above any 34-unit view of an edition that has no published 34-unit
+    table."""
+    if unit_set == "34" and edition in ds.pro_forma_editions:
+        st.info(t("rankings.pro_forma_note", lang, year=edition))
+
+
+def uploader_style(browse: str, limit: str) -> str:
+    """CSS that replaces st.file_uploader's built-in English (its button and its size
+    line) with our translations; the widget itself is unchanged."""
+    return f"""<style>
+[data-testid="stFileUploaderDropzone"] button {{font-size: 0 !important;}}
+[data-testid="stFileUploaderDropzone"] button::after {{content: {css_string(browse)};
+  font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0 !important;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: {css_string(limit)}; font-size: 0.8rem;}}
+</style>"""

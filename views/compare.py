@@ -7,6 +7,7 @@ from data.frameworks import ALL_INDICATORS
 from i18n import t
 from metrics.compare import (
     MAX_COMPARED,
+    latest_comparable_pair,
     nearest,
     parse_codes,
     rank_paths,
@@ -74,8 +75,14 @@ chosen = st.multiselect(
 )
 st.query_params["p"] = ",".join(chosen)
 e1, e2, _ = st.columns([1, 1, 2])
-first = query_choice("from", editions, e1, t("compare.from", lang), cast=int)
-last = query_choice("to", editions[::-1], e2, t("compare.to", lang), cast=int)
+# Opens on the latest pair of editions scored by the same method (e.g. 2023 -> 2024).
+latest_pair = latest_comparable_pair(ds.frameworks, editions)
+first = query_choice(
+    "from", editions, e1, t("compare.from", lang), cast=int, default=latest_pair[0]
+)
+last = query_choice(
+    "to", editions[::-1], e2, t("compare.to", lang), cast=int, default=latest_pair[1]
+)
 
 if not chosen:
     st.info(t("compare.empty", lang))

@@ -6,13 +6,15 @@ next rerun through the store's data-version stamp. User-supplied text (file name
 and province names, cell contents) is only ever shown inside tables, never as markup.
 """
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
-from app.preview import rank_changes
+from app.preview import home_first, merge_with_current, rank_changes
 from data.declare import year_range
 from data.export import neutralise
-from data.frameworks import FrameworkError, indicator_codes
+from data.frameworks import FrameworkError, frameworks, indicator_codes
 from data.ingest import (
     SUPPORTED_EXTENSIONS,
     check_schema,
@@ -27,12 +29,15 @@ from data.provinces import provinces, suggest
 from i18n import fmt_int, fmt_num, fmt_rank_change, t
 from views._auth import require_uploader
 from views._declare import declare_for_file, replace_section, template_section
-from views._shared import current_lang, store
+from views._shared import current_lang, home, store, uploader_style
+
+MAX_WRAPPED = 200  # problems shown as a wrapped table; more go into a scrolling grid
 
 # Inputs (the gate comes first: nothing below runs without the uploader role)
 lang = current_lang()
 user = require_uploader(lang)
 s = store()
+HOMES = {home().code("63"), home().code("34")}  # the home province in each unit set
 st.title(t("upload.title", lang))
 # The province's own assessments have their own section (views/_internal.py).
 if (
@@ -61,6 +66,18 @@ if flash:
         st.success(t(key, lang, edition=edition, n=unit_set, number=number))
 
 nonce = st.session_state.setdefault("upload_nonce", 0)
+# The uploader's own words (its button, the size limit) in the page's language.
+st.html(
+    uploader_style(
+        t("upload.browse", lang),
+        t(
+            "upload.limit",
+            lang,
+            mb=fmt_int(st.get_option("server.maxUploadSize"), lang),
+            types=", ".join(e.upper() for e in SUPPORTED_EXTENSIONS),
+        ),
+    )
+)
 files = st.file_uploader(
     t("upload.files", lang),
     type=list(SUPPORTED_EXTENSIONS),
@@ -137,6 +154,26 @@ current_ids = s.current_ids()
 basis = {k: current_ids.get(k) for k in set(targets)}  # None: a new edition
 st.session_state["upload_basis"] = basis
 diffs = {name: diff_current(s, r) for name, r in valid.items()}
+# A file that would remove current values: red warning, and the choice to merge it with
+# the current version (keep what the file does not have) instead of replacing it.
+removing = {n: int((d["change"] == "removed").sum()) for n, d in diffs.items()}
+for name, n_removed in removing.items():
+    if not n_removed:
+        continue
+    r = valid[name]
+    st.error(
+        t("upload.removes", lang, n=fmt_int(n_removed, lang), edition=r.edition, units=r.unit_set)
+    )
+    how = st.radio(
+        t("upload.merge_choice", lang),
+        ["merge", "replace"],
+        format_func=lambda k: t(f"upload.merge.{k}", lang),
+        key=f"merge_{name}_{nonce}",
+        horizontal=True,
+    )
+    if how == "merge":
+        valid[name] = replace(r, values=merge_with_current(s.load_values(), r.values))
+        diffs[name] = diff_current(s, valid[name])
 moves = (
     rank_changes(
         s.load_values(),
@@ -193,7 +230,10 @@ if report:
     st.subheader(t("upload.problems", lang))
     if len(valid) < len(results):
         st.error(t("upload.has_errors", lang))
-    st.dataframe(
+    # st.table wraps long messages, so "how to fix" stays visible at 1366 px; a very long
+    # report goes into a scrolling grid instead.
+    show = st.table if len(report) <= MAX_WRAPPED else st.dataframe
+    show(
         pd.DataFrame(
             {
                 t("upload.col.file", lang): [n for n, _ in report],
@@ -208,7 +248,7 @@ if report:
         ).pipe(neutralise),
         hide_index=True,
         width="stretch",
-        key="upload_problems",
+        **({} if show is st.table else {"key": "upload_problems"}),
     )
 
 if unmapped:
@@ -275,7 +315,10 @@ for name, r in valid.items():
     if diff.empty:
         st.info(t("upload.no_change", lang))
         continue
+    diff = home_first(diff, HOMES, ["province_code", "indicator"])
+    fw = declared.get(name) or (frameworks(s).get(int(r.edition)) if r.edition else None)
     shown = diff.assign(
+        indicator=[fw.get(i).label(lang) if fw and i in fw.codes else i for i in diff["indicator"]],
         old=[fmt_num(v, lang) for v in diff["old"]],
         new=[fmt_num(v, lang) for v in diff["new"]],
         delta=[fmt_num(v, lang, signed=True) for v in diff["delta"]],
@@ -301,7 +344,7 @@ for name, r in valid.items():
     )
 
 if moves is not None and not moves.empty:
-    total = moves[moves["indicator"] == "dti"]
+    total = home_first(moves, HOMES, ["-rank_change", "new_rank"], indicator="dti")
     if not total.empty:
         st.subheader(t("upload.rank_moves", lang))
         st.dataframe(
