@@ -106,8 +106,44 @@ def score_spread(
     return apply(fig, t("chart.score_title", lang, province=province, n=n), lang)
 
 
-def rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
-    """The province's rank per edition; the axis runs from 1 at the top to n."""
+def rank_path(
+    traj: pd.DataFrame,
+    province: str,
+    lang: str,
+    later: pd.DataFrame | None = None,
+    later_name: str = "",
+) -> go.Figure:
+    """The province's rank per edition; the axis runs from 1 at the top to n. ``later``
+    (the successor's trajectory among the 34 units, editions after ``traj``'s) continues
+    the line dashed, after a marked boundary change."""
+    fig = _rank_path(traj, province, lang)
+    after = later.dropna(subset=["rank"]) if later is not None else None
+    if after is None or after.empty:
+        return fig
+    fig.add_trace(
+        go.Scatter(
+            x=after["edition"],
+            y=after["rank"].astype(float),
+            mode="lines+markers+text",
+            name=t("chart.rank_after", lang, name=later_name, n=int(after["n"].max())),
+            line=dict(color=HOME, width=3, dash="dash"),
+            marker=_marker(after["kind"], HOME, 14),
+            text=[f"{int(r)}/{int(k)}" for r, k in zip(after["rank"], after["n"], strict=True)],
+            textposition="top center",
+            textfont=dict(color=HOME, size=14),
+        )
+    )
+    edge = (float(traj["edition"].max()) + float(after["edition"].min())) / 2
+    fig.add_vline(x=edge, line=dict(color="#555555", width=1, dash="dot"))
+    fig.add_annotation(
+        x=edge, y=0, yref="y", text=t("chart.boundary", lang), showarrow=False, yanchor="bottom"
+    )
+    eds = sorted({*traj["edition"], *after["edition"]})
+    fig.update_xaxes(tickvals=eds, ticktext=[str(e) for e in eds])
+    return fig
+
+
+def _rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
     mine = traj.dropna(subset=["rank"])
     # A rank's own provenance (a derived rank over illustrative scores reads as derived).
     kind_col = "rank_kind" if "rank_kind" in mine else "kind"

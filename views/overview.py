@@ -133,7 +133,20 @@ with left:
     )
 with right:
     chart(
-        memo(ds, "o_rank", (code, lang), lambda: rank_path(traj, province, lang)), "rank_path", traj
+        memo(
+            ds,
+            "o_rank",
+            (code, lang, lead34),
+            lambda: rank_path(
+                traj,
+                province,
+                lang,
+                later=merged[merged["edition"] > traj["edition"].max()] if lead34 else None,
+                later_name=H.name("34"),
+            ),
+        ),
+        "rank_path",
+        traj,
     )
 
 if row34 is not None:
