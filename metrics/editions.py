@@ -11,7 +11,8 @@ def available_editions(
     """Editions of ``unit_set`` that have at least one scored ``indicator`` (any indicator
     when None), ascending.
 
-    Example: with the bundled data, "63" -> [2020, 2021, 2022, 2023, 2024]; "34" -> [2024].
+    Example: with the bundled data, "63" -> [2020, 2021, 2022, 2023, 2024]; "34" -> the same
+    (2020-2023 from the pro-forma series, 2024 stored).
     """
     part = ranked[ranked["unit_set"] == unit_set]
     if indicator is not None:
