@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,16 @@ def test_overview_leads_with_the_latest_edition(app_env):
     assert metrics["DTI rank 2025"] == f"{ranks['Hải Phòng']}/34"
     lead = [i.value for i in at.info if i.value.startswith("DTI 2025 was published")]
     assert lead and "Hải Phòng" in lead[0] and "2020–2024 series below is Hải Dương's" in lead[0]
+
+
+def test_overview_rank_chart_marks_the_boundary(app_env):
+    _, _, ranks = results_2025()
+    at = run_page("overview", "en")
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    fig = next(
+        f
+        for f in figs
+        if any(a.get("text") == "Merger 63 → 34" for a in f["layout"].get("annotations", []))
+    )
+    later = next(tr for tr in fig["data"] if tr.get("name") == "Hải Phòng (among 34)")
+    assert later["text"] == [f"{ranks['Hải Phòng']}/34"]  # x is binary-encoded by plotly
