@@ -196,9 +196,10 @@ def reset_url_notices() -> None:
     st.session_state["_url_notices"] = set()
 
 
-def query_int(name: str, default: int, low: int, high: int) -> int:
+def query_int(name: str, default: int, low: int, high: int, clamp: bool = False) -> int:
     """An integer from the URL within [low, high]; anything else -> ``default`` (clamped
-    into the range) with the notice."""
+    into the range) with the notice. With ``clamp``, a whole number outside the range is
+    moved to the nearest end instead (``?slide=99`` opens the last slide)."""
     raw = st.query_params.get(name)
     fallback = min(max(default, low), high)
     if raw is None:
@@ -209,7 +210,7 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
         value = None
     if value is None or not low <= value <= high:
         url_notice(name)
-        return fallback
+        return fallback if value is None or not clamp else min(max(value, low), high)
     return value
 
 
