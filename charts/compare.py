@@ -62,7 +62,7 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str, lang: st
                 marker=dict(
                     color=cols[code],
                     size=12 if home else 9,
-                    symbol=_symbols(p["kind"]),
+                    symbol=_symbols(p.get("rank_kind", p["kind"])),
                     line=dict(width=2, color=cols[code]),
                 ),
                 text=[str(int(r)) if home else "" for r in p["rank"]],
@@ -76,7 +76,7 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str, lang: st
                 hovertemplate="%{customdata}<extra>" + names[code] + "</extra>",
             )
         )
-    kind_legend(fig, paths.get("kind", []), "#52606D", lang)
+    kind_legend(fig, paths.get("rank_kind", paths.get("kind", [])), "#52606D", lang)
     n = int(paths["n"].max()) if len(paths) else 63
     worst = int(paths["rank"].max()) if len(paths) else n
     lo = min(n, worst + 2) + 0.5
