@@ -5,4 +5,5 @@ charts``) call these services; ``data/`` stays IO only and ``metrics/`` stays pu
 
 - ``app.dataset``: the store's current values scored and ranked per data version.
 - ``app.preview``: what a pending upload would change (rankings before and after).
+- ``app.deck``: the DT Day deck (checks, slides, PPTX and briefing) for ``python -m charts``.
 """

@@ -11,23 +11,32 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from data.frameworks import Framework, frameworks
-from data.provinces import UNIT_SETS, provinces, region_name
-from data.store import Store
+from data.provinces import UNIT_SETS, provinces, region_name, successor
+from data.store import Store, load_published
+from metrics.merger import pro_forma_series
 from metrics.official import official_only, official_values
-from metrics.provenance import kind_of
+from metrics.provenance import kind_of, provenance_with_ranks
 from metrics.ranking import rank_scores, year_on_year
 from metrics.scoring import compute_scores
 
 
 @dataclass(frozen=True)
 class Dataset:
-    values: pd.DataFrame  # tidy store rows (with source, version)
+    values: pd.DataFrame  # tidy store rows (with source, version) + pro-forma 34-unit rows
     scores: pd.DataFrame  # every indicator, composites recomputed
     ranked: pd.DataFrame  # scores + ranks, percentile, region rank
     yoy: pd.DataFrame  # year-on-year change
     units: pd.DataFrame  # unit_set, province_code, name, region_code, region
     frameworks: dict[int, Framework]
     data_version: str
+    figures: pd.DataFrame  # published and derived figures held (data/files/published.csv)
+    pro_forma_editions: tuple[int, ...] = ()  # editions whose 34-unit set is pro-forma
+
+    def provenance(self) -> pd.DataFrame:
+        """Kind and source of every score and rank (``provenance_with_ranks``)."""
+        return provenance_with_ranks(
+            self.values, self.scores, self.ranked, self.frameworks, self.figures
+        )
 
     def units_of(self, unit_set: str, lang: str = "vi") -> pd.DataFrame:
         u = self.units[self.units["unit_set"] == unit_set].copy()
@@ -53,15 +62,30 @@ def units_table() -> pd.DataFrame:
 
 
 def build_dataset(
-    values: pd.DataFrame, data_version: str = "", fws: dict[int, Framework] | None = None
+    values: pd.DataFrame,
+    data_version: str = "",
+    fws: dict[int, Framework] | None = None,
+    pro_forma: bool = True,
+    figures: pd.DataFrame | None = None,
 ) -> Dataset:
+    """Score and rank ``values``. With ``pro_forma``, every edition that has 63-province
+    values but no stored 34-unit set gets the pro-forma 34-unit series (the merger rule,
+    ``metrics.merger.pro_forma_series``), marked pro-forma."""
     fws = fws if fws is not None else frameworks()
     units = units_table()
+    pf_editions: tuple[int, ...] = ()
+    if pro_forma:
+        succ = {p.code: successor(p.code) for p in provinces("63")}
+        extra = pro_forma_series(values, fws, succ)
+        if not extra.empty:
+            values = pd.concat([values, extra], ignore_index=True)
+            pf_editions = tuple(sorted({int(e) for e in extra["edition"]}))
     base = values[["edition", "unit_set", "province_code", "indicator", "value"]]
     scores = compute_scores(base, fws)
     ranked = rank_scores(scores, units)
     yoy = year_on_year(ranked, fws)
-    return Dataset(values, scores, ranked, yoy, units, dict(fws), data_version)
+    figs = load_published() if figures is None else figures
+    return Dataset(values, scores, ranked, yoy, units, dict(fws), data_version, figs, pf_editions)
 
 
 def load_dataset(store: Store | None = None) -> Dataset:

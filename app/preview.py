@@ -75,7 +75,8 @@ def rank_changes(
         part = part[part["edition"].astype(int).isin(list(fws))]
         if part.empty:
             return pd.DataFrame(columns=[*KEY, "score", "rank"])
-        return build_dataset(part.reset_index(drop=True), fws=fws).ranked[[*KEY, "score", "rank"]]
+        ds = build_dataset(part.reset_index(drop=True), fws=fws, pro_forma=False)
+        return ds.ranked[[*KEY, "score", "rank"]]
 
     before = ranked(current, stored).rename(columns={"score": "old_score", "rank": "old_rank"})
     after = ranked(with_upload(current, uploads), after_fws).rename(

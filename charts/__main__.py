@@ -29,74 +29,24 @@ def _fail(message: str) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from app.dataset import load_dataset
-    from charts.briefing import briefing_docx
-    from charts.deck import slides
-    from charts.export import build_deck, slide_images
-    from data.provinces import UnknownProvinceError, resolve
-    from metrics.provenance import provenance
+    from app.deck import DeckError, deck_slides, write_deck
 
     lang = args.lang
     start = time.perf_counter()
     try:
-        code = resolve(args.province, args.unit_set)
-    except UnknownProvinceError as exc:
-        return _fail(
-            t(
-                "cli.unknown_province",
-                lang,
-                name=args.province,
-                suggestions=", ".join(exc.suggestions) or "–",
-            )
+        deck = deck_slides(
+            args.province,
+            args.year,
+            lang,
+            args.target,
+            args.unit_set,
+            args.internal,
+            args.internal_year,
         )
-    ds = load_dataset()
-    part = ds.ranked[(ds.ranked["unit_set"] == args.unit_set) & (ds.ranked["indicator"] == "dti")]
-    years = sorted({int(e) for e in part["edition"]})
-    if args.year not in years:
-        return _fail(
-            t(
-                "cli.no_edition",
-                lang,
-                year=args.year,
-                unit=args.unit_set,
-                years=", ".join(map(str, years)),
-            )
-        )
-    n = int(part[part["edition"] == args.year]["score"].notna().sum())
-    if not 1 <= args.target <= n:
-        return _fail(t("cli.bad_target", lang, n=n))
-    prov = provenance(ds.values, ds.scores, ds.frameworks)
-    try:
-        deck = slides(ds, prov, code, args.year, lang, args.target, args.unit_set)
-    except KeyError:
-        return _fail(t("cli.no_dti", lang, province=args.province, year=args.year))
-    if args.internal:
-        from charts.deck import internal_slide
-        from data.assessment_cli import deck_inputs
-
-        got = deck_inputs(args.internal, args.internal_year or args.year, lang)
-        if got is None:
-            return _fail(
-                t(
-                    "cli.internal_missing",
-                    lang,
-                    assessment=args.internal,
-                    year=args.internal_year or args.year,
-                )
-            )
-        title, ranking, changes, prev_year = got
-        deck.append(
-            internal_slide(
-                len(deck) + 1, title, args.internal_year or args.year, ranking, changes, lang,
-                prev_year,
-            )
-        )  # fmt: skip
-    images = slide_images(deck)
+    except DeckError as exc:
+        return _fail(str(exc))
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_deck(deck, out, images, lang)
-    if args.briefing:
-        Path(args.briefing).write_bytes(briefing_docx(deck, lang, images[0]))
+    write_deck(deck, out, lang, Path(args.briefing) if args.briefing else None)
     print(
         t(
             "cli.written",

@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import HOME, PALETTE, apply
+from charts.theme import HOME, KIND_MARK, PALETTE, apply, kind_legend, kind_symbols
 from i18n import fmt_num, t
 
-ILLUSTRATIVE_MARK = "*"
+ILLUSTRATIVE_MARK = KIND_MARK["illustrative"]
 
 
 def colours(codes: Sequence[str], home_code: str) -> dict[str, str]:
@@ -41,7 +41,7 @@ def spread(values: Sequence[float], gap: float) -> list[float]:
 
 
 def _symbols(kinds: pd.Series) -> list[str]:
-    return ["circle-open" if k == "illustrative" else "circle" for k in kinds]
+    return kind_symbols(kinds)
 
 
 def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str, lang: str) -> go.Figure:
@@ -62,7 +62,7 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str, lang: st
                 marker=dict(
                     color=cols[code],
                     size=12 if home else 9,
-                    symbol=_symbols(p["kind"]),
+                    symbol=_symbols(p.get("rank_kind", p["kind"])),
                     line=dict(width=2, color=cols[code]),
                 ),
                 text=[str(int(r)) if home else "" for r in p["rank"]],
@@ -76,18 +76,7 @@ def bump(paths: pd.DataFrame, names: Mapping[str, str], home_code: str, lang: st
                 hovertemplate="%{customdata}<extra>" + names[code] + "</extra>",
             )
         )
-    for key, symbol in (("chart.published", "circle"), ("chart.illustrative", "circle-open")):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=t(key, lang),
-                marker=dict(
-                    color="#52606D", size=10, symbol=symbol, line=dict(width=2, color="#52606D")
-                ),
-            )
-        )
+    kind_legend(fig, paths.get("rank_kind", paths.get("kind", [])), "#52606D", lang)
     n = int(paths["n"].max()) if len(paths) else 63
     worst = int(paths["rank"].max()) if len(paths) else n
     lo = min(n, worst + 2) + 0.5
@@ -211,7 +200,7 @@ def side_table(
             if pd.isna(r["score"]):
                 cell = "–"
             else:
-                mark = ILLUSTRATIVE_MARK if r["kind"] == "illustrative" else ""
+                mark = KIND_MARK.get(r["kind"], "")
                 cell = f"{fmt_num(r['score'], lang)}{mark} (#{int(r['rank'])})"
             row[names[code]] = cell
         rows.append(row)

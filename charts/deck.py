@@ -17,12 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.compare import bump
-from charts.method import provenance_bars
+from charts.method import provenance_bars, share_lines
 from charts.profile import ladder, matrix, radar, waterfall
 from charts.theme import PILLAR_COLOURS, apply
 from charts.trajectory import rank_path, score_spread
-from data.provinces import region_name
-from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
+from domain.units import region_name
+from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.compare import rank_paths
 from metrics.method import provenance_shares, sources
 from metrics.official import scores_complete, values_illustrative
@@ -115,9 +115,13 @@ def _source_line(prov: pd.DataFrame, code: str, edition: int, unit_set: str, lan
     src = sources(part[part["kind"] == "published"])
     found = list(dict.fromkeys(s for s in src["site"] if s))[:3]
     sites = ", ".join(found) if found else t("chart.source_default", lang)
-    own = part[(part["province_code"] == code) & (part["indicator"] == "dti")]["kind"]
-    kind = own.iloc[0] if len(own) and isinstance(own.iloc[0], str) else None
+    own = part[(part["province_code"] == code) & (part["indicator"] == "dti")]
+    kind = own["kind"].iloc[0] if len(own) and isinstance(own["kind"].iloc[0], str) else None
     kind_text = t(f"prov.{kind}", lang) if kind else "–"
+    if "rank_kind" in own and len(own) and isinstance(own["rank_kind"].iloc[0], str):
+        # the rank's own kind (Hải Dương 2021: illustrative score, derived rank)
+        rank_kind = t(f"prov.{own['rank_kind'].iloc[0]}", lang)
+        kind_text = t("deck.kind_with_rank", lang, kind=kind_text, rank_kind=rank_kind)
     return t("deck.source", lang, sites=sites, year=edition, kind=kind_text)
 
 
@@ -490,19 +494,7 @@ def slides(
     # 8. Sources and method
     shares = provenance_shares(prov)
     mine = shares[(shares["edition"] == edition) & (shares["unit_set"] == unit_set)]
-    lines = []
-    if len(mine):
-        row = mine.iloc[0]
-        lines.append(
-            t(
-                "deck.share_line",
-                lang,
-                year=edition,
-                published=fmt_pct(row["share_published"], lang),
-                uploaded=fmt_pct(row["share_uploaded"], lang),
-                illustrative=fmt_pct(row["share_illustrative"], lang),
-            )
-        )
+    lines = share_lines(mine.iloc[0], edition, lang) if len(mine) else []
     lines.append(
         t(
             "deck.framework_line",

@@ -105,11 +105,25 @@ def _tile_text(row: pd.Series, measure: str, lang: str) -> str:
     return f"{row['short']}<br>{value}"
 
 
-def _corner(x: float, y: float, colour: str) -> dict:
-    """A folded top-right corner: the mark of an illustrative value (kept off the text,
-    so the label stays readable even when every tile is illustrative)."""
-    x1, y1 = x + HALF_W, y + HALF_H
-    path = f"M {x1 - 0.2:.3f} {y1:.3f} L {x1:.3f} {y1:.3f} L {x1:.3f} {y1 - 0.28:.3f} Z"
+# Kinds that get a folded corner, and the legend entry of each corner.
+MARKED = ("illustrative", "derived", "pro-forma")
+MARK_ON_DARK, MARK_ON_LIGHT = "rgba(255,255,255,0.85)", "rgba(31,41,51,0.55)"
+CORNER_LEGEND = (
+    (("illustrative",), "map.legend_illustrative", "triangle-ne"),
+    (("derived", "pro-forma"), "map.legend_pro_forma", "triangle-sw"),
+)
+
+
+def _corner(x: float, y: float, colour: str, kind: str = "illustrative") -> dict:
+    """A folded corner, kept off the text so the label stays readable even when every
+    tile is marked: top-right for an illustrative value, bottom-left for a derived or
+    pro-forma one."""
+    if kind != "illustrative":
+        x0, y0 = x - HALF_W, y - HALF_H
+        path = f"M {x0 + 0.2:.3f} {y0:.3f} L {x0:.3f} {y0:.3f} L {x0:.3f} {y0 + 0.28:.3f} Z"
+    else:
+        x1, y1 = x + HALF_W, y + HALF_H
+        path = f"M {x1 - 0.2:.3f} {y1:.3f} L {x1:.3f} {y1:.3f} L {x1:.3f} {y1 - 0.28:.3f} Z"
     return dict(type="path", path=path, fillcolor=colour, line=dict(width=0), layer="below")
 
 
@@ -149,10 +163,8 @@ def tile_map(
                 layer="below",
             )
         )
-        if row["kind"] == "illustrative":
-            shapes.append(
-                _corner(x, y, "rgba(255,255,255,0.85)" if dark else "rgba(31,41,51,0.55)")
-            )
+        if row["kind"] in MARKED:
+            shapes.append(_corner(x, y, MARK_ON_DARK if dark else MARK_ON_LIGHT, row["kind"]))
     # Home outline drawn again on top so the neighbours' borders do not cover it.
     home_rows = tiles[tiles["code"] == home_code]
     for _, row in home_rows.iterrows():
@@ -306,23 +318,12 @@ def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str, l
                 marker=dict(symbol="square-open", size=14, color=HOME, line=dict(width=3)),
             )
         )
-    if (tiles["kind"] == "illustrative").any():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=t("map.legend_illustrative", lang),
-                marker=dict(symbol="triangle-ne", size=12, color="#52606D"),
-            )
-        )
-    if tiles["score"].isna().any():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=t("map.no_data", lang),
-                marker=dict(symbol="square", size=14, color=MISSING),
-            )
-        )
+    entries = [
+        (tiles["kind"].isin(kinds).any(), t(key, lang), dict(symbol=sym, size=12, color="#52606D"))
+        for kinds, key, sym in CORNER_LEGEND
+    ]
+    no_data = dict(symbol="square", size=14, color=MISSING)
+    entries.append((tiles["score"].isna().any(), t("map.no_data", lang), no_data))
+    for shown, name, marker in entries:
+        if shown:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker))

@@ -7,11 +7,17 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import apply
+from charts.theme import KIND_PATTERN, apply
 from i18n import fmt_int, fmt_num, fmt_pct, t
 from metrics.provenance import KINDS
 
-KIND_COLOURS = {"published": "#0072B2", "uploaded": "#009E73", "illustrative": "#CBD2D9"}
+KIND_COLOURS = {
+    "published": "#0072B2",
+    "uploaded": "#009E73",
+    "derived": "#E69F00",
+    "pro-forma": "#CC79A7",
+    "illustrative": "#CBD2D9",
+}
 
 
 def _unit_label(unit_set: str, lang: str) -> str:
@@ -34,7 +40,7 @@ def provenance_bars(shares: pd.DataFrame, lang: str) -> go.Figure:
                 name=t(f"prov.{kind}", lang),
                 marker=dict(
                     color=KIND_COLOURS[kind],
-                    pattern=dict(shape="/" if kind == "illustrative" else "", fgcolor="#7B8794"),
+                    pattern=dict(shape=KIND_PATTERN[kind], fgcolor="#7B8794"),
                 ),
                 text=[fmt_pct(s, lang) if s >= 0.04 else "" for s in shares[f"share_{kind}"]],
                 textposition="inside",
@@ -120,3 +126,63 @@ def shares_display(shares: pd.DataFrame, lang: str) -> pd.DataFrame:
             for c, s in zip(shares[kind], shares[f"share_{kind}"], strict=True)
         ]
     return pd.DataFrame(out)
+
+
+def reconcile_display(rows: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """``metrics.method.reconciliations`` as a translated table (both values shown)."""
+    return pd.DataFrame(
+        {
+            t("col.edition", lang): rows["edition"].astype(str).tolist(),
+            t("col.province", lang): rows["province"].tolist(),
+            t("method.col.indicator", lang): [labels.get(i, i) for i in rows["indicator"]],
+            t("method.col.published", lang): [fmt_num(v, lang) for v in rows["published"]],
+            t("method.col.recomputed", lang): [fmt_num(v, lang) for v in rows["recomputed"]],
+            t("method.col.diff", lang): [fmt_num(v, lang, 4) for v in rows["diff"]],
+            t("method.col.within", lang): [
+                t("method.yes" if ok else "method.no", lang) for ok in rows["ok"]
+            ],
+            t("method.col.source", lang): rows["source"].tolist(),
+        }
+    )
+
+
+def derived_display(rows: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """``metrics.method.derived_figures`` as a translated table (derivation in words)."""
+    return pd.DataFrame(
+        {
+            t("col.edition", lang): rows["edition"].astype(str).tolist(),
+            t("col.province", lang): rows["province"].tolist(),
+            t("method.col.indicator", lang): [labels.get(i, i) for i in rows["indicator"]],
+            t("method.col.figure", lang): [
+                (t("method.rank_of", lang, rank=int(float(v))) if k == "rank" else fmt_num(v, lang))
+                for k, v in zip(rows["kind"], rows["value"], strict=True)
+            ],
+            t("method.col.derivation", lang): rows["derivation"].tolist(),
+            t("method.col.sources", lang): rows["source"].tolist(),
+        }
+    )
+
+
+def share_lines(row: pd.Series, edition: int, lang: str) -> list[str]:
+    """The method slide's provenance lines: the shares of published, uploaded and
+    illustrative values, then derived and pro-forma ones when there are any."""
+    lines = [
+        t(
+            "deck.share_line",
+            lang,
+            year=edition,
+            published=fmt_pct(row["share_published"], lang),
+            uploaded=fmt_pct(row["share_uploaded"], lang),
+            illustrative=fmt_pct(row["share_illustrative"], lang),
+        )
+    ]
+    if row["derived"] or row["pro-forma"]:
+        lines.append(
+            t(
+                "deck.share_line_more",
+                lang,
+                derived=fmt_pct(row["share_derived"], lang),
+                pro_forma=fmt_pct(row["share_pro-forma"], lang),
+            )
+        )
+    return lines

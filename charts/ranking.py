@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import HOME, OTHERS, apply
+from charts.theme import HOME, KIND_PATTERN, OTHERS, apply, kind_patterns
 from i18n import fmt_num, t
 
 
@@ -16,7 +16,7 @@ def ranking_bars(
     values drawn with a hatch pattern (legend note), missing values left out."""
     v = view.dropna(subset=["score"]).iloc[::-1]
     colours = [HOME if c == home_code else OTHERS for c in v["province_code"]]
-    patterns = ["/" if k == "illustrative" else "" for k in v["kind"]]
+    patterns = kind_patterns(v["kind"])
     labels = [f"{int(r)}. {p}" for r, p in zip(v["rank"], v["province"], strict=True)]
     fig = go.Figure(
         go.Bar(
@@ -31,14 +31,19 @@ def ranking_bars(
             showlegend=False,
         )
     )
-    fig.add_trace(
-        go.Bar(
-            x=[None],
-            y=[None],
-            name=t("chart.illustrative", lang),
-            marker=dict(color=OTHERS, pattern=dict(shape="/", fgcolor="white")),
-        )
-    )
+    shown = set(v["kind"].dropna())
+    for kind in ("derived", "pro-forma", "illustrative"):
+        if kind == "illustrative" or kind in shown:
+            fig.add_trace(
+                go.Bar(
+                    x=[None],
+                    y=[None],
+                    name=t(f"chart.{kind.replace('-', '_')}", lang),
+                    marker=dict(
+                        color=OTHERS, pattern=dict(shape=KIND_PATTERN[kind], fgcolor="white")
+                    ),
+                )
+            )
     fig.add_trace(
         go.Bar(x=[None], y=[None], name=t("chart.published", lang), marker=dict(color=OTHERS))
     )

@@ -19,6 +19,61 @@ LEADER = "#009E73"
 # Paul Tol's palette takes its place.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#882255", "#000000"]
 PILLAR_COLOURS = {"gov": "#0072B2", "econ": "#E69F00", "soc": "#009E73", "dti": HOME}
+# How each provenance kind is drawn (metrics.provenance.KINDS): published and uploaded
+# solid, illustrative hollow / hatched, derived and pro-forma each in a style of their own
+# that is neither solid nor hollow (a diamond with a dot, a circle with a cross; dotted
+# and cross-hatched bars).
+KIND_SYMBOL = {
+    "published": "circle",
+    "uploaded": "circle",
+    "derived": "diamond-dot",
+    "pro-forma": "circle-x",
+    "illustrative": "circle-open",
+}
+KIND_PATTERN = {
+    "published": "",
+    "uploaded": "",
+    "derived": ".",
+    "pro-forma": "x",
+    "illustrative": "/",
+}
+# Text mark after a value in tables and slides ("" for published and uploaded).
+KIND_MARK = {"derived": "†", "pro-forma": "‡", "illustrative": "*"}
+
+
+def kind_symbols(kinds) -> list[str]:  # type: ignore[no-untyped-def]
+    """Marker symbols for a sequence of kinds (unknown or missing: solid circle)."""
+    return [KIND_SYMBOL.get(k, "circle") if isinstance(k, str) else "circle" for k in kinds]
+
+
+def kind_patterns(kinds) -> list[str]:  # type: ignore[no-untyped-def]
+    """Bar pattern shapes for a sequence of kinds (unknown or missing: solid)."""
+    return [KIND_PATTERN.get(k, "") if isinstance(k, str) else "" for k in kinds]
+
+
+def kind_legend(fig: go.Figure, kinds, colour: str, lang: str, size: int = 10) -> None:  # type: ignore[no-untyped-def]
+    """Empty traces whose legend entries explain the marker of each kind: published and
+    illustrative always, derived, pro-forma and uploaded when ``kinds`` has them."""
+    present = {k for k in kinds if isinstance(k, str)}
+    for kind in ("published", "uploaded", "derived", "pro-forma", "illustrative"):
+        if kind not in ("published", "illustrative") and kind not in present:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=t(f"chart.{kind.replace('-', '_')}", lang),
+                marker=dict(
+                    color=colour,
+                    size=size,
+                    symbol=KIND_SYMBOL[kind],
+                    line=dict(width=2, color=colour),
+                ),
+            )
+        )
+
+
 # One typeface for charts, slides and the PPTX: Arial (Liberation Sans, metric-compatible,
 # where Arial is absent, as on Debian and in LibreOffice).
 DECK_FONT = "Arial"

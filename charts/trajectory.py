@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import HOME, LEADER, MEDIAN, OTHERS, apply
+from charts.theme import HOME, LEADER, MEDIAN, OTHERS, apply, kind_legend, kind_symbols
 from i18n import fmt_num, t
 
 
 def _marker(kinds: pd.Series, colour: str, size: int = 11) -> dict:
-    """Filled for published/uploaded, hollow for illustrative (legend explains)."""
-    symbols = ["circle-open" if k == "illustrative" else "circle" for k in kinds]
+    """Filled for published/uploaded, hollow for illustrative, own symbols for derived and
+    pro-forma (legend explains)."""
+    symbols = kind_symbols(kinds)
     return dict(color=colour, size=size, symbol=symbols, line=dict(width=2, color=colour))
 
 
@@ -32,7 +33,7 @@ def score_spread(
                 color=OTHERS,
                 size=7,
                 opacity=0.45,
-                symbol=["circle-open" if k == "illustrative" else "circle" for k in others["kind"]],
+                symbol=kind_symbols(others["kind"]),
             ),
             customdata=list(
                 zip(
@@ -105,9 +106,47 @@ def score_spread(
     return apply(fig, t("chart.score_title", lang, province=province, n=n), lang)
 
 
-def rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
-    """The province's rank per edition; the axis runs from 1 at the top to n."""
+def rank_path(
+    traj: pd.DataFrame,
+    province: str,
+    lang: str,
+    later: pd.DataFrame | None = None,
+    later_name: str = "",
+) -> go.Figure:
+    """The province's rank per edition; the axis runs from 1 at the top to n. ``later``
+    (the successor's trajectory among the 34 units, editions after ``traj``'s) continues
+    the line dashed, after a marked boundary change."""
+    fig = _rank_path(traj, province, lang)
+    after = later.dropna(subset=["rank"]) if later is not None else None
+    if after is None or after.empty:
+        return fig
+    fig.add_trace(
+        go.Scatter(
+            x=after["edition"],
+            y=after["rank"].astype(float),
+            mode="lines+markers+text",
+            name=t("chart.rank_after", lang, name=later_name, n=int(after["n"].max())),
+            line=dict(color=HOME, width=3, dash="dash"),
+            marker=_marker(after["kind"], HOME, 14),
+            text=[f"{int(r)}/{int(k)}" for r, k in zip(after["rank"], after["n"], strict=True)],
+            textposition="top center",
+            textfont=dict(color=HOME, size=14),
+        )
+    )
+    edge = (float(traj["edition"].max()) + float(after["edition"].min())) / 2
+    fig.add_vline(x=edge, line=dict(color="#555555", width=1, dash="dot"))
+    fig.add_annotation(
+        x=edge, y=0, yref="y", text=t("chart.boundary", lang), showarrow=False, yanchor="bottom"
+    )
+    eds = sorted({*traj["edition"], *after["edition"]})
+    fig.update_xaxes(tickvals=eds, ticktext=[str(e) for e in eds])
+    return fig
+
+
+def _rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
     mine = traj.dropna(subset=["rank"])
+    # A rank's own provenance (a derived rank over illustrative scores reads as derived).
+    kind_col = "rank_kind" if "rank_kind" in mine else "kind"
     n = int(traj["n"].max()) if len(traj) else 63
     fig = go.Figure(
         go.Scatter(
@@ -116,7 +155,7 @@ def rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
             mode="lines+markers+text",
             name=province,
             line=dict(color=HOME, width=4),
-            marker=_marker(mine["kind"], HOME, 14),
+            marker=_marker(mine[kind_col], HOME, 14),
             text=[str(int(r)) for r in mine["rank"]],
             textposition="top center",
             textfont=dict(color=HOME, size=14),
@@ -128,16 +167,7 @@ def rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
         )
     )
     # Legend entries that explain the marker styles.
-    for key, symbol in (("chart.published", "circle"), ("chart.illustrative", "circle-open")):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=t(key, lang),
-                marker=dict(color=HOME, size=11, symbol=symbol, line=dict(width=2, color=HOME)),
-            )
-        )
+    kind_legend(fig, mine[kind_col], HOME, lang, size=11)
     fig.update_yaxes(
         title=t("chart.rank", lang),
         autorange=False,

@@ -28,98 +28,23 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from data.store import Store, StoreError, _now, metadata
+from data.assessments_schema import (
+    KINDS,
+    NODE_COLUMNS,
+    UNIT_COLUMNS,
+    VALUE_COLUMNS,
+    assessment_editions,
+    assessment_nodes,
+    assessment_values,
+    assessment_versions,
+    assessments,
+    registry_units,
+    registry_versions,
+    unit_registries,
+)
+from data.store import Store, StoreError, _now
 
-KINDS: tuple[str, ...] = ("self", "appraised", "final")
-
-unit_registries = sa.Table(
-    "unit_registries",
-    metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("title", sa.String(256), nullable=False),
-    sa.Column("current_version", sa.Integer, nullable=True),
-)
-registry_versions = sa.Table(
-    "registry_versions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("registry_key", sa.String(64), nullable=False),
-    sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("user", sa.String(128), nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("source", sa.String(512), nullable=False),
-    sa.UniqueConstraint("registry_key", "number"),
-)
-registry_units = sa.Table(
-    "registry_units",
-    metadata,
-    sa.Column(
-        "registry_version_id", sa.Integer, sa.ForeignKey("registry_versions.id"), primary_key=True
-    ),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("name_vi", sa.String(256), nullable=False),
-    sa.Column("name_en", sa.String(256), nullable=True),
-    sa.Column("kind", sa.String(32), nullable=False),
-)
-assessments = sa.Table(
-    "assessments",
-    metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("title", sa.String(256), nullable=False),
-    sa.Column("registry_key", sa.String(64), nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("created_by", sa.String(128), nullable=False),
-)
-assessment_editions = sa.Table(
-    "assessment_editions",
-    metadata,
-    sa.Column("assessment_key", sa.String(64), primary_key=True),
-    sa.Column("year", sa.Integer, primary_key=True),
-    sa.Column("current_version", sa.Integer, nullable=True),
-    sa.Column("published", sa.Boolean, nullable=False, default=False),
-    sa.Column("published_at", sa.String(32), nullable=True),
-    sa.Column("published_by", sa.String(128), nullable=True),
-)
-assessment_versions = sa.Table(
-    "assessment_versions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("assessment_key", sa.String(64), nullable=False),
-    sa.Column("year", sa.Integer, nullable=False),
-    sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("file_name", sa.String(512), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("user", sa.String(128), nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("n_values", sa.Integer, nullable=False),
-    sa.Column("layout", sa.String(32), nullable=False),
-    sa.Column("file_bytes", sa.LargeBinary, nullable=True),
-    sa.UniqueConstraint("assessment_key", "year", "number"),
-)
-assessment_nodes = sa.Table(
-    "assessment_nodes",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("assessment_versions.id"), primary_key=True),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("parent_code", sa.String(64), nullable=True),
-    sa.Column("label_vi", sa.Text, nullable=False),
-    sa.Column("label_en", sa.Text, nullable=True),
-    sa.Column("max_points", sa.Double, nullable=False),
-    sa.Column("position", sa.Integer, nullable=False),
-)
-assessment_values = sa.Table(
-    "assessment_values",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("assessment_versions.id"), primary_key=True),
-    sa.Column("unit_code", sa.String(64), primary_key=True),
-    sa.Column("node_code", sa.String(64), primary_key=True),
-    sa.Column("kind", sa.String(16), primary_key=True),
-    sa.Column("value", sa.Double, nullable=False),
-)
-
-NODE_COLUMNS = ["code", "parent_code", "label_vi", "label_en", "max_points", "position"]
-VALUE_COLUMNS = ["unit_code", "node_code", "kind", "value"]
-UNIT_COLUMNS = ["code", "name_vi", "name_en", "kind"]
+__all__ = ["KINDS", "AssessmentData", "AssessmentStore"]
 
 
 @dataclass(frozen=True)
@@ -211,10 +136,7 @@ class AssessmentStore:
             vid = (
                 version_id
                 or conn.execute(
-                    sa.select(assessment_editions.c.current_version).where(
-                        assessment_editions.c.assessment_key == key,
-                        assessment_editions.c.year == year,
-                    )
+                    sa.select(assessment_editions.c.current_version).where(_edition_of(key, year))
                 ).scalar()
             )
             if vid is None:
@@ -246,10 +168,7 @@ class AssessmentStore:
             rows = (
                 conn.execute(
                     sa.select(assessment_versions)
-                    .where(
-                        assessment_versions.c.assessment_key == key,
-                        assessment_versions.c.year == year,
-                    )
+                    .where(_version_of(key, year))
                     .order_by(assessment_versions.c.number)
                 )
                 .mappings()
@@ -315,33 +234,11 @@ class AssessmentStore:
         unpublished until ``publish``; an identical file (sha256) creates nothing."""
         sha = hashlib.sha256(file_bytes).hexdigest()
         with self.engine.begin() as conn:
-            a = conn.execute(sa.select(assessments).where(assessments.c.key == key)).first()
-            if a is None:
-                conn.execute(
-                    assessments.insert().values(
-                        key=key,
-                        title=title or key,
-                        registry_key=key,
-                        created_at=_now(),
-                        created_by=user,
-                    )
-                )
-                registry = key
-                self.store._audit(
-                    conn, user, "assessment_create", year, None, None, file_name, sha, {"key": key}
-                )
-            else:
-                registry = a.registry_key
-                if title and title != a.title:
-                    conn.execute(
-                        assessments.update().where(assessments.c.key == key).values(title=title)
-                    )
+            registry = self._ensure_assessment(conn, key, year, title, user, file_name, sha)
             existing = (
                 conn.execute(
                     sa.select(assessment_versions).where(
-                        assessment_versions.c.assessment_key == key,
-                        assessment_versions.c.year == year,
-                        assessment_versions.c.sha256 == sha,
+                        _version_of(key, year), assessment_versions.c.sha256 == sha
                     )
                 )
                 .mappings()
@@ -351,121 +248,102 @@ class AssessmentStore:
                 return AssessmentImport(_info(existing, self._current(conn, key, year)), False, [])
             added: list[str] = []
             if new_units is not None and len(new_units):
-                added = self._register(
-                    conn, registry, new_units, user, f"upload:{file_name}", title or key
-                )
-            known = set(self._units(conn, registry)["code"])
-            unknown = set(values["unit_code"]) - known
+                source = f"upload:{file_name}"
+                added = self._register(conn, registry, new_units, user, source, title or key)
+            unknown = set(values["unit_code"]) - set(self._units(conn, registry)["code"])
             if unknown:
                 raise StoreError(f"units not in registry {registry}: {sorted(unknown)}")
-            edition = conn.execute(
-                sa.select(assessment_editions)
-                .where(
-                    assessment_editions.c.assessment_key == key,
-                    assessment_editions.c.year == year,
-                )
-                .with_for_update()
-            ).first()
-            if edition is None:
-                conn.execute(
-                    assessment_editions.insert().values(
-                        assessment_key=key, year=year, published=False
-                    )
-                )
-            number = (
-                conn.execute(
-                    sa.select(sa.func.max(assessment_versions.c.number)).where(
-                        assessment_versions.c.assessment_key == key,
-                        assessment_versions.c.year == year,
-                    )
-                ).scalar()
-                or 0
-            ) + 1
-            vid = conn.execute(
-                assessment_versions.insert().values(
-                    assessment_key=key,
-                    year=year,
-                    number=number,
-                    file_name=file_name,
-                    sha256=sha,
-                    user=user,
-                    created_at=_now(),
-                    n_values=len(values),
-                    layout=layout,
-                    file_bytes=file_bytes,
-                )
-            ).inserted_primary_key[0]
-            conn.execute(
-                assessment_nodes.insert(),
-                [
-                    {
-                        "version_id": vid,
-                        "code": str(n.code),
-                        "parent_code": None if pd.isna(n.parent_code) else str(n.parent_code),
-                        "label_vi": str(n.label_vi),
-                        "label_en": None if pd.isna(n.label_en) else str(n.label_en),
-                        "max_points": float(n.max_points),
-                        "position": int(n.position),
-                    }
-                    for n in nodes.itertuples(index=False)
-                ],
+            vid, number = self._new_version(
+                conn, key, year, file_name, sha, user, len(values), layout, file_bytes
             )
-            payload = [
-                {
-                    "version_id": vid,
-                    "unit_code": str(v.unit_code),
-                    "node_code": str(v.node_code),
-                    "kind": str(v.kind),
-                    "value": float(v.value),
-                }
-                for v in values.itertuples(index=False)
-            ]
-            if payload:
-                conn.execute(assessment_values.insert(), payload)
+            _write_tree(conn, vid, nodes, values)
             conn.execute(
                 assessment_editions.update()
-                .where(
-                    assessment_editions.c.assessment_key == key,
-                    assessment_editions.c.year == year,
-                )
+                .where(_edition_of(key, year))
                 .values(current_version=vid, published=False, published_at=None, published_by=None)
             )
+            detail = {"assessment": key, "number": number, "n_values": len(values), "added": added}
             self.store._audit(
-                conn,
-                user,
-                "assessment_import",
-                year,
-                None,
-                vid,
-                file_name,
-                sha,
-                {"assessment": key, "number": number, "n_values": len(values), "added": added},
+                conn, user, "assessment_import", year, None, vid, file_name, sha, detail
             )
             self.store._bump(conn)
-            row = (
-                conn.execute(sa.select(assessment_versions).where(assessment_versions.c.id == vid))
-                .mappings()
-                .one()
+            row = conn.execute(
+                sa.select(assessment_versions).where(assessment_versions.c.id == vid)
             )
-            return AssessmentImport(_info(row, vid), True, added)
+            return AssessmentImport(_info(row.mappings().one(), vid), True, added)
+
+    def _ensure_assessment(
+        self,
+        conn: Connection,
+        key: str,
+        year: int,
+        title: str | None,
+        user: str,
+        file_name: str,
+        sha: str,
+    ) -> str:
+        """The assessment's registry key; the first import creates the assessment (audited)."""
+        a = conn.execute(sa.select(assessments).where(assessments.c.key == key)).first()
+        if a is not None:
+            if title and title != a.title:
+                conn.execute(
+                    assessments.update().where(assessments.c.key == key).values(title=title)
+                )
+            return str(a.registry_key)
+        conn.execute(
+            assessments.insert().values(
+                key=key, title=title or key, registry_key=key, created_at=_now(), created_by=user
+            )
+        )
+        self.store._audit(
+            conn, user, "assessment_create", year, None, None, file_name, sha, {"key": key}
+        )
+        return key
+
+    def _new_version(
+        self,
+        conn: Connection,
+        key: str,
+        year: int,
+        file_name: str,
+        sha: str,
+        user: str,
+        n_values: int,
+        layout: str,
+        file_bytes: bytes,
+    ) -> tuple[int, int]:
+        """(id, number) of a new version row; the edition row is created and locked first."""
+        edition = conn.execute(
+            sa.select(assessment_editions).where(_edition_of(key, year)).with_for_update()
+        ).first()
+        if edition is None:
+            conn.execute(
+                assessment_editions.insert().values(assessment_key=key, year=year, published=False)
+            )
+        number = (
+            conn.execute(
+                sa.select(sa.func.max(assessment_versions.c.number)).where(_version_of(key, year))
+            ).scalar()
+            or 0
+        ) + 1
+        vid = conn.execute(
+            assessment_versions.insert().values(
+                assessment_key=key, year=year, number=number, file_name=file_name, sha256=sha,
+                user=user, created_at=_now(), n_values=n_values, layout=layout,
+                file_bytes=file_bytes,
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        return int(vid), number
 
     def set_published(self, key: str, year: int, published: bool, user: str) -> EditionInfo:
         """Publish (or withdraw) the current version of an edition; audited."""
         with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(assessment_editions).where(
-                    assessment_editions.c.assessment_key == key,
-                    assessment_editions.c.year == year,
-                )
-            ).first()
+            row = conn.execute(sa.select(assessment_editions).where(_edition_of(key, year))).first()
             if row is None or row.current_version is None:
                 raise StoreError(f"assessment {key!r} has no edition {year}")
             conn.execute(
                 assessment_editions.update()
-                .where(
-                    assessment_editions.c.assessment_key == key,
-                    assessment_editions.c.year == year,
-                )
+                .where(_edition_of(key, year))
                 .values(
                     published=published,
                     published_at=_now() if published else None,
@@ -495,9 +373,7 @@ class AssessmentStore:
             row = (
                 conn.execute(
                     sa.select(assessment_versions).where(
-                        assessment_versions.c.assessment_key == key,
-                        assessment_versions.c.year == year,
-                        assessment_versions.c.number == number,
+                        _version_of(key, year), assessment_versions.c.number == number
                     )
                 )
                 .mappings()
@@ -508,10 +384,7 @@ class AssessmentStore:
             before = self._current(conn, key, year)
             conn.execute(
                 assessment_editions.update()
-                .where(
-                    assessment_editions.c.assessment_key == key,
-                    assessment_editions.c.year == year,
-                )
+                .where(_edition_of(key, year))
                 .values(current_version=row["id"], published=False)
             )
             self.store._audit(
@@ -531,9 +404,7 @@ class AssessmentStore:
     # ----- internals ----------------------------------------------------------------
     def _current(self, conn: Connection, key: str, year: int) -> int | None:
         return conn.execute(
-            sa.select(assessment_editions.c.current_version).where(
-                assessment_editions.c.assessment_key == key, assessment_editions.c.year == year
-            )
+            sa.select(assessment_editions.c.current_version).where(_edition_of(key, year))
         ).scalar()
 
     def _units(self, conn: Connection, registry_key: str) -> pd.DataFrame:
@@ -632,6 +503,45 @@ class AssessmentData:
     nodes: pd.DataFrame  # NODE_COLUMNS
     values: pd.DataFrame  # VALUE_COLUMNS
     units: pd.DataFrame  # UNIT_COLUMNS
+
+
+def _edition_of(key: str, year: int) -> sa.ColumnElement[bool]:
+    return sa.and_(assessment_editions.c.assessment_key == key, assessment_editions.c.year == year)
+
+
+def _version_of(key: str, year: int) -> sa.ColumnElement[bool]:
+    return sa.and_(assessment_versions.c.assessment_key == key, assessment_versions.c.year == year)
+
+
+def _write_tree(conn: Connection, vid: int, nodes: pd.DataFrame, values: pd.DataFrame) -> None:
+    """The version's framework tree and its values."""
+    conn.execute(
+        assessment_nodes.insert(),
+        [
+            {
+                "version_id": vid,
+                "code": str(n.code),
+                "parent_code": None if pd.isna(n.parent_code) else str(n.parent_code),
+                "label_vi": str(n.label_vi),
+                "label_en": None if pd.isna(n.label_en) else str(n.label_en),
+                "max_points": float(n.max_points),
+                "position": int(n.position),
+            }
+            for n in nodes.itertuples(index=False)
+        ],
+    )
+    payload = [
+        {
+            "version_id": vid,
+            "unit_code": str(v.unit_code),
+            "node_code": str(v.node_code),
+            "kind": str(v.kind),
+            "value": float(v.value),
+        }
+        for v in values.itertuples(index=False)
+    ]
+    if payload:
+        conn.execute(assessment_values.insert(), payload)
 
 
 def _info(row: Iterable | dict, current_id: int | None) -> AssessmentVersion:

@@ -427,9 +427,11 @@ def _load(conn: Connection, zf: zipfile.ZipFile, manifest: Manifest) -> None:
     missing = sorted(set(manifest.tables) - set(tables))
     if missing:
         raise BackupError(f"the backup's tables {missing} are not in its schema revision")
-    for name in tables:
-        if name in BOOKKEEPING_TABLES and name in manifest.tables:
-            conn.execute(tables[name].delete())  # filled by the migration: take the backup's
+    # Rows a migration may have written (schema_version, seeds) give way to the backup's:
+    # children first, so foreign keys hold.
+    for name in reversed(list(tables)):
+        if name in manifest.tables:
+            conn.execute(tables[name].delete())
     for name, table in tables.items():
         if name in manifest.tables:
             _insert(conn, zf, table, manifest.tables[name])

@@ -9,6 +9,7 @@ import pandas as pd
 from data.frameworks import ALL_INDICATORS
 from data.provinces import provinces
 from data.store import Store
+from domain.provenance import kind_of
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,14 +26,22 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def edition_table(store: Store, edition: int, unit_set: str) -> pd.DataFrame:
-    """Stored values of one edition, wide: province_code, province, then the canonical
-    indicator codes that the edition has (as stored, not recomputed)."""
+    """Stored values of one edition, wide: province_code, province, then for each canonical
+    indicator the edition has its value (as stored, not recomputed) and ``<indicator>_
+    provenance``, the value's kind (published, uploaded, derived, pro-forma,
+    illustrative; empty where there is no value)."""
     vals = store.load_values()
     part = vals[(vals["edition"] == edition) & (vals["unit_set"] == unit_set)]
     if part.empty:
         raise LookupError(f"no data for edition {edition} ({unit_set} provinces)")
+    part = part.assign(provenance=part["source"].map(kind_of))
     wide = part.pivot(index="province_code", columns="indicator", values="value")
-    cols = [c for c in ALL_INDICATORS if c in wide.columns]
+    kinds = part.pivot(index="province_code", columns="indicator", values="provenance")
+    present = [c for c in ALL_INDICATORS if c in wide.columns]
+    cols = []
+    for c in present:
+        wide[f"{c}_provenance"] = kinds[c]
+        cols += [c, f"{c}_provenance"]
     names = {p.code: p.name for p in provinces(unit_set)}
     out = wide[cols].reset_index()
     out.insert(1, "province", out["province_code"].map(names))

@@ -17,21 +17,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from domain.units import (  # noqa: F401 - re-exported; their home is domain.units
+    REGIONS,
+    UNIT_SETS,
+    region_name,
+)
+
 FILES = Path(__file__).resolve().parent / "files"
-
-UNIT_SETS: tuple[str, ...] = ("63", "34")
-
-REGIONS: dict[str, dict[str, str]] = {
-    "DBSH": {"vi": "Đồng bằng sông Hồng", "en": "Red River Delta"},
-    "TDMNPB": {"vi": "Trung du và miền núi phía Bắc", "en": "Northern Midlands and Mountains"},
-    "BTBDHMT": {
-        "vi": "Bắc Trung Bộ và duyên hải miền Trung",
-        "en": "North Central and Central Coast",
-    },
-    "TN": {"vi": "Tây Nguyên", "en": "Central Highlands"},
-    "DNB": {"vi": "Đông Nam Bộ", "en": "Southeast"},
-    "DBSCL": {"vi": "Đồng bằng sông Cửu Long", "en": "Mekong River Delta"},
-}
 
 _PREFIXES = ("thanh pho ", "tinh ", "tp. ", "tp.", "tp ")
 
@@ -171,7 +163,3 @@ def successor(code: str) -> str:
 def predecessors(code_34: str) -> list[str]:
     """The 63-set provinces merged into a 34-set unit, in code order."""
     return [p.code for p in provinces("63") if p.successor_code == code_34]
-
-
-def region_name(region_code: str, lang: str = "vi") -> str:
-    return REGIONS[region_code][lang]

@@ -869,7 +869,7 @@ def load_bundle() -> pd.DataFrame:
 def load_published() -> pd.DataFrame:
     """Every published figure we hold (scores and ranks), with its source URL."""
     return pd.read_csv(
-        FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "rank_basis": str}
+        FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "basis": str}
     )
 
 

@@ -2,6 +2,9 @@
 
 python -m metrics rankings --year 2022 [--unit-set 63|34] [--measure dti|gov|...]
                            [--format json|csv]
+    rows carry <indicator>_source and <indicator>_rank_source: published, uploaded,
+    derived, pro-forma or illustrative. --unit-set 34 works for every edition: where no
+    34-unit set is stored it is the pro-forma series (mean of predecessors' main indices).
 python -m metrics rankings --assessment KEY --year Y --format json|csv   (own assessments)
 python -m metrics profile --assessment KEY --unit NAME --year Y --json
 python -m metrics profile --province NAME --year 2023 [--unit-set 63|34] [--target-rank 10]
@@ -56,7 +59,12 @@ def cmd_rankings(args: argparse.Namespace) -> int:
         )
         return 1
     table = rankings_table(
-        ds.ranked, args.year, args.unit_set, ds.units_of(args.unit_set), measure=args.measure
+        ds.ranked,
+        args.year,
+        args.unit_set,
+        ds.units_of(args.unit_set),
+        measure=args.measure,
+        prov=ds.provenance(),
     )
     if args.format == "csv":
         table.to_csv(sys.stdout, index=False)
@@ -105,7 +113,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
         )
         return 1
     if args.json:
-        json.dump(prof, sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(prof.as_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return 0
     print(

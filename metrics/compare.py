@@ -65,18 +65,21 @@ def rank_paths(
 ) -> pd.DataFrame:
     """Rank and score of each unit in ``codes`` per edition, for the bump chart.
 
-    Columns: edition, province_code, score, rank, n, kind. Rows are ordered by the order
-    of ``codes`` then edition; an edition where a unit has no score is left out.
+    Columns: edition, province_code, score, rank, n, kind, rank_kind (the rank's own kind:
+    Hải Dương 2021 is derived; the score's kind where ``prov`` has no rank kinds). Rows
+    are ordered by the order of ``codes`` then edition; an edition where a unit has no
+    score is left out.
     """
     part = _part(ranked, unit_set, indicator)
     part = part[part["province_code"].isin(codes)].dropna(subset=["score"])
     kinds = prov[(prov["unit_set"] == unit_set) & (prov["indicator"] == indicator)]
-    out = part.merge(
-        kinds[["edition", "province_code", "kind"]], on=["edition", "province_code"], how="left"
-    )
+    if "rank_kind" not in kinds:
+        kinds = kinds.assign(rank_kind=kinds["kind"])
+    cols = ["edition", "province_code", "kind", "rank_kind"]
+    out = part.merge(kinds[cols], on=["edition", "province_code"], how="left")
     order = {c: i for i, c in enumerate(codes)}
     out = out.assign(_o=out["province_code"].map(order)).sort_values(["_o", "edition"])
-    out = out[["edition", "province_code", "score", "rank", "n", "kind"]]
+    out = out[["edition", "province_code", "score", "rank", "n", "kind", "rank_kind"]]
     return out.astype({"edition": int}).reset_index(drop=True)
 
 

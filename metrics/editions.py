@@ -11,7 +11,8 @@ def available_editions(
     """Editions of ``unit_set`` that have at least one scored ``indicator`` (any indicator
     when None), ascending.
 
-    Example: with the bundled data, "63" -> [2020, 2021, 2022, 2023, 2024]; "34" -> [2024].
+    Example: with the bundled data, "63" -> [2020, 2021, 2022, 2023, 2024]; "34" -> the same
+    (2020-2023 from the pro-forma series, 2024 stored).
     """
     part = ranked[ranked["unit_set"] == unit_set]
     if indicator is not None:
@@ -23,3 +24,15 @@ def edition_pairs(ranked: pd.DataFrame) -> list[tuple[int, str]]:
     """Every (edition, unit set) with at least one scored indicator, ascending."""
     part = ranked.dropna(subset=["score"])[["edition", "unit_set"]].drop_duplicates()
     return sorted((int(e), str(u)) for e, u in part.itertuples(index=False))
+
+
+def last_shared_row(series: pd.DataFrame, other: pd.DataFrame) -> pd.Series | None:
+    """The latest scored row of ``series`` in an edition that ``other`` scores too, or None.
+
+    Both are trajectories (edition, score, …). Example: the successor's rank among 34 in
+    the last edition where the home province's 63-unit series also has a score."""
+    shared = set(series.dropna(subset=["score"])["edition"]) & set(
+        other.dropna(subset=["score"])["edition"]
+    )
+    rows = series[series["edition"].isin(shared)].dropna(subset=["score"])
+    return rows.iloc[-1] if len(rows) else None

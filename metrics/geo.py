@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.editions import available_editions
+from metrics.provenance import count_kinds
 
 __all__ = ["MAP_MEASURES", "available_editions", "map_tiles"]
 
@@ -68,10 +69,11 @@ def map_tiles(
 
 
 def kind_counts(tiles: pd.DataFrame) -> dict[str, int]:
-    """How many tiles are published / uploaded / illustrative / missing.
+    """How many tiles are of each provenance kind, and how many are missing.
 
-    Example: {"published": 0, "uploaded": 0, "illustrative": 63, "missing": 0}.
+    Example: {"published": 0, "uploaded": 0, "derived": 0, "pro-forma": 0,
+    "illustrative": 63, "missing": 0}.
     """
-    counts = {k: int((tiles["kind"] == k).sum()) for k in ("published", "uploaded", "illustrative")}
+    counts = count_kinds(tiles["kind"])
     counts["missing"] = int(tiles["score"].isna().sum())
     return counts

@@ -7,13 +7,18 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from metrics.provenance import PRO_FORMA, kind_of
 from metrics.ranking import rank_scores
 from metrics.scoring import KEY, compute_scores, round4
 
 if TYPE_CHECKING:
     from domain.framework import Framework
 
-PRO_FORMA = "pro-forma"
+# The rule as shown to people (source text of every pro-forma value).
+RULE = (
+    "pro-forma: the mean of the predecessor provinces' main indices (2020: pillar scores), "
+    "4 decimals, then scored by the edition's formula"
+)
 
 
 def pro_forma_values(
@@ -81,3 +86,39 @@ def pro_forma_results(
     pf = pro_forma_values(values, frameworks, successor_of, editions)
     scored = compute_scores(pf[[*KEY, "indicator", "value"]], frameworks)
     return rank_scores(scored, units)
+
+
+def pro_forma_series(
+    values: pd.DataFrame,
+    frameworks: Mapping[int, Framework],
+    successor_of: Mapping[str, str],
+) -> pd.DataFrame:
+    """A 34-unit series for every edition that has 63-province values and no stored
+    34-unit set (2020-2023 for the bundle), by the official merger rule.
+
+    Merged units: ``pro_forma_values`` (mean of the predecessors' inputs; for 2020 the
+    inputs are the three pillars, so the rule is applied to the pillar scores and the DTI
+    is 0.4 gov + 0.3 econ + 0.3 soc of those means), source ``RULE`` (kind pro-forma).
+    Units that were not merged: the predecessor's stored rows (inputs and any stored
+    composite) under the unit's 34-set code; a published or uploaded value keeps its
+    source (the same figure of the same unit), any other becomes pro-forma.
+    Returns the tidy values shape (edition, unit_set, province_code, indicator, value,
+    source). Example: 2021, 31 Hải Phòng = mean(Hải Phòng, Hải Dương) per main index.
+    """
+    cols = [*KEY, "indicator", "value", "source"]
+    have34 = set(values.loc[values["unit_set"] == "34", "edition"].astype(int))
+    v63 = values[(values["unit_set"] == "63") & ~values["edition"].astype(int).isin(have34)]
+    if v63.empty:
+        return pd.DataFrame(columns=cols)
+    size = pd.Series(list(successor_of.values())).value_counts()
+    single = {p: s for p, s in successor_of.items() if size[s] == 1}
+    merged = {p: s for p, s in successor_of.items() if size[s] > 1}
+    pf = pro_forma_values(v63, frameworks, merged)
+    pf["source"] = RULE
+    extra = [c for c in ("version",) if c in v63]  # an uploaded value keeps its version
+    copy = v63[v63["province_code"].isin(single)][cols + extra].copy()
+    copy["province_code"] = copy["province_code"].map(single)
+    copy["unit_set"] = "34"
+    keep = copy["source"].map(kind_of).isin(["published", "uploaded"])
+    copy["source"] = copy["source"].where(keep, RULE)
+    return pd.concat([pf, copy], ignore_index=True)[cols + extra]

@@ -55,13 +55,16 @@ def sources(published: pd.DataFrame) -> pd.DataFrame:
     """Published figures grouped by source URL: source, site (host name), n (figures),
     editions (sorted list), indicators (sorted list). Most-cited first, then by URL.
 
-    A figure whose source lists several URLs ("url1 | url2") counts once for each.
-    Example: 63 rank rows from one dti.gov.vn page -> one row with n = 63.
+    A figure whose source lists several URLs ("url1 | url2") counts once for each; a
+    source named in words only (a derived figure's article whose URL is not held) is no
+    link and is left out. Example: 63 rank rows from one dti.gov.vn page -> one row, n = 63.
     """
-    if published.empty:
-        return pd.DataFrame(columns=["source", "site", "n", "editions", "indicators"])
     split = published.assign(source=published["source"].astype(str).str.split(" | ", regex=False))
-    g = split.explode("source").groupby("source", sort=False)
+    split = split.explode("source")
+    split = split[split["source"].str.match(r"^https?://")]
+    if split.empty:
+        return pd.DataFrame(columns=["source", "site", "n", "editions", "indicators"])
+    g = split.groupby("source", sort=False)
     out = pd.DataFrame(
         {
             "n": g.size(),
@@ -128,3 +131,52 @@ def merger_rows(units: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["code", "name", "predecessors", "predecessor_names", "merged"]
     )
+
+
+def reconciliations(recon: pd.DataFrame, values: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Stored totals that differ from their recomputation, with both values.
+
+    ``recon`` is ``metrics.scoring.reconcile`` output; ``values`` the tidy values (for each
+    stored figure's source); ``units`` has unit_set, province_code, name. One row per
+    differing figure: edition, unit_set, province_code, province, indicator, published
+    (the stored total, which is shown and ranked), recomputed, diff, ok (within the
+    ±0.0001 the publisher's rounding allows), source. Example: TP. Hồ Chí Minh 2022 dti
+    0.7163 published vs 0.7164 recomputed (diff -0.0001, ok).
+    """
+    cols = [
+        "edition",
+        "unit_set",
+        "province_code",
+        "province",
+        "indicator",
+        "published",
+        "recomputed",
+        "diff",
+        "ok",
+        "source",
+    ]
+    d = recon[recon["recomputed"].notna() & (recon["diff"] != 0)]
+    if d.empty:
+        return pd.DataFrame(columns=cols)
+    key = ["edition", "unit_set", "province_code", "indicator"]
+    d = d.merge(values[[*key, "source"]], on=key, how="left")
+    d = d.merge(
+        units[["unit_set", "province_code", "name"]], on=["unit_set", "province_code"], how="left"
+    )
+    d = d.rename(columns={"stored": "published", "name": "province"})
+    return d[cols].sort_values(key).reset_index(drop=True)
+
+
+def derived_figures(figures: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The derived figures held (``provenance == "derived"`` in published.csv): edition,
+    unit_set, province_code, province, indicator, kind, value, derivation, source.
+    Example: Hải Dương 2021 dti rank 14, derived from the 2020 and 2022 ranks and the
+    province's 2024 article."""
+    cols = ["edition", "unit_set", "province_code", "province", "indicator", "kind", "value"]
+    cols += ["derivation", "source"]
+    if "provenance" not in figures:
+        return pd.DataFrame(columns=cols)
+    d = figures[figures["provenance"] == "derived"].merge(
+        units[["unit_set", "province_code", "name"]], on=["unit_set", "province_code"], how="left"
+    )
+    return d.rename(columns={"name": "province"})[cols].reset_index(drop=True)

@@ -88,7 +88,10 @@ def official_only(
     has_score = out["score"].notna()
     # a group is official when every unit that has a score has an official one
     group_ok = (ok_score | ~has_score).groupby([out[c] for c in RANK_GROUP]).transform("all")
-    pub = published[published["kind"] == "rank"][[*KEY, "indicator"]].drop_duplicates()
+    # a derived rank (e.g. Hải Dương 2021) is not illustrative, but not official either
+    official = published.get("provenance", pd.Series("published", index=published.index))
+    pub = published[(published["kind"] == "rank") & official.fillna("published").eq("published")]
+    pub = pub[[*KEY, "indicator"]].drop_duplicates()
     pub_rank = (
         out[[*KEY, "indicator"]]
         .merge(pub.assign(_pub=True), on=[*KEY, "indicator"], how="left")["_pub"]

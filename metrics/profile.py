@@ -9,6 +9,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import pandas as pd
 
+from domain.profile import (
+    IndexStanding,
+    PeerNames,
+    Profile,
+    Standing,
+    Target,
+    Trend,
+    YearOnYear,
+)
 from metrics.change import contributions, previous_edition, trend
 from metrics.distance import distances, neighbours
 from metrics.rank_change import overtakes, rank_change_decomposition
@@ -141,6 +150,114 @@ def _num(x: Any) -> Any:
     return x
 
 
+def _year_on_year(
+    ds: DatasetLike, code: str, edition: int, unit_set: str, names: Mapping[str, str]
+) -> YearOnYear:
+    """Change against the previous edition: score change split by input (comparable
+    editions only), rank change split into own and others' effects, overtakes."""
+    eds = sorted(ds.ranked.loc[ds.ranked["unit_set"] == unit_set, "edition"].unique())
+    prev = previous_edition(eds, edition)
+    yoy_row = ds.yoy[
+        (ds.yoy["edition"] == edition)
+        & (ds.yoy["unit_set"] == unit_set)
+        & (ds.yoy["province_code"] == code)
+        & (ds.yoy["indicator"] == "dti")
+    ]
+    if prev is None or yoy_row.empty:
+        return YearOnYear(prev_edition=prev)
+    y = yoy_row.iloc[0]
+    comparable = bool(y["comparable"])
+    change: dict[str, Any] = {}
+    if comparable:
+        c = contributions(ds.scores, ds.frameworks, edition, unit_set, prev)
+        c = c[c["province_code"] == code]
+        change = {
+            "dti_change": _num(y["score_change"]),
+            "contributions": {
+                row.indicator: _num(row.contribution)
+                for row in c.itertuples()
+                if row.indicator != "rounding"
+            },
+            "rounding": _num(c.loc[c["indicator"] == "rounding", "contribution"].sum()),
+        }
+    dec = rank_change_decomposition(ds.ranked, ds.frameworks, edition, unit_set, prev)
+    dm = dec[dec["province_code"] == code].iloc[0]
+    ov = overtakes(ds.ranked, edition, prev, unit_set, code)
+    return YearOnYear(
+        prev_edition=prev,
+        rank_change=_num(y["rank_change"]),
+        comparable=comparable,
+        overtook_us=[names.get(c, c) for c in ov.overtook_us],
+        we_overtook=[names.get(c, c) for c in ov.we_overtook],
+        own_effect=_num(dm["own_effect"]),
+        others_effect=_num(dm["others_effect"]),
+        counterfactual_rank=_num(dm["counterfactual_rank"]),
+        **change,
+    )
+
+
+def _trend(ds: DatasetLike, code: str, edition: int, unit_set: str) -> Trend | None:
+    upto = ds.ranked[ds.ranked["edition"] <= edition]
+    tr = trend(
+        upto[(upto["unit_set"] == unit_set) & (upto["province_code"] == code)], ds.frameworks
+    )
+    if not len(tr):
+        return None
+    t = tr.iloc[0]
+    return Trend(
+        first_edition=_num(t["first_edition"]),
+        change=_num(t["change"]),
+        cagr=_num(t["cagr"]),
+        break_in_series=bool(t["break_in_series"]),
+        best_rank=_num(t["best_rank"]),
+        best_rank_edition=_num(t["best_rank_edition"]),
+        worst_rank=_num(t["worst_rank"]),
+        worst_rank_edition=_num(t["worst_rank_edition"]),
+    )
+
+
+def _target(
+    r: pd.DataFrame,
+    mine: pd.DataFrame,
+    fw: Framework,
+    code: str,
+    target_rank: int,
+    names: Mapping[str, str],
+) -> Target:
+    """The score for ``target_rank`` and the cheapest allocation of the inputs to reach it."""
+    tgt = score_for_rank(
+        r[r["indicator"] == "dti"].set_index("province_code")["score"], code, target_rank
+    )
+    plan = cheapest_allocation(
+        {i: mine.at[i, "score"] for i in fw.inputs if i in mine.index}, fw.points, tgt.gap
+    )
+    return Target(
+        rank=tgt.rank,
+        score=tgt.target_score,
+        gap=round(tgt.gap, DECIMALS),
+        reached=tgt.reached,
+        kth_province=names.get(tgt.kth_code, tgt.kth_code) if tgt.kth_code else None,
+        feasible=bool(plan["feasible"].iloc[0]) if len(plan) else None,
+        plan={row.indicator: _num(row.increase) for row in plan.itertuples() if row.increase > 0},
+    )
+
+
+def _standings(
+    mine: pd.DataFrame, fw: Framework, lang: str
+) -> tuple[dict[str, Standing], dict[str, IndexStanding]]:
+    pillars = {
+        p: Standing(_num(mine.at[p, "score"]), _num(mine.at[p, "rank"]))
+        for p in PILLARS
+        if p in mine.index
+    }
+    mains = {
+        i: IndexStanding(fw.get(i).label(lang), _num(mine.at[i, "score"]), _num(mine.at[i, "rank"]))
+        for i in fw.inputs
+        if i in mine.index and i not in PILLARS
+    }
+    return pillars, mains
+
+
 def build_profile(
     ds: DatasetLike,
     code: str,
@@ -152,8 +269,9 @@ def build_profile(
     lang: str = "vi",
     names: Mapping[str, str] | None = None,
     intervals: pd.DataFrame | None = None,
-) -> dict[str, Any]:
-    """Everything the profile page and ``python -m metrics profile`` show for one unit.
+) -> Profile:
+    """Everything the profile page, the deck and ``python -m metrics profile`` show for one
+    unit, as a typed ``domain.profile.Profile``.
 
     Composes the measures of this package (all pure): scores and ranks (``rank_scores``),
     tier, distances, year-on-year change with input contributions, rank-change
@@ -162,7 +280,7 @@ def build_profile(
     ``intervals``: the edition's ``edition_rank_intervals`` when the caller has them already
     (they depend only on the edition and unit set; the Monte Carlo is the costly part).
     Missing values appear as None. Raises KeyError when the unit has no DTI in the edition.
-    Example: build_profile(ds, "30", 2023)["dti_rank"] -> Hải Dương's 2023 rank.
+    Example: build_profile(ds, "30", 2023).dti_rank -> Hải Dương's 2023 rank.
     """
     fw = ds.frameworks[int(edition)]
     r = ds.ranked[(ds.ranked["edition"] == edition) & (ds.ranked["unit_set"] == unit_set)]
@@ -172,150 +290,50 @@ def build_profile(
     units = ds.units[ds.units["unit_set"] == unit_set].set_index("province_code")
     names = dict(names) if names is not None else units["name"].to_dict()
     dti = mine.loc["dti"]
-
     dist = distances(r[r["indicator"] == "dti"])
     d = dist[dist["province_code"] == code].iloc[0]
-
-    eds = sorted(ds.ranked.loc[ds.ranked["unit_set"] == unit_set, "edition"].unique())
-    prev = previous_edition(eds, edition)
-    yoy_row = ds.yoy[
-        (ds.yoy["edition"] == edition)
-        & (ds.yoy["unit_set"] == unit_set)
-        & (ds.yoy["province_code"] == code)
-        & (ds.yoy["indicator"] == "dti")
-    ]
-    yoy: dict[str, Any] = {
-        "prev_edition": prev,
-        "dti_change": None,
-        "rank_change": None,
-        "comparable": None,
-        "contributions": {},
-        "rounding": None,
-        "overtook_us": [],
-        "we_overtook": [],
-        "own_effect": None,
-        "others_effect": None,
-        "counterfactual_rank": None,
-    }
-    if prev is not None and not yoy_row.empty:
-        y = yoy_row.iloc[0]
-        comparable = bool(y["comparable"])
-        yoy["comparable"] = comparable
-        yoy["rank_change"] = _num(y["rank_change"])
-        if comparable:
-            yoy["dti_change"] = _num(y["score_change"])
-            c = contributions(ds.scores, ds.frameworks, edition, unit_set, prev)
-            c = c[c["province_code"] == code]
-            yoy["contributions"] = {
-                row.indicator: _num(row.contribution)
-                for row in c.itertuples()
-                if row.indicator != "rounding"
-            }
-            yoy["rounding"] = _num(c.loc[c["indicator"] == "rounding", "contribution"].sum())
-        dec = rank_change_decomposition(ds.ranked, ds.frameworks, edition, unit_set, prev)
-        dm = dec[dec["province_code"] == code].iloc[0]
-        for k in ("own_effect", "others_effect", "counterfactual_rank"):
-            yoy[k] = _num(dm[k])
-        ov = overtakes(ds.ranked, edition, prev, unit_set, code)
-        yoy["overtook_us"] = [names.get(c, c) for c in ov.overtook_us]
-        yoy["we_overtook"] = [names.get(c, c) for c in ov.we_overtook]
-
-    upto = ds.ranked[ds.ranked["edition"] <= edition]
-    tr = trend(
-        upto[(upto["unit_set"] == unit_set) & (upto["province_code"] == code)], ds.frameworks
-    )
-    t = tr.iloc[0] if len(tr) else None
-
-    tgt = score_for_rank(
-        r[r["indicator"] == "dti"].set_index("province_code")["score"], code, target_rank
-    )
-    plan = cheapest_allocation(
-        {i: mine.at[i, "score"] for i in fw.inputs if i in mine.index}, fw.points, tgt.gap
-    )
     sw = strengths_weaknesses(ds.ranked, fw, unit_set, code)
-    iv = (
-        edition_rank_intervals(ds.scores, fw, unit_set, draws=draws, seed=seed)
-        if intervals is None
-        else intervals
-    )
-    ivm = iv[iv["province_code"] == code]
+    if intervals is None:
+        intervals = edition_rank_intervals(ds.scores, fw, unit_set, draws=draws, seed=seed)
+    ivm = intervals[intervals["province_code"] == code]
     pe = peers(ds.ranked, edition, unit_set, code)
     region_code = str(dti["region_code"])
-
-    def label(ind: str) -> str:
-        return fw.get(ind).label(lang)
-
-    return {
-        "province": names.get(code, code),
-        "province_code": code,
-        "unit_set": unit_set,
-        "year": int(edition),
-        "framework_assumed": fw.assumed,
-        "dti": _num(dti["score"]),
-        "dti_basis": dti["basis"],
-        "dti_rank": _num(dti["rank"]),
-        "n": _num(dti["n"]),
-        "percentile": _num(dti["percentile"]),
-        "tier": _num(dti["tier"]),
-        "tier_label": tier_label(int(dti["tier"]), lang) if pd.notna(dti["tier"]) else None,
-        "pillars": {
-            p: {"score": _num(mine.at[p, "score"]), "rank": _num(mine.at[p, "rank"])}
-            for p in PILLARS
-            if p in mine.index
-        },
-        "main_indices": {
-            i: {
-                "label": label(i),
-                "score": _num(mine.at[i, "score"]),
-                "rank": _num(mine.at[i, "rank"]),
-            }
-            for i in fw.inputs
-            if i in mine.index and i not in PILLARS
-        },
-        "region": str(units.at[code, "region"]) if "region" in units.columns else region_code,
-        "region_code": region_code,
-        "region_rank": _num(dti["region_rank"]),
-        "region_n": _num(dti["region_n"]),
-        "yoy": yoy,
-        "gap_to_next_rank": _num(d["gap_above"]),
-        "gap_to_previous_rank": _num(d["gap_below"]),
-        "gap_to_leader": _num(d["gap_leader"]),
-        "diff_to_mean": _num(d["diff_mean"]),
-        "diff_to_median": _num(d["diff_median"]),
-        "gap_to_region_best": _num(d["gap_region_best"]),
-        "strengths": sw.loc[sw["kind"] == "strength", "indicator"].tolist(),
-        "weaknesses": sw.loc[sw["kind"] == "weakness", "indicator"].tolist(),
-        "rank_interval_90": (
+    pillars, mains = _standings(mine, fw, lang)
+    return Profile(
+        province=names.get(code, code),
+        province_code=code,
+        unit_set=unit_set,
+        year=int(edition),
+        framework_assumed=fw.assumed,
+        dti=_num(dti["score"]),
+        dti_basis=dti["basis"],
+        dti_rank=_num(dti["rank"]),
+        n=_num(dti["n"]),
+        percentile=_num(dti["percentile"]),
+        tier=_num(dti["tier"]),
+        tier_label=tier_label(int(dti["tier"]), lang) if pd.notna(dti["tier"]) else None,
+        pillars=pillars,
+        main_indices=mains,
+        region=str(units.at[code, "region"]) if "region" in units.columns else region_code,
+        region_code=region_code,
+        region_rank=_num(dti["region_rank"]),
+        region_n=_num(dti["region_n"]),
+        yoy=_year_on_year(ds, code, edition, unit_set, names),
+        gap_to_next_rank=_num(d["gap_above"]),
+        gap_to_previous_rank=_num(d["gap_below"]),
+        gap_to_leader=_num(d["gap_leader"]),
+        diff_to_mean=_num(d["diff_mean"]),
+        diff_to_median=_num(d["diff_median"]),
+        gap_to_region_best=_num(d["gap_region_best"]),
+        strengths=sw.loc[sw["kind"] == "strength", "indicator"].tolist(),
+        weaknesses=sw.loc[sw["kind"] == "weakness", "indicator"].tolist(),
+        rank_interval_90=(
             [_num(ivm["rank_lo"].iloc[0]), _num(ivm["rank_hi"].iloc[0])] if len(ivm) else None
         ),
-        "statistically_tied": [names.get(c, c) for c in statistically_tied(iv, code)],
-        "trend": None
-        if t is None
-        else {
-            "first_edition": _num(t["first_edition"]),
-            "change": _num(t["change"]),
-            "cagr": _num(t["cagr"]),
-            "break_in_series": bool(t["break_in_series"]),
-            "best_rank": _num(t["best_rank"]),
-            "best_rank_edition": _num(t["best_rank_edition"]),
-            "worst_rank": _num(t["worst_rank"]),
-            "worst_rank_edition": _num(t["worst_rank_edition"]),
-        },
-        "target": {
-            "rank": tgt.rank,
-            "score": tgt.target_score,
-            "gap": round(tgt.gap, DECIMALS),
-            "reached": tgt.reached,
-            "kth_province": names.get(tgt.kth_code, tgt.kth_code) if tgt.kth_code else None,
-            "feasible": bool(plan["feasible"].iloc[0]) if len(plan) else None,
-            "plan": {
-                row.indicator: _num(row.increase) for row in plan.itertuples() if row.increase > 0
-            },
-        },
-        "peers": {
-            "region": [names.get(c, c) for c in pe.region],
-            "above": [names.get(c, c) for c in pe.above],
-            "below": [names.get(c, c) for c in pe.below],
-            "similar": [names.get(c, c) for c in pe.similar],
-        },
-    }
+        statistically_tied=[names.get(c, c) for c in statistically_tied(intervals, code)],
+        trend=_trend(ds, code, edition, unit_set),
+        target=_target(r, mine, fw, code, target_rank, names),
+        peers=PeerNames(
+            *([names.get(c, c) for c in g] for g in (pe.region, pe.above, pe.below, pe.similar))
+        ),
+    )

@@ -9,33 +9,56 @@ RANKING_COLUMNS = [
     "province_code",
     "dti",
     "dti_rank",
+    "dti_source",
+    "dti_rank_source",
     "gov_score",
     "gov_rank",
+    "gov_source",
+    "gov_rank_source",
     "econ_score",
     "econ_rank",
+    "econ_source",
+    "econ_rank_source",
     "soc_score",
     "soc_rank",
+    "soc_source",
+    "soc_rank_source",
     "region",
     "region_rank",
 ]
 
 
 def rankings_table(
-    ranked: pd.DataFrame, edition: int, unit_set: str, units: pd.DataFrame, measure: str = "dti"
+    ranked: pd.DataFrame,
+    edition: int,
+    unit_set: str,
+    units: pd.DataFrame,
+    measure: str = "dti",
+    prov: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per unit of (edition, unit set): DTI and pillar scores and ranks, region and
     the rank within the region (of ``measure``), sorted by the measure's rank then code.
 
     The CLI's and exports' columns of the one rankings table (``rankings_view``, which the
-    page shows). ``units`` has province_code, name, region_code, region. Missing stays
-    missing (None in JSON). Example row: Hải Dương 2022 -> dti 0.6383, dti_rank 13.
+    page shows). ``<ind>_source`` / ``<ind>_rank_source`` are the provenance kinds
+    (published, uploaded, derived, pro-forma, illustrative) of each score and rank, from
+    ``prov`` (``metrics.provenance.provenance_with_ranks``; missing when not given).
+    ``units`` has province_code, name, region_code, region. Missing stays missing (None in
+    JSON). Example row: Hải Dương 2022 -> dti 0.6383, dti_rank 13, dti_source published.
     """
-    view = rankings_view(ranked, None, edition, unit_set, measure, units)
+    view = rankings_view(ranked, prov, edition, unit_set, measure, units)
     out = view.rename(columns={"dti_score": "dti"})
     cols = list(RANKING_COLUMNS)
     if f"{measure}_rank" not in cols:
         out[f"{measure}_score"], out[f"{measure}_rank"] = view["score"], view["rank"]
-        cols[2:2] = [f"{measure}_score", f"{measure}_rank"]
+        out[f"{measure}_source"] = view["kind"]
+        out[f"{measure}_rank_source"] = view["rank_kind"]
+        cols[2:2] = [
+            f"{measure}_score",
+            f"{measure}_rank",
+            f"{measure}_source",
+            f"{measure}_rank_source",
+        ]
     return out[cols]
 
 
@@ -49,8 +72,9 @@ def rankings_view(
 ) -> pd.DataFrame:
     """All units of (edition, unit set) for one measure, best first: province_code,
     province, region_code, region, score, rank, n, tier (1..4 quartile), region_rank,
-    kind (published/uploaded/illustrative/None; None without ``prov``), plus dti/gov/econ/soc
-    scores and ranks for context (``dti_score``, ``dti_rank``, …).
+    kind and rank_kind of the measure (published/uploaded/derived/pro-forma/illustrative;
+    None without ``prov``), plus dti/gov/econ/soc scores, ranks and their kinds for context
+    (``dti_score``, ``dti_rank``, ``dti_source``, ``dti_rank_source``, …).
 
     Missing scores sort last and keep no rank or tier. ``units`` has province_code, name,
     region_code, region. Example: 2022, dti -> first row Đà Nẵng 0.8002 rank 1 tier 1.
@@ -59,15 +83,18 @@ def rankings_view(
 
     part = ranked[(ranked["edition"] == edition) & (ranked["unit_set"] == unit_set)]
     m = part[part["indicator"] == measure].set_index("province_code")
-    kinds = (
-        pd.Series(dtype=object)
+    mine = (
+        pd.DataFrame(columns=["province_code", "indicator", "kind", "rank_kind"])
         if prov is None
-        else prov[
-            (prov["edition"] == edition)
-            & (prov["unit_set"] == unit_set)
-            & (prov["indicator"] == measure)
-        ].set_index("province_code")["kind"]
+        else prov[(prov["edition"] == edition) & (prov["unit_set"] == unit_set)]
     )
+    if "rank_kind" not in mine:
+        mine = mine.assign(rank_kind=mine["kind"])
+
+    def kinds_of(ind: str) -> pd.DataFrame:
+        return mine[mine["indicator"] == ind].set_index("province_code")
+
+    kinds = kinds_of(measure)
     out = (
         units[["province_code", "name", "region_code", "region"]]
         .rename(columns={"name": "province"})
@@ -78,11 +105,15 @@ def rankings_view(
     out["n"] = out["province_code"].map(m["n"]).astype("Int64")
     out["tier"] = tier_of(out["rank"], out["n"])
     out["region_rank"] = out["province_code"].map(m["region_rank"]).astype("Int64")
-    out["kind"] = out["province_code"].map(kinds)
+    out["kind"] = out["province_code"].map(kinds["kind"])
+    out["rank_kind"] = out["province_code"].map(kinds["rank_kind"])
     for ind in ("dti", "gov", "econ", "soc"):
         s = part[part["indicator"] == ind].set_index("province_code")
+        k = kinds_of(ind)
         out[f"{ind}_score"] = out["province_code"].map(s["score"]).astype(float)
         out[f"{ind}_rank"] = out["province_code"].map(s["rank"]).astype("Int64")
+        out[f"{ind}_source"] = out["province_code"].map(k["kind"])
+        out[f"{ind}_rank_source"] = out["province_code"].map(k["rank_kind"])
     out = out.sort_values(["rank", "province_code"], na_position="last", kind="stable")
     return out.reset_index(drop=True)
 

@@ -26,6 +26,11 @@ def trajectory(
         & (prov["province_code"] == code)
     ]
     kind_of_edition = dict(zip(mine_prov["edition"], mine_prov["kind"], strict=True))
+    rank_kind_of = (
+        dict(zip(mine_prov["edition"], mine_prov["rank_kind"], strict=True))
+        if "rank_kind" in mine_prov
+        else {}
+    )
     for edition, g in part.groupby("edition", sort=True):
         g = g.dropna(subset=["score"])
         me = g[g["province_code"] == code]
@@ -38,6 +43,7 @@ def trajectory(
                 "rank": me["rank"].iloc[0] if len(me) else pd.NA,
                 "n": int(len(g)),
                 "kind": kind_of_edition.get(edition),
+                "rank_kind": rank_kind_of.get(edition, kind_of_edition.get(edition)),
                 "median": float(g["score"].median()) if len(g) else float("nan"),
                 "min": float(g["score"].min()) if len(g) else float("nan"),
                 "max": float(g["score"].max()) if len(g) else float("nan"),

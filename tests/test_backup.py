@@ -134,7 +134,7 @@ def test_backup_is_one_snapshot_while_another_connection_imports(
     assert imported and imported[0].created
     assert manifest.tables["versions"].rows == 6
     assert manifest.tables["dti_values"].rows == 2512
-    assert manifest.tables["audit"].rows == 6
+    assert manifest.tables["audit"].rows == len(before["audit"])
     # and the store itself did take the import
     assert len(store.versions(2022, "63")) == 2
 

@@ -70,8 +70,32 @@ def test_production_settings_agree() -> None:
     assert "--server.port %i --server.address 127.0.0.1" in unit
     assert "EnvironmentFile=/etc/dti/dti.env" in unit
     env = (DEPLOY / "dti.env.example").read_text(encoding="utf-8")
-    for name in ("DTI_DB_URL=postgresql", "DTI_UPLOAD_PASSWORD_HASH=", "STREAMLIT_SERVER_COOKIE"):
+    for name in (
+        "DTI_DB_URL='postgresql",
+        "DTI_UPLOAD_PASSWORD_HASH=''",
+        "STREAMLIT_SERVER_COOKIE",
+    ):
         assert name in env
+
+
+def test_env_file_keeps_a_pasted_hash_when_sourced(tmp_path: Path) -> None:
+    """The backup job and the README's shell steps source the env file: a hash pasted
+    between its quotes must come through with every "$" intact."""
+    from data.auth import hash_password
+
+    hashed = hash_password("x", n=2**12)
+    text = (DEPLOY / "dti.env.example").read_text(encoding="utf-8")
+    env_file = tmp_path / "dti.env"
+    env_file.write_text(
+        text.replace("DTI_UPLOAD_PASSWORD_HASH=''", f"DTI_UPLOAD_PASSWORD_HASH='{hashed}'")
+    )
+    got = subprocess.run(
+        ["sh", "-c", f'set -a; . {env_file}; printf %s "$DTI_UPLOAD_PASSWORD_HASH"'],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert got.stdout == hashed and hashed.count("$") == 5
 
 
 # --------------------------------------------------------------------------- backups

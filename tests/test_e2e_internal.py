@@ -5,13 +5,25 @@ from __future__ import annotations
 import pytest
 from assessment_fixtures import XLSX, per_unit_workbook
 from conftest import start_app
-from test_e2e_upload import PASSWORD, WAIT, e2e_hash, nav_to, sign_in  # noqa: F401
+from test_e2e_upload import PASSWORD, WAIT, e2e_hash, nav_to  # noqa: F401
 
 from data.assessments_store import AssessmentStore
 from data.store import Store
 
 pytestmark = pytest.mark.e2e
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
+NAME = "Cán bộ Sở"
+
+
+def sign_in(page, base: str) -> None:
+    """The staff sign-in form; waits until the sidebar names the signed-in user."""
+    page.goto(f"{base}/login?lang=vi")
+    page.get_by_label("Họ tên (ghi vào nhật ký thay đổi)").fill(NAME)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.wait_for_selector("text=Đang đăng nhập với tài khoản:", timeout=WAIT)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text(NAME, exact=True).first.wait_for(timeout=WAIT)
 
 
 def test_upload_publish_public_page(browser, output_dir, tmp_path, e2e_hash):  # noqa: F811

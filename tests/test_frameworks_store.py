@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from edition_fixtures import results_2025
 
 from data import declare as d
 from data import frameworks as f
@@ -240,3 +241,31 @@ def test_cli_show_and_declare(
     with pytest.raises(SystemExit) as exc:
         main(["framework", "declare", "--year", "2025", "--unit-set", "34", "--basis", "b"])
     assert exc.value.code == 2
+
+
+def test_framework_and_upload_are_one_transaction(db_url: str, monkeypatch) -> None:
+    """SQLite and a real PostgreSQL: a declared framework is stored with its file, and when
+    the framework is refused nothing of the file is stored either."""
+    from data.ingest import import_result, parse
+
+    monkeypatch.setenv("DTI_DB_URL", db_url)
+    s = Store(db_url)
+    s.seed_if_empty()
+    data, dti, _ = results_2025()
+    fw = d.from_points(2025, NEW_POINTS, basis="b")
+    res = parse(data, "DTI_2025_34.xlsx", framework=fw, use_saved_mappings=False)
+    assert res.ok, [p.message("en") for p in res.errors]
+    # someone declared 2025 (34) meanwhile, with other points: the upload's declaration is
+    # refused and its values are not stored
+    f.declare(s, d.like(2024, 2025, basis="other"), "34", user="x")
+    stamp = s.data_version()
+    with pytest.raises(f.FrameworkError, match="already has a framework"):
+        import_result(s, res, data, user="ana", framework=fw)
+    assert s.versions(2025, "34") == [] and s.data_version() == stamp
+    # with the replacement confirmed, both land together
+    out = import_result(s, res, data, user="ana", framework=fw, replace_framework=True)
+    assert out.version is not None and out.version.number == 1
+    assert f.framework(2025, "34", store=s).points["awareness"] == 120
+    v = s.load_values()
+    got = v[(v["edition"] == 2025) & (v["indicator"] == "dti")]
+    assert len(got) == 34 and sorted(got["value"]) == sorted(dti.values())

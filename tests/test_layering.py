@@ -65,10 +65,18 @@ def test_no_streamlit_below_pages(folder):
         assert "streamlit" not in imports(path), path
 
 
+# Named exceptions to the IO rule, with the reason.
+IO_ALLOW = {
+    # kaleido renders a deck's pictures in one batch into a temporary folder it then reads
+    "charts/export.py": {"tempfile"},
+}
+
+
 @pytest.mark.parametrize("folder", ["metrics", "charts"])
 def test_metrics_and_charts_do_no_io(folder):
     for path in files(folder, include_main=False):
-        mods = imports(path)
+        rel = path.relative_to(REPO).as_posix()
+        mods = imports(path) - IO_ALLOW.get(rel, set())
         assert not (mods & IO_MODULES), (path, mods & IO_MODULES)
         assert not (
             full_imports(path)
@@ -154,8 +162,6 @@ def _data_may(imp: str) -> bool:
 
 LAYER_EXCEPTIONS = {
     "metrics.__main__": "the CLI entry point; its commands move to app/ (issue 14, open)",
-    "charts.__main__": "the CLI entry point; its commands move to app/ (issue 14, open)",
-    "charts.deck": "region_name: the deck data becomes a DeckData record built in app/",
     "data.dataset": "re-export of app.dataset for callers written before the move",
     "data.preview": "re-export of app.preview for callers written before the move",
     "data.assessment_cli": "own-assessment use cases (issue 11): belong in app/",
@@ -171,11 +177,11 @@ def test_layers_import_only_downward():
         layer = name.split(".")[0]
         if layer not in FORBIDDEN or name in LAYER_EXCEPTIONS:
             continue
+        # An entry point (python -m X) is a thin caller of app/: it may import app.
+        banned = FORBIDDEN[layer] - ({"app"} if name.endswith(".__main__") else set())
         for imp in top_imports(path):
             top = imp.split(".")[0]
-            if top in FORBIDDEN[layer] or (
-                layer == "data" and top == "metrics" and not _data_may(imp)
-            ):
+            if top in banned or (layer == "data" and top == "metrics" and not _data_may(imp)):
                 bad.append((name, imp))
     assert not bad, bad
 
@@ -290,18 +296,12 @@ FUNCTION_ALLOW = {
     ("charts/map.py", "tile_map"): 119,
     ("charts/map.py", "_legend"): 92,
     ("charts/trajectory.py", "score_spread"): 88,
-    ("charts/compare.py", "bump"): 85,
     ("metrics/change.py", "contributions"): 107,
-    ("metrics/profile.py", "build_profile"): 178,
-    ("data/assessment_ingest/parse.py", "_block_values"): 105,
-    ("data/assessments_store.py", "import_edition"): 153,
     ("data/frameworks.py", "write_framework"): 95,
     ("domain/framework.py", "validate"): 97,
 }
 MODULE_ALLOW = {
-    "data/assessment_ingest/parse.py": 917,
-    "data/assessments_store.py": 651,
-    "data/store.py": 876,
+    "data/store.py": 878,
 }
 SIZE_FOLDERS = ("data", "metrics", "charts", "views", "app", "domain")
 

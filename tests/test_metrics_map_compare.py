@@ -105,7 +105,14 @@ def test_map_tiles_keeps_every_tile_and_joins_values():
     hd = tiles.iloc[0]
     assert (hd["score"], int(hd["rank"]), int(hd["n"])) == (0.55, 3, 3)
     assert pd.isna(tiles.iloc[2]["score"]) and pd.isna(tiles.iloc[2]["rank"])
-    assert kind_counts(tiles) == {"published": 1, "uploaded": 0, "illustrative": 2, "missing": 1}
+    assert kind_counts(tiles) == {
+        "published": 1,
+        "uploaded": 0,
+        "derived": 0,
+        "pro-forma": 0,
+        "illustrative": 2,
+        "missing": 1,
+    }
     assert len(RANKED) == 8  # input untouched
 
 

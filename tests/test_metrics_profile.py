@@ -140,3 +140,14 @@ def test_profile_with_precomputed_intervals_is_the_same(ds) -> None:
     given = build_profile(ds, "30", 2023, draws=300, intervals=iv)
     assert given == alone
     assert given["rank_interval_90"] is not None and len(given["statistically_tied"]) > 0
+
+
+def test_profile_is_a_typed_record_that_still_reads_like_the_dict(ds) -> None:
+    from domain.profile import Profile, YearOnYear
+
+    p = build_profile(ds, "30", 2023, draws=100)
+    assert isinstance(p, Profile) and isinstance(p.yoy, YearOnYear)
+    assert p.dti_rank == p["dti_rank"] and p.yoy.prev_edition == p["yoy"]["prev_edition"] == 2022
+    assert dict(p)["pillars"]["gov"]["rank"] == p.pillars["gov"].rank
+    assert list(p.as_json())[:4] == ["province", "province_code", "unit_set", "year"]
+    assert p.as_json()["yoy"]["prev_edition"] == 2022

@@ -160,3 +160,28 @@ def test_profile_what_if_runs_only_when_opened(app_env):
     metrics = {m.label: m.value for m in at.metric}
     # Sliders at the current values: the what-if rank is the rank shown above.
     assert metrics["What-if rank"] == metrics["Rank"]
+
+
+def test_overview_banner_counts_every_kind(app_env):
+    """The banner counts scores and ranks of each of the five kinds, as the metrics do."""
+    from metrics.provenance import shown_kind_counts
+
+    at = run_page("overview", "en")
+    ds = build_dataset(Store().load_values())
+    kinds = shown_kind_counts(ds.provenance())
+    assert kinds["derived"] >= 1 and kinds["pro-forma"] > 0  # Hải Dương 2021; the 34 series
+    line = next(c.value for c in at.caption if c.value.startswith("Where the "))
+    for kind, n in kinds.items():
+        assert f"{n:,} {kind}" in line, (kind, n, line)
+
+
+def test_rankings_page_offers_the_pro_forma_34_set(app_env):
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.query_params.update({"lang": "en", "edition": "2021", "unit": "34", "view": "table"})
+    at.switch_page(str(REPO / "views" / "rankings.py"))
+    at.run()
+    assert not at.exception, at.exception
+    assert any("34-unit group is pro-forma" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert len(table) == 34
+    assert set(table["Rank provenance"]) == {"Pro-forma"}

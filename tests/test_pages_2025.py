@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,42 @@ def test_overview_leads_with_the_latest_edition(app_env):
     assert metrics["DTI rank 2025"] == f"{ranks['Hải Phòng']}/34"
     lead = [i.value for i in at.info if i.value.startswith("DTI 2025 was published")]
     assert lead and "Hải Phòng" in lead[0] and "2020–2024 series below is Hải Dương's" in lead[0]
+
+
+def test_overview_rank_chart_marks_the_boundary(app_env):
+    _, _, ranks = results_2025()
+    at = run_page("overview", "en")
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    fig = next(
+        f
+        for f in figs
+        if any(a.get("text") == "Merger 63 → 34" for a in f["layout"].get("annotations", []))
+    )
+    later = next(tr for tr in fig["data"] if tr.get("name") == "Hải Phòng (among 34)")
+    assert later["text"] == [f"{ranks['Hải Phòng']}/34"]  # x is binary-encoded by plotly
+
+
+def test_compare_follows_the_34_set_of_the_latest_edition(app_env):
+    at = run_page("compare", "en")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="q_unit").value == "34"
+    # the latest comparable pair in the 34 set: 2024 is assumed and 2025 declared with
+    # other points, so neither is comparable with anything; 2022 -> 2023 is
+    assert (at.selectbox(key="q_from").value, at.selectbox(key="q_to").value) == (2022, 2023)
+    assert "2025" in at.selectbox(key="q_to").options
+    chosen = at.multiselect(key="cmp_p")
+    assert len(chosen.value) == 6
+    assert chosen.format_func(chosen.value[0]) == "Hải Phòng"  # the home's successor
+
+
+def test_compare_shows_2025_among_34(app_env):
+    _, dti, ranks = results_2025()
+    at = run_page("compare", "en", unit="34", to="2025", p="31")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="q_to").value == 2025
+    assert any("use different methods" in w.value for w in at.warning)
+    table = at.dataframe[0].value
+    assert table.iloc[0].tolist() == [
+        "Provincial DTI",
+        f"{dti['Hải Phòng']:.4f} (#{ranks['Hải Phòng']})",
+    ]

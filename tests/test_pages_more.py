@@ -183,6 +183,16 @@ def test_methodology_values_equal_metrics(ds):
     merged = next(f for f in frames if "Formed from" in f.columns)
     row = merged[merged["Code"] == "31"].iloc[0]
     assert row["Formed from"] == "Hải Dương, Hải Phòng"
+    # reconciliations: the published total beside its recomputation
+    recon = next(f for f in frames if "Recomputed" in f.columns)
+    hcm = recon[recon["Province"] == "TP. Hồ Chí Minh"].iloc[0]
+    assert (hcm["Edition"], hcm["Published"], hcm["Recomputed"]) == ("2022", "0.7163", "0.7164")
+    assert hcm["Difference"] == "\u22120.0001" and hcm["Within ±0.0001"] == "Yes"
+    # derived figures, with the derivation in words and the sources
+    derived = next(f for f in frames if "Derivation" in f.columns)
+    hd = derived[(derived["Province"] == "Hải Dương") & (derived["Edition"] == "2021")].iloc[0]
+    assert hd["Figure"] == "rank 14" and "14th twice and 13th once" in hd["Derivation"]
+    assert "baohaiduong" in hd["Sources"]
 
 
 def test_methodology_in_vietnamese(app_env):

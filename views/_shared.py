@@ -18,7 +18,6 @@ from data.logs import event
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, is_outage, load_published
 from i18n import LANGS, css_string, lang_or_default, t
-from metrics.provenance import provenance
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,8 +37,7 @@ def _dataset(version: str) -> Dataset:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _provenance(version: str) -> pd.DataFrame:
-    ds = _dataset(version)
-    return provenance(ds.values, ds.scores, ds.frameworks)
+    return _dataset(version).provenance()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -198,9 +196,10 @@ def reset_url_notices() -> None:
     st.session_state["_url_notices"] = set()
 
 
-def query_int(name: str, default: int, low: int, high: int) -> int:
+def query_int(name: str, default: int, low: int, high: int, clamp: bool = False) -> int:
     """An integer from the URL within [low, high]; anything else -> ``default`` (clamped
-    into the range) with the notice."""
+    into the range) with the notice. With ``clamp``, a whole number outside the range is
+    moved to the nearest end instead (``?slide=99`` opens the last slide)."""
     raw = st.query_params.get(name)
     fallback = min(max(default, low), high)
     if raw is None:
@@ -211,7 +210,7 @@ def query_int(name: str, default: int, low: int, high: int) -> int:
         value = None
     if value is None or not low <= value <= high:
         url_notice(name)
-        return fallback
+        return fallback if value is None or not clamp else min(max(value, low), high)
     return value
 
 
@@ -384,6 +383,21 @@ def metric(container, label: str, value: str, delta: str | None = None, **kw) ->
     if delta is not None and delta.startswith("−"):
         delta = "-" + delta[1:]
     container.metric(label, value, delta=delta, **kw)
+
+
+def pro_forma_label(ds: Dataset, edition: int, unit_set: str, lang: str) -> str:
+    """An edition's name in a picker: "2021 (pro-forma)" where its 34-unit set is the
+    pro-forma series."""
+    if unit_set == "34" and edition in ds.pro_forma_editions:
+        return t("edition.pro_forma", lang, year=edition)
+    return str(edition)
+
+
+def pro_forma_note(ds: Dataset, edition: int, unit_set: str, lang: str) -> None:
+    """The rule, shown above any 34-unit view of an edition that has no published 34-unit
+    table."""
+    if unit_set == "34" and edition in ds.pro_forma_editions:
+        st.info(t("rankings.pro_forma_note", lang, year=edition))
 
 
 def uploader_style(browse: str, limit: str) -> str:

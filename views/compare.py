@@ -1,4 +1,5 @@
-"""So sánh / Compare: up to six provinces across editions (63-province set)."""
+"""So sánh / Compare: up to six provinces across editions of one unit set (63 or 34);
+the set follows the chosen edition (?unit=), else the latest edition's."""
 
 import streamlit as st
 
@@ -15,7 +16,7 @@ from metrics.compare import (
     side_by_side,
     slope,
 )
-from metrics.editions import available_editions
+from metrics.editions import available_editions, edition_pairs
 from views._shared import (
     chart,
     current_lang,
@@ -27,7 +28,6 @@ from views._shared import (
     query_codes,
 )
 
-UNIT_SET = "63"
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
     i for i in ALL_INDICATORS if i not in ("dti", "gov", "econ", "soc")
 ]
@@ -35,17 +35,32 @@ TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
 # Inputs
 lang = current_lang()
 ds = dataset()
+prov = provenance_table()
+st.title(t("compare.title", lang))
+# The unit set follows the chosen edition (Rankings' ?unit= carries over), else the latest
+# edition's (a 34-only edition such as 2025 opens on the 34 set); 63 first when both.
+pairs = edition_pairs(ds.ranked)
+unit_sets = sorted({u for _, u in pairs}, key=lambda u: u != "63")
+latest_sets = sorted((u for e, u in pairs if e == pairs[-1][0]), key=lambda u: u != "63")
+UNIT_SET = query_choice(
+    "unit",
+    unit_sets,
+    st.columns([2, 2])[0],
+    t("rankings.unit_set", lang),
+    fmt=lambda u: t(f"unit.{u}", lang),
+    default=latest_sets[0],
+)
 HOME = home().code(UNIT_SET)
 home_name = home().name(UNIT_SET)
-prov = provenance_table()
 units = ds.units_of(UNIT_SET, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
 editions = available_editions(ds.ranked, UNIT_SET)
 latest = editions[-1]
-st.title(t("compare.title", lang))
 region = units.loc[units["province_code"] == HOME, "region_code"].iloc[0]
 region_label = units.loc[units["province_code"] == HOME, "region"].iloc[0]
-st.caption(t("compare.caption", lang, n=MAX_COMPARED, home=home_name))
+st.caption(
+    t("compare.caption", lang, n=MAX_COMPARED, home=home_name, unit=t(f"unit.{UNIT_SET}", lang))
+)
 
 nearest_default = [
     HOME,
@@ -77,6 +92,7 @@ st.query_params["p"] = ",".join(chosen)
 e1, e2, _ = st.columns([1, 1, 2])
 # Opens on the latest pair of editions scored by the same method (e.g. 2023 -> 2024).
 latest_pair = latest_comparable_pair(ds.frameworks, editions)
+any_comparable = ds.frameworks[latest_pair[1]].comparable_with(ds.frameworks[latest_pair[0]])
 first = query_choice(
     "from", editions, e1, t("compare.from", lang), cast=int, default=latest_pair[0]
 )
@@ -84,6 +100,8 @@ last = query_choice(
     "to", editions[::-1], e2, t("compare.to", lang), cast=int, default=latest_pair[1]
 )
 
+if not any_comparable:
+    st.info(t("compare.none_comparable", lang, unit=t(f"unit.{UNIT_SET}", lang)))
 if not chosen:
     st.info(t("compare.empty", lang))
     st.stop()

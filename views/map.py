@@ -14,6 +14,8 @@ from views._shared import (
     home,
     memo,
     official_mode,
+    pro_forma_label,
+    pro_forma_note,
     provenance_table,
     query_choice,
 )
@@ -30,7 +32,14 @@ unit_set = query_choice(
     "unit", ["63", "34"], c1, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
 )
 editions = available_editions(ds.ranked, unit_set)[::-1]
-edition = query_choice("edition", editions, c2, t("rankings.edition", lang), cast=int)
+edition = query_choice(
+    "edition",
+    editions,
+    c2,
+    t("rankings.edition", lang),
+    cast=int,
+    fmt=lambda e: pro_forma_label(ds, e, unit_set, lang),
+)
 fw = ds.frameworks[edition]
 indicator = query_choice(
     "ind", INDICATORS, c3, t("rankings.measure", lang), fmt=lambda i: fw.get(i).label(lang)
@@ -44,6 +53,7 @@ measure = query_choice(
 )
 H = home()
 home_code = H.code(unit_set)
+pro_forma_note(ds, edition, unit_set, lang)
 
 # Compute
 tiles = memo(

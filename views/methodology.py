@@ -8,16 +8,26 @@ or HTML.
 import streamlit as st
 
 from charts.method import (
+    derived_display,
     framework_display,
     merger_display,
     provenance_bars,
+    reconcile_display,
     shares_display,
     sources_display,
 )
 from data.frameworks import ALL_INDICATORS
 from data.store import load_published
 from i18n import t
-from metrics.method import framework_rows, merger_rows, provenance_shares, sources
+from metrics.method import (
+    derived_figures,
+    framework_rows,
+    merger_rows,
+    provenance_shares,
+    reconciliations,
+    sources,
+)
+from metrics.scoring import reconcile
 from views._shared import chart, current_lang, dataset, memo, provenance_table
 
 
@@ -36,6 +46,13 @@ published = _published()
 shares = memo(ds, "method_shares", (), lambda: provenance_shares(prov))
 src = memo(ds, "method_sources", (), lambda: sources(published))
 merger = memo(ds, "method_merger", (), lambda: merger_rows(ds.units))
+recon = memo(
+    ds,
+    "method_recon",
+    (),
+    lambda: reconciliations(reconcile(ds.values, ds.scores), ds.values, ds.units),
+)
+derived = memo(ds, "method_derived", (), lambda: derived_figures(published, ds.units))
 labels = {c: ds.frameworks[max(ds.frameworks)].get(c).label(lang) for c in ALL_INDICATORS}
 
 # Draw
@@ -78,12 +95,22 @@ st.subheader(t("method.merger", lang))
 st.markdown(t("method.merger_text", lang))
 st.dataframe(merger_display(merger, lang), hide_index=True, width="stretch")
 
+st.markdown(t("method.pro_forma_text", lang, editions=", ".join(map(str, ds.pro_forma_editions))))
+
 st.subheader(t("method.provenance", lang))
 st.markdown(t("method.provenance_text", lang))
 chart(
     memo(ds, "method_bars", (lang,), lambda: provenance_bars(shares, lang)), "method_shares", shares
 )
 st.dataframe(shares_display(shares, lang), hide_index=True, width="stretch")
+
+st.subheader(t("method.derived", lang))
+st.caption(t("method.derived_caption", lang))
+st.dataframe(derived_display(derived, labels, lang), hide_index=True, width="stretch")
+
+st.subheader(t("method.reconcile", lang))
+st.caption(t("method.reconcile_caption", lang, n=len(recon)))
+st.dataframe(reconcile_display(recon, labels, lang), hide_index=True, width="stretch")
 
 st.subheader(t("method.sources", lang))
 st.caption(t("method.sources_caption", lang, n=len(src)))

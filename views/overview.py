@@ -4,9 +4,10 @@ import streamlit as st
 
 from charts.trajectory import rank_path, score_spread
 from i18n import fmt_int, fmt_num, fmt_pct, fmt_rank, t
+from metrics.editions import last_shared_row
 from metrics.official import figure_is_illustrative
 from metrics.overview import headline
-from metrics.provenance import illustrative_share
+from metrics.provenance import illustrative_share, shown_kind_counts
 from metrics.trajectory import field_scores, trajectory
 from views._shared import (
     MARK_STYLE,
@@ -37,6 +38,7 @@ field = memo(ds, "field", ("63",), lambda: field_scores(ds.ranked, prov, "63"))
 head = headline(traj, ds.yoy, code, "63")
 n_ill, n_all = memo(ds, "illustrative_share", (), lambda: illustrative_share(ds.values))
 merged = memo(ds, "traj", (H.code34, "34"), lambda: trajectory(ds.ranked, prov, H.code34, "34"))
+kinds = memo(ds, "shown_kinds", (), lambda: shown_kind_counts(prov))
 # The first page leads with the latest edition: once an edition exists only for the 34
 # merged units (2025), that is the successor ranked among 34, the 63-unit series before it.
 head34 = headline(merged, ds.yoy, H.code34, "34")
@@ -45,9 +47,7 @@ if lead34:
     head, traj_head, code_head, unit_head = head34, merged, H.code34, "34"
 else:
     traj_head, code_head, unit_head = traj, code, "63"
-both = set(traj.dropna(subset=["score"])["edition"]) & set(
-    merged.dropna(subset=["score"])["edition"]
-)
+row34 = last_shared_row(merged, traj)
 
 # Draw
 st.title(t("overview.title", lang, home=province))
@@ -66,6 +66,14 @@ if n_ill:
     )
 else:
     st.info(t("banner.all_official", lang))
+st.caption(
+    t(
+        "banner.kinds",
+        lang,
+        total=fmt_int(sum(kinds.values()), lang),
+        **{k.replace("-", "_"): fmt_int(n, lang) for k, n in kinds.items()},
+    )
+)
 
 if official_mode():
     st.info(t("official.on_note", lang))
@@ -125,12 +133,24 @@ with left:
     )
 with right:
     chart(
-        memo(ds, "o_rank", (code, lang), lambda: rank_path(traj, province, lang)), "rank_path", traj
+        memo(
+            ds,
+            "o_rank",
+            (code, lang, lead34),
+            lambda: rank_path(
+                traj,
+                province,
+                lang,
+                later=merged[merged["edition"] > traj["edition"].max()] if lead34 else None,
+                later_name=H.name("34"),
+            ),
+        ),
+        "rank_path",
+        traj,
     )
 
-last34 = merged[merged["edition"].isin(both)].dropna(subset=["score"])
-if len(last34):
-    row = last34.iloc[-1]
+if row34 is not None:
+    row = row34
     st.info(
         t(
             "overview.merger_note",

@@ -52,7 +52,7 @@ full = query_flag("full", True)
 
 
 def _slide_no(n: int) -> int:
-    return query_int("slide", 1, 1, n)
+    return query_int("slide", 1, 1, n, clamp=True)
 
 
 def _go(step: int, n: int) -> None:

@@ -24,6 +24,8 @@ from views._shared import (
     memo,
     metric,
     official_mode,
+    pro_forma_label,
+    pro_forma_note,
     provenance_table,
     published_table,
     query_choice,
@@ -45,7 +47,15 @@ home_code = home().code(unit_set)
 codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
 editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
-edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
+edition = query_choice(
+    "edition",
+    editions,
+    c3,
+    t("rankings.edition", lang),
+    cast=int,
+    fmt=lambda e: pro_forma_label(ds, e, unit_set, lang),
+)
+pro_forma_note(ds, edition, unit_set, lang)
 target_rank = int(
     c4.number_input(
         t("profile.target", lang),

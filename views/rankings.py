@@ -17,6 +17,7 @@ from views._shared import (
     dataset,
     home,
     memo,
+    pro_forma_note,
     provenance_table,
     query_choice,
     query_codes,
@@ -35,8 +36,13 @@ st.title(t("rankings.title", lang))
 c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
 edition = query_choice("edition", editions, c1, t("rankings.edition", lang), cast=int)
 unit_sets = sorted((u for e, u in pairs if e == edition), key=lambda u: u != "63")
+pro_forma = edition in ds.pro_forma_editions
 unit_set = query_choice(
-    "unit", unit_sets, c2, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
+    "unit",
+    unit_sets,
+    c2,
+    t("rankings.unit_set", lang),
+    fmt=lambda u: t("unit.34_pro_forma" if pro_forma and u == "34" else f"unit.{u}", lang),
 )
 fw = framework(edition)
 measures = [
@@ -88,6 +94,7 @@ label = fw.get(measure).label(lang)
 
 # Draw
 st.caption(t("rankings.caption", lang, n=len(shown), total=len(view)))
+pro_forma_note(ds, edition, unit_set, lang)
 if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 if view_mode == "chart":
@@ -111,6 +118,9 @@ table = pd.DataFrame(
         t("col.region_rank", lang): [fmt_rank(r, None, lang) for r in shown["region_rank"]],
         t("col.provenance", lang): [
             t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in shown["kind"]
+        ],
+        t("col.rank_provenance", lang): [
+            t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in shown["rank_kind"]
         ],
     }
 )
