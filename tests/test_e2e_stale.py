@@ -50,7 +50,10 @@ def test_language_switch_relabels_and_edition_carries(
     menus = page.locator('[data-testid="stPopover"] button').filter(has_text="Download")
     assert menus.count() >= 1
     for i in range(menus.count()):
-        fits = menus.nth(i).evaluate("b => b.scrollWidth <= b.clientWidth + 1")
+        fits = menus.nth(i).evaluate(
+            "b => [...b.querySelectorAll('p, span')].every(e => e.scrollWidth <= e.clientWidth + 1)"
+            " && b.innerText.includes('Download')"
+        )
         assert fits, i
     page.screenshot(path=str(output_dir / f"stale_rankings_en_{width}.png"))
     page.close()

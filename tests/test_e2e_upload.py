@@ -39,7 +39,8 @@ def sign_in(page, base: str, name: str = "Cán bộ Sở") -> None:
     page.wait_for_selector("text=Đang đăng nhập với tài khoản:", timeout=WAIT)
     sidebar = page.locator('[data-testid="stSidebar"]')
     # The caption and the name are separate elements: wait for the name, not just the caption.
-    who = sidebar.get_by_text("password:" + name, exact=True)
+    # the name as typed, without the store's "password:" prefix (issue 17)
+    who = sidebar.get_by_text(name, exact=True)
     who.wait_for(timeout=WAIT)
     assert who.count() == 1
 
