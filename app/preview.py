@@ -3,6 +3,8 @@ the dashboard computes them (``app.dataset.build_dataset``). Writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from app.dataset import build_dataset
@@ -115,16 +117,25 @@ def merge_with_current(current: pd.DataFrame, upload: pd.DataFrame) -> pd.DataFr
 
 
 def home_first(
-    frame: pd.DataFrame, home_codes: set[str], by: list[str], indicator: str | None = None
+    frame: pd.DataFrame,
+    home_of: Callable[[str], str],
+    by: list[str],
+    indicator: str | None = None,
+    unit_set: str | None = None,
 ) -> pd.DataFrame:
     """``frame`` (only its ``indicator`` rows, if given) with the home province's rows
-    first, then ordered by ``by`` (a column starting with "-" sorts descending by its
-    absolute value: ["-rank_change"] puts the largest moves first)."""
+    first (``home_of(unit_set)``: its code in the row's unit set, from the frame's
+    ``unit_set`` column or the ``unit_set`` given), then ordered by ``by`` (a column
+    starting with "-" sorts descending by its absolute value: ["-rank_change"] puts the
+    largest moves first)."""
     if indicator is not None:
         frame = frame[frame["indicator"] == indicator]
     if frame.empty:
         return frame
-    keys = frame.assign(_home=~frame["province_code"].isin(home_codes))
+    sets = frame["unit_set"].astype(str) if "unit_set" in frame else [str(unit_set)] * len(frame)
+    homes = [home_of(u) for u in sets]
+    mine = [c == h for c, h in zip(frame["province_code"], homes, strict=True)]
+    keys = frame.assign(_home=[not m for m in mine])
     cols, asc = ["_home"], [True]
     for b in by:
         if b.startswith("-"):

@@ -404,8 +404,10 @@ def uploader_style(browse: str, limit: str) -> str:
     """CSS that replaces st.file_uploader's built-in English (its button and its size
     line) with our translations; the widget itself is unchanged."""
     return f"""<style>
-[data-testid="stFileUploaderDropzone"] button {{font-size: 0 !important;}}
-[data-testid="stFileUploaderDropzone"] button::after {{content: {css_string(browse)};
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stFileChipDeleteBtn"] *):not(
+  [data-testid="stFileChipDeleteBtn"]) {{font-size: 0 !important;}}
+[data-testid="stFileUploaderDropzone"] button:not([data-testid="stFileChipDeleteBtn"] *):not(
+  [data-testid="stFileChipDeleteBtn"])::after {{content: {css_string(browse)};
   font-size: 0.875rem;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0 !important;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{

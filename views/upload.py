@@ -37,7 +37,7 @@ MAX_WRAPPED = 200  # problems shown as a wrapped table; more go into a scrolling
 lang = current_lang()
 user = require_uploader(lang)
 s = store()
-HOMES = {home().code("63"), home().code("34")}  # the home province in each unit set
+HOME = home()  # the home province (its code differs between the 63 and 34 sets)
 st.title(t("upload.title", lang))
 # The province's own assessments have their own section (views/_internal.py).
 if (
@@ -315,7 +315,7 @@ for name, r in valid.items():
     if diff.empty:
         st.info(t("upload.no_change", lang))
         continue
-    diff = home_first(diff, HOMES, ["province_code", "indicator"])
+    diff = home_first(diff, HOME.code, ["province_code", "indicator"], unit_set=r.unit_set)
     fw = declared.get(name) or (frameworks(s).get(int(r.edition)) if r.edition else None)
     shown = diff.assign(
         indicator=[fw.get(i).label(lang) if fw and i in fw.codes else i for i in diff["indicator"]],
@@ -344,7 +344,7 @@ for name, r in valid.items():
     )
 
 if moves is not None and not moves.empty:
-    total = home_first(moves, HOMES, ["-rank_change", "new_rank"], indicator="dti")
+    total = home_first(moves, HOME.code, ["-rank_change", "new_rank"], indicator="dti")
     if not total.empty:
         st.subheader(t("upload.rank_moves", lang))
         st.dataframe(
