@@ -116,3 +116,33 @@ def test_compare_shows_2025_among_34(app_env):
         "Provincial DTI",
         f"{dti['Hải Phòng']:.4f} (#{ranks['Hải Phòng']})",
     ]
+
+
+@pytest.mark.parametrize("page", ["map", "profile", "present"])
+def test_page_defaults_to_the_latest_edition_among_34(app_env, page):
+    at = run_page(page, "en")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="q_edition").value == 2025
+    assert at.selectbox(key="q_unit").value == "34"
+    _, dti, ranks = results_2025()
+    rank, score = f"{ranks['Hải Phòng']}/34", f"{dti['Hải Phòng']:.4f}"
+    metrics = {m.label: m.value for m in at.metric}
+    if page == "profile":
+        assert (metrics["Rank"], metrics["Score"]) == (rank, score)
+    elif page == "map":
+        assert metrics["Hải Phòng's rank in 2025"] == rank
+    else:
+        slide = next(m.value for m in at.markdown if m.value.startswith("- Rank:"))
+        assert f"- Rank: {rank}\n- DTI score: {score}" in slide
+
+
+def test_methodology_opens_on_the_latest_edition(app_env):
+    at = run_page("methodology", "en")
+    assert not at.exception, at.exception
+    assert [tab.label for tab in at.tabs][:3] == ["2025", "2024 ⚠", "2023"]
+
+
+def test_a_chosen_edition_keeps_its_own_unit_set(app_env):
+    at = run_page("profile", "en", edition="2023")
+    assert not at.exception, at.exception
+    assert (at.selectbox(key="q_edition").value, at.selectbox(key="q_unit").value) == (2023, "63")
