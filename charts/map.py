@@ -26,8 +26,23 @@ HALF_W, HALF_H = 0.46, 0.44  # tile half-size in grid cells (a small gap between
 
 
 def _luminance(rgb: str) -> float:
-    r, g, b = (int(float(v)) for v in rgb[rgb.index("(") + 1 : -1].split(","))
-    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+    """WCAG relative luminance of an "rgb(r, g, b)" colour (sRGB linearised)."""
+
+    def lin(v: float) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(float(v)) for v in rgb[rgb.index("(") + 1 : -1].split(","))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+DARK_TEXT_L = 0.0222  # relative luminance of the dark text colour #1F2933
+
+
+def _white_text(colour: str) -> bool:
+    """White or dark text on a tile: whichever contrasts more (WCAG contrast ratio)."""
+    lum = _luminance(colour)
+    return 1.05 / (lum + 0.05) > (lum + 0.05) / (DARK_TEXT_L + 0.05)
 
 
 def _positions(tiles: pd.DataFrame, measure: str) -> list[float | None]:
@@ -84,7 +99,7 @@ def _tile_text(row: pd.Series, measure: str, lang: str) -> str:
     if pd.isna(row["score"]):
         value = "–"
     elif measure == "score":
-        value = fmt_num(row["score"], lang, 3)
+        value = fmt_num(row["score"], lang)  # 4 decimals, as published: no false ties
     else:
         value = f"#{int(row['rank'])}"
     return f"{row['short']}<br>{value}"
@@ -133,7 +148,7 @@ def tile_map(
     text_colours = []
     for (_, row), colour in zip(tiles.iterrows(), colours, strict=True):
         x, y = float(row["col"]), -float(row["row"])
-        dark = colour != MISSING and _luminance(colour) < 0.5
+        dark = colour != MISSING and _white_text(colour)
         text_colours.append("white" if dark else "#1F2933")
         home = row["code"] == home_code
         shapes.append(
@@ -172,7 +187,7 @@ def tile_map(
             y=-tiles["row"].astype(float),
             mode="markers+text",
             text=[_tile_text(r, measure, lang) for _, r in tiles.iterrows()],
-            textfont=dict(size=10, color=text_colours),
+            textfont=dict(size=11, color=text_colours),
             textposition="middle center",
             marker=dict(symbol="square", size=30, color="rgba(0,0,0,0)"),
             customdata=tiles["code"].tolist(),

@@ -75,7 +75,6 @@ def framework_display(rows: pd.DataFrame, labels: Mapping[str, str], lang: str) 
     return pd.DataFrame(
         {
             t("method.col.indicator", lang): [labels[c] for c in rows["indicator"]],
-            t("method.col.code", lang): rows["indicator"].tolist(),
             t("method.col.group", lang): [t(f"method.group.{g}", lang) for g in rows["group"]],
             t("method.col.points", lang): [fmt_num(p, lang, 0) for p in rows["points"]],
             t("method.col.weight", lang): [fmt_pct(s, lang) for s in rows["share"]],

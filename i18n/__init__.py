@@ -160,3 +160,12 @@ def css_string(text: str) -> str:
     Example: css_string('a"b') == '"a\\000022b"'."""
     out = [f"\\{ord(ch):06x}" if ch in '\\"<>' or ord(ch) < 32 else ch for ch in text]
     return '"' + "".join(out) + '"'
+
+
+def fmt_step(x: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A slider value: 2 decimals on the 0.01 grid, 4 (as published) otherwise.
+
+    Example: fmt_step(0.75, "vi") == "0,75"; fmt_step(0.7421, "vi") == "0,7421"."""
+    if x is None or x != x:
+        return fmt_num(x, lang)
+    return fmt_num(x, lang, 2 if round(float(x), 2) == float(x) else 4)

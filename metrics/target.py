@@ -191,3 +191,14 @@ def what_if(
         (now == before.reindex(now.index)) | (now.isna() & before.reindex(now.index).isna())
     ).to_numpy()
     return out
+
+
+def slider_steps(current: float | None, step: float = 0.01) -> list[float]:
+    """Values for a 0..1 what-if slider: every ``step`` plus ``current`` itself (so the
+    slider starts exactly on the present score, and the what-if starts unchanged).
+    Example: slider_steps(0.7421)[:2] == [0.0, 0.01] and 0.7421 in the list."""
+    n = round(1 / step)
+    values = {round(i * step, 4) for i in range(n + 1)}
+    if current is not None and current == current:
+        values.add(round(float(current), 4))
+    return sorted(values)

@@ -9,7 +9,12 @@ BOXES = '[data-testid="stSelectbox"]'
 
 
 def box_texts(page) -> list[str]:  # noqa: ANN001
-    return [b.inner_text() for b in page.locator(BOXES).all()]
+    """Each select box's label and shown value (the value may sit in an input)."""
+    return page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel)].map(b => b.textContent + ' ' +"
+        " [...b.querySelectorAll('input')].map(i => i.value).join(' '))",
+        BOXES,
+    )
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
@@ -19,13 +24,15 @@ def test_language_switch_relabels_and_edition_carries(
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{app_server}/profile?lang=vi&edition=2022&unit=63")
     page.wait_for_selector(CHART, timeout=90_000)
-    assert any("63 tỉnh, thành phố (trước sáp nhập)" in x for x in box_texts(page))
+    texts = box_texts(page)
+    assert any("63 tỉnh, thành phố (trước sáp nhập)" in x for x in texts), texts
     page.locator('[data-testid="stSidebar"] label').filter(has_text="English").click()
     page.wait_for_function("() => /[?&]lang=en/.test(location.search)", timeout=30_000)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid=\"stSelectbox\"]')]"
-        ".some(b => b.innerText.includes('63 provinces (pre-merger)'))",
-        timeout=30_000,
+        "([sel, want]) => [...document.querySelectorAll(sel)].some(b => (b.textContent +"
+        " [...b.querySelectorAll('input')].map(i => i.value).join(' ')).includes(want))",
+        arg=[BOXES, "63 provinces (pre-merger)"],
+        timeout=90_000,
     )
     page.wait_for_selector(CHART, timeout=60_000)
     texts = " ".join(box_texts(page))

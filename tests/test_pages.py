@@ -151,12 +151,12 @@ def test_chart_data_downloads_are_valid_files():
 def test_profile_what_if_runs_only_when_opened(app_env):
     # Lazy: closed, no sliders are sent and no what-if ranking is computed.
     at = run_page("profile", "en")
-    assert len(at.slider) == 0
+    assert len(at.select_slider) == 0  # select sliders: their values use the formatter
     assert "What-if rank" not in [m.label for m in at.metric]
     at.session_state["whatif_open"] = True
     at.run()
     assert not at.exception, at.exception
-    assert len(at.slider) == 8  # the eight main indices of 2024
+    assert len(at.select_slider) == 8  # the eight main indices of 2024
     metrics = {m.label: m.value for m in at.metric}
     # Sliders at the current values: the what-if rank is the rank shown above.
     assert metrics["What-if rank"] == metrics["Rank"]

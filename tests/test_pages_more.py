@@ -78,7 +78,7 @@ def test_map_tiles_equal_metrics(ds):
     assert len(tiles_trace["customdata"]) == 63
     home = tiles[tiles["code"] == HOME_CODE].iloc[0]
     i = tiles_trace["customdata"].index(HOME_CODE)
-    score_text = f"{home['score']:.3f}".replace(".", ",")
+    score_text = f"{home['score']:.4f}".replace(".", ",")  # 4 decimals, as published
     assert tiles_trace["text"][i] == f"Hải Dương<br>{score_text}"
     assert f"Hạng {int(home['rank'])}/63" in tiles_trace["hovertext"][i]
     texts = " ".join(a["text"] for a in fig["layout"]["annotations"])

@@ -298,15 +298,20 @@ def query_choice(
             url_notice(name)
         current = fallback
     sig = (current_lang(), tuple(str(o) for o in options))
-    stale = (
-        key not in st.session_state
-        or st.session_state[key] not in options
-        or st.session_state.get(sig_key) != sig
-        or (url is not None and url != st.session_state.get(last_key))  # a link changed it
+    # The widget keeps its value only when the user has just changed it on this page;
+    # otherwise it is set from the URL/session every run: a widget of another page (or of
+    # the same page in another language) under this key would not show it by itself.
+    state = st.session_state
+    user_changed = (
+        key in state
+        and state[key] in options
+        and str(state[key]) != state.get(last_key)
+        and state.get(sig_key) == sig
+        and url == state.get(last_key)
     )
-    if stale:
-        st.session_state[key] = current
-    st.session_state[sig_key] = sig
+    if not user_changed:
+        state[key] = current
+    state[sig_key] = sig
     choice = container.selectbox(label, options, format_func=fmt, key=key)
     st.query_params[name] = str(choice)
     st.session_state[last_key] = str(choice)

@@ -73,8 +73,9 @@ for tab, (edition, fw) in zip(tabs, latest_first, strict=True):
             hide_index=True,
             width="stretch",
         )
-        st.caption(t("method.basis_label", lang))
-        st.text(fw.basis_line(lang))  # official / assumed / declared by NAME on DATE: TEXT
+        # The legal basis as recorded (it may carry working notes): a click away, verbatim.
+        with st.expander(t("method.basis_label", lang)):
+            st.text(fw.basis_line(lang))  # official / assumed / declared by NAME on DATE
         prev = max((e for e in ds.frameworks if e < edition), default=None)
         if prev is not None:
             same = fw.comparable_with(ds.frameworks[prev])

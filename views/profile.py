@@ -6,12 +6,12 @@ import streamlit as st
 from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
-from i18n import fmt_int, fmt_num, fmt_rank, t
+from i18n import fmt_int, fmt_num, fmt_rank, fmt_step, t
 from metrics.editions import available_editions
 from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
 from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
-from metrics.target import what_if
+from metrics.target import slider_steps, what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
@@ -328,13 +328,14 @@ with whatif:
         cols = st.columns(2)
         edits = {}
         for n, ind in enumerate(fw.inputs):
-            edits[ind] = cols[n % 2].slider(
+            # a select slider: its values pass through our formatter (decimal comma in
+            # Vietnamese), in steps of 0.01 plus the current value itself
+            edits[ind] = cols[n % 2].select_slider(
                 labels[ind],
-                0.0,
-                1.0,
-                float(current[ind] or 0.0),
-                step=0.01,
-                key=f"wi_{edition}_{code}_{ind}",
+                options=slider_steps(current[ind]),
+                value=float(current[ind] or 0.0),
+                format_func=lambda v: fmt_step(v, lang),
+                key=f"wi_{edition}_{code}_{ind}_{lang}",
             )
         res = memo(
             ds,
