@@ -146,3 +146,66 @@ def test_a_chosen_edition_keeps_its_own_unit_set(app_env):
     at = run_page("profile", "en", edition="2023")
     assert not at.exception, at.exception
     assert (at.selectbox(key="q_edition").value, at.selectbox(key="q_unit").value) == (2023, "63")
+
+
+# ------------------------------------------------------------------ the deck for 2025 / 34
+
+
+def test_deck_key_numbers_equal_the_profile_for_2025(db, monkeypatch):
+    from app.dataset import load_dataset
+    from app.deck import deck_slides
+    from i18n import fmt_int, fmt_num, fmt_rank
+    from metrics.profile import build_profile
+
+    monkeypatch.setenv("DTI_DB_URL", db)
+    monkeypatch.delenv("DTI_HOME_PROVINCE", raising=False)
+    _, dti, ranks = results_2025()
+    # no province (the home setting, default Hải Dương -> Hải Phòng) and no unit set
+    # (2025 is 34-only) are needed
+    deck = deck_slides(None, 2025, "en", 10, None)
+    p = build_profile(load_dataset(), "31", 2025, "34", target_rank=10, lang="en")
+    assert (p["dti"], p["dti_rank"], p["n"]) == (dti["Hải Phòng"], ranks["Hải Phòng"], 34)
+    head = deck[0]
+    assert head.title == "Hải Phòng: DTI 2025 results"
+    assert head.numbers[:2] == [
+        f"Rank: {fmt_rank(p['dti_rank'], 34, 'en')}",
+        f"DTI score: {fmt_num(p['dti'], 'en')}",
+    ]
+    # the framework changed 2024 -> 2025 (declared points): the rank change only, flagged
+    assert p["yoy"]["prev_edition"] == 2024 and p["yoy"]["comparable"] is False
+    rank_change = fmt_int(p["yoy"]["rank_change"], "en", signed=True)
+    assert head.numbers[2] == (
+        f"Since 2024: rank {rank_change} places "
+        "(scores use different methods, not directly comparable)"
+    )
+    assert deck[3].numbers[0] == (
+        "2024 and 2025 use different methods: the change cannot be split by index."
+    )
+    for pil in ("gov", "econ", "soc"):
+        assert fmt_num(p["pillars"][pil]["score"], "en") in " ".join(deck[2].numbers)
+    assert fmt_num(p["target"]["score"], "en") in deck[6].numbers[0]
+
+
+def test_deck_cli_for_a_34_only_edition(db, tmp_path):
+    import subprocess
+    import sys
+
+    from pptx import Presentation
+
+    _, dti, ranks = results_2025()
+    out = tmp_path / "deck.pptx"
+    proc = subprocess.run(
+        [sys.executable, "-m", "charts", "deck", "--year", "2025", "--unit-set", "34",
+         "--lang", "en", "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
+        env={"DTI_DB_URL": db, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    prs = Presentation(str(out))
+    assert len(prs.slides) == 8
+    first = prs.slides[0]
+    assert first.shapes.title.text == "Hải Phòng: DTI 2025 results"
+    body = " ".join(sh.text_frame.text for sh in first.shapes if sh.has_text_frame)
+    assert f"Rank: {ranks['Hải Phòng']}/34" in body
+    assert f"DTI score: {dti['Hải Phòng']:.4f}" in body
+    assert "different methods" in body
