@@ -10,10 +10,12 @@ import streamlit as st
 from edition_fixtures import results_2025
 from streamlit.testing.v1 import AppTest
 
+from app.dataset import load_dataset
 from data import declare as d
 from data import frameworks as f
 from data.ingest import import_result, parse
 from data.store import Store
+from i18n import fmt_int
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "rankings", "profile", "compare", "map", "methodology", "present"]
@@ -119,7 +121,7 @@ def test_compare_shows_2025_among_34(app_env):
 
 
 @pytest.mark.parametrize("page", ["map", "profile", "present"])
-def test_page_defaults_to_the_latest_edition_among_34(app_env, page):
+def test_page_defaults_to_the_latest_edition_among_34(db, app_env, page):
     at = run_page(page, "en")
     assert not at.exception, at.exception
     assert at.selectbox(key="q_edition").value == 2025
@@ -134,6 +136,13 @@ def test_page_defaults_to_the_latest_edition_among_34(app_env, page):
     else:
         slide = next(m.value for m in at.markdown if m.value.startswith("- Rank:"))
         assert f"- Rank: {rank}\n- DTI score: {score}" in slide
+        # the framework changed 2024 -> 2025: the rank change only, flagged
+        r = load_dataset(Store(db)).ranked.set_index(
+            ["edition", "unit_set", "province_code", "indicator"]
+        )
+        was = int(r.loc[(2024, "34", "31", "dti"), "rank"])
+        moved = fmt_int(was - ranks["Hải Phòng"], "en", signed=True)
+        assert f"- Since 2024: rank {moved} places (scores use different methods" in slide
 
 
 def test_methodology_opens_on_the_latest_edition(app_env):
