@@ -218,3 +218,47 @@ def test_deck_cli_for_a_34_only_edition(db, tmp_path):
     assert f"Rank: {ranks['Hải Phòng']}/34" in body
     assert f"DTI score: {dti['Hải Phòng']:.4f}" in body
     assert "different methods" in body
+
+
+# ------------------------------------------------------------------ no comparable pair
+
+
+@pytest.fixture
+def no_pair_env(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """A store where 2022 and 2023 were re-declared with points of their own: no two
+    editions share a method (2020 alone, 2021–2023 all differ, 2024 assumed)."""
+    url = f"sqlite:///{tmp_path / 'nopair.db'}"
+    s = Store(url)
+    s.seed_if_empty()
+    base = {"awareness": 100, "institutions": 100, "infrastructure": 100,
+            "human_resources": 100, "cybersecurity": 100, "gov_activity": 200,
+            "econ_activity": 150, "soc_activity": 150}  # fmt: skip
+    for year, shift in ((2022, 10), (2023, 20)):
+        pts = {**base, "awareness": 100 + shift, "institutions": 100 - shift}
+        f.declare(s, d.from_points(year, pts, basis="test", store=s), "63", user="t",
+                  replace_existing=True)  # fmt: skip
+    monkeypatch.setenv("DTI_DB_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_compare_says_so_when_no_two_editions_are_comparable(no_pair_env):
+    at = run_page("compare", "en", unit="63")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="q_unit").value == "63"
+    assert [i.value for i in at.info if i.value.startswith("No two editions")] == [
+        "No two editions in 63 provinces (pre-merger) use the same method: scores cannot be "
+        "compared directly across editions; compare the ranks only."
+    ]
+    # it opens on the whole span, flagged as not comparable
+    assert (at.selectbox(key="q_from").value, at.selectbox(key="q_to").value) == (2020, 2024)
+    assert any("use different methods" in w.value for w in at.warning)
+
+
+def test_compare_says_nothing_when_a_pair_is_comparable(app_env):
+    at = run_page("compare", "en", unit="63")
+    assert not at.exception, at.exception
+    assert not [i.value for i in at.info if i.value.startswith("No two editions")]
