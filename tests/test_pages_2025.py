@@ -38,14 +38,19 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture
-def app_env(db: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("DTI_DB_URL", db)
+def _serve(url: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN202
+    """The app reads the store at ``url``, with empty caches before and after."""
+    monkeypatch.setenv("DTI_DB_URL", url)
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(db: str, monkeypatch: pytest.MonkeyPatch):
+    yield from _serve(db, monkeypatch)
 
 
 def run_page(page: str, lang: str, **params: str) -> AppTest:
@@ -237,12 +242,7 @@ def no_pair_env(tmp_path, monkeypatch: pytest.MonkeyPatch):
         pts = {**base, "awareness": 100 + shift, "institutions": 100 - shift}
         f.declare(s, d.from_points(year, pts, basis="test", store=s), "63", user="t",
                   replace_existing=True)  # fmt: skip
-    monkeypatch.setenv("DTI_DB_URL", url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    yield from _serve(url, monkeypatch)
 
 
 def test_compare_says_so_when_no_two_editions_are_comparable(no_pair_env):
