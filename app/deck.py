@@ -19,20 +19,34 @@ class DeckError(ValueError):
 
 
 def deck_slides(
-    province: str,
+    province: str | None,
     year: int,
     lang: str,
     target: int = 10,
-    unit_set: str = "63",
+    unit_set: str | None = "63",
     internal: str | None = None,
     internal_year: int | None = None,
 ) -> list[Slide]:
-    """The slides of the DT Day deck for ``province`` in ``year``; DeckError if invalid."""
+    """The slides of the DT Day deck for ``province`` in ``year``; DeckError if invalid.
+
+    ``province`` None: the home province setting (DTI_HOME_PROVINCE), as its unit in
+    ``unit_set``. ``unit_set`` None: the set ``year`` was published for ("63" when it has
+    both), so ``--year 2025`` alone gives the 34-unit deck of a 34-only edition."""
     from app.dataset import load_dataset
     from charts.deck import slides
     from data.provinces import UnknownProvinceError, resolve
+    from data.settings import SettingError, home_province
+    from metrics.editions import default_unit_set
     from metrics.provenance import provenance
 
+    ds = load_dataset()
+    if unit_set is None:
+        unit_set = default_unit_set(ds.ranked, year)
+    if province is None:
+        try:
+            province = home_province().name(unit_set)
+        except SettingError as exc:
+            raise DeckError(exc.message(lang)) from None
     try:
         code = resolve(province, unit_set)
     except UnknownProvinceError as exc:
@@ -44,7 +58,6 @@ def deck_slides(
                 suggestions=", ".join(exc.suggestions) or "–",
             )
         ) from None
-    ds = load_dataset()
     part = ds.ranked[(ds.ranked["unit_set"] == unit_set) & (ds.ranked["indicator"] == "dti")]
     years = sorted({int(e) for e in part["edition"]})
     if year not in years:

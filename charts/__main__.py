@@ -1,6 +1,6 @@
 """CLI over the chart exports (the same functions the app calls).
 
-python -m charts deck --province NAME --year Y --lang vi|en [--target N] [--unit-set 63|34]
+python -m charts deck [--province NAME] --year Y --lang vi|en [--target N] [--unit-set 63|34]
                       --out F.pptx [--briefing F.docx] [--internal KEY [--internal-year Y]]
 Exit codes: 0 ok, 1 invalid input (unknown province, edition without data, target out of
 range), 2 usage.
@@ -64,11 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     d = sub.add_parser("deck", help="write the 8-slide DT Day deck as a 16:9 PPTX")
     d.error = parser.error  # type: ignore[method-assign]  # subcommand usage errors exit 2
-    d.add_argument("--province", required=True, help="province name, e.g. 'Hải Dương'")
+    d.add_argument(
+        "--province",
+        help="province name, e.g. 'Hải Dương' (default: the home province, DTI_HOME_PROVINCE)",
+    )
     d.add_argument("--year", required=True, type=int, help="DTI edition, e.g. 2024")
     d.add_argument("--lang", choices=LANGS, default="vi")
     d.add_argument("--target", type=int, default=10, help="target rank (default 10)")
-    d.add_argument("--unit-set", choices=["63", "34"], default="63")
+    d.add_argument(
+        "--unit-set",
+        choices=["63", "34"],
+        help="63 or 34 (default: the edition's own set, 63 when it has both)",
+    )
     d.add_argument("--out", required=True, help="output .pptx path")
     d.add_argument("--briefing", help="also write the one-page briefing (.docx) here")
     d.add_argument(

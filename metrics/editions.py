@@ -26,6 +26,23 @@ def edition_pairs(ranked: pd.DataFrame) -> list[tuple[int, str]]:
     return sorted((int(e), str(u)) for e, u in part.itertuples(index=False))
 
 
+def unit_sets(ranked: pd.DataFrame) -> list[str]:
+    """Every unit set with a scored edition, "63" first. Example: ["63", "34"]."""
+    return sorted({u for _, u in edition_pairs(ranked)}, key=lambda u: u != "63")
+
+
+def default_unit_set(ranked: pd.DataFrame, edition: int | None = None) -> str:
+    """The unit set a page opens on for ``edition`` (the latest edition when None or not
+    held): "63" when that edition has it, else its only set. Example: with a 34-only 2025
+    held, ``default_unit_set(ranked)`` -> "34"; ``default_unit_set(ranked, 2024)`` -> "63"."""
+    pairs = edition_pairs(ranked)
+    if not pairs:
+        return "63"
+    eds = {e for e, _ in pairs}
+    target = edition if edition in eds else pairs[-1][0]
+    return sorted((u for e, u in pairs if e == target), key=lambda u: u != "63")[0]
+
+
 def last_shared_row(series: pd.DataFrame, other: pd.DataFrame) -> pd.Series | None:
     """The latest scored row of ``series`` in an edition that ``other`` scores too, or None.
 

@@ -210,7 +210,7 @@ def test_cli_writes_a_deck(tmp_path):
         (["--province", "Hai Dung", "--year", "2024"], 1, "Hải Dương"),
         (["--province", "Hải Dương", "--year", "2019"], 1, "2020, 2021"),
         (["--province", "Hải Dương", "--year", "2024", "--target", "64"], 1, "từ 1 đến 63"),
-        (["--year", "2024"], 2, "--province"),
+        (["--province", "Hải Dương"], 2, "--year"),
         (["--province", "x", "--year", "2024", "--lang", "fr"], 2, "--lang"),
     ],
 )

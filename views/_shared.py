@@ -18,6 +18,7 @@ from data.logs import event
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, is_outage, load_published
 from i18n import LANGS, css_string, lang_or_default, t
+from metrics.editions import default_unit_set, unit_sets
 
 
 @st.cache_resource(show_spinner=False)
@@ -315,6 +316,27 @@ def query_choice(
     st.query_params[name] = str(choice)
     st.session_state[last_key] = str(choice)
     return choice
+
+
+def unit_set_choice(ds: Dataset, container, lang: str, fmt=None) -> str:  # type: ignore[no-untyped-def]
+    """The unit-set selectbox (?unit=, validated by ``query_choice``). Unless chosen, it
+    follows the chosen edition (?edition= or the one carried from another page), else the
+    latest edition: a 34-only 2025 opens every page on the 34 set."""
+    raw = st.query_params.get("edition") or st.session_state.get("_sel_edition")
+    try:
+        edition = int(raw) if raw is not None else None
+    except (TypeError, ValueError, OverflowError):
+        edition = None
+    return str(
+        query_choice(
+            "unit",
+            unit_sets(ds.ranked),
+            container,
+            t("rankings.unit_set", lang),
+            fmt=fmt or (lambda u: t(f"unit.{u}", lang)),
+            default=default_unit_set(ds.ranked, edition),
+        )
+    )
 
 
 def chart(

@@ -16,7 +16,7 @@ from metrics.compare import (
     side_by_side,
     slope,
 )
-from metrics.editions import available_editions, edition_pairs
+from metrics.editions import available_editions
 from views._shared import (
     chart,
     current_lang,
@@ -26,6 +26,7 @@ from views._shared import (
     provenance_table,
     query_choice,
     query_codes,
+    unit_set_choice,
 )
 
 TABLE_ORDER = ["dti", "gov", "econ", "soc"] + [
@@ -39,17 +40,7 @@ prov = provenance_table()
 st.title(t("compare.title", lang))
 # The unit set follows the chosen edition (Rankings' ?unit= carries over), else the latest
 # edition's (a 34-only edition such as 2025 opens on the 34 set); 63 first when both.
-pairs = edition_pairs(ds.ranked)
-unit_sets = sorted({u for _, u in pairs}, key=lambda u: u != "63")
-latest_sets = sorted((u for e, u in pairs if e == pairs[-1][0]), key=lambda u: u != "63")
-UNIT_SET = query_choice(
-    "unit",
-    unit_sets,
-    st.columns([2, 2])[0],
-    t("rankings.unit_set", lang),
-    fmt=lambda u: t(f"unit.{u}", lang),
-    default=latest_sets[0],
-)
+UNIT_SET = unit_set_choice(ds, st.columns([2, 2])[0], lang)
 HOME = home().code(UNIT_SET)
 home_name = home().name(UNIT_SET)
 units = ds.units_of(UNIT_SET, lang)

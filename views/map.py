@@ -18,6 +18,7 @@ from views._shared import (
     pro_forma_note,
     provenance_table,
     query_choice,
+    unit_set_choice,
 )
 
 INDICATORS = ["dti", "gov", "econ", "soc"]
@@ -28,9 +29,7 @@ ds = dataset()
 prov = provenance_table()
 st.title(t("map.title", lang))
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-unit_set = query_choice(
-    "unit", ["63", "34"], c1, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
-)
+unit_set = unit_set_choice(ds, c1, lang)
 editions = available_editions(ds.ranked, unit_set)[::-1]
 edition = query_choice(
     "edition",

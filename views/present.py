@@ -23,6 +23,7 @@ from views._shared import (
     query_choice,
     query_flag,
     query_int,
+    unit_set_choice,
 )
 
 # Static style only: no user or data text is ever put into these blocks. One typeface
@@ -98,9 +99,7 @@ settings = bar.popover(t("present.settings", lang), icon="⚙️")
 downloads = bar.popover(t("present.downloads", lang), icon="⬇️")
 c1, c2 = settings.columns([2, 1])
 c3, c4 = settings.columns([1, 1])
-unit_set = query_choice(
-    "unit", ["63", "34"], c2, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
-)
+unit_set = unit_set_choice(ds, c2, lang)
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
 home_code = home().code(unit_set)

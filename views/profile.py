@@ -30,6 +30,7 @@ from views._shared import (
     published_table,
     query_choice,
     query_int,
+    unit_set_choice,
 )
 
 # Inputs
@@ -38,9 +39,7 @@ ds = dataset()
 prov = provenance_table()
 st.title(t("profile.title", lang))
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-unit_set = query_choice(
-    "unit", ["63", "34"], c2, t("rankings.unit_set", lang), fmt=lambda u: t(f"unit.{u}", lang)
-)
+unit_set = unit_set_choice(ds, c2, lang)
 units = ds.units_of(unit_set, lang)
 names = dict(zip(units["province_code"], units["name"], strict=True))
 home_code = home().code(unit_set)
