@@ -12,7 +12,8 @@ from app.dataset import official_view
 from charts.deck import slides
 from charts.export import deck_bytes
 from data.store import load_published
-from i18n import t
+from i18n import fmt_num, t
+from metrics.profile_views import adjacent, rank_ladder
 
 
 def render(pptx: bytes, stem: str, tmp: Path, out: Path) -> list[str]:
@@ -57,8 +58,17 @@ def test_illustrative_deck_renders_with_the_mark_on_every_slide(
     for spec, text in zip(ss, pages, strict=True):
         assert mark in text, spec.key
         assert spec.title in text
-    # slide 7 answers once: the gap to the province above equals the ladder's first step
-    assert "0,0002" in pages[6] if lang == "vi" else "0.0002" in pages[6]
+    # slide 7 answers once: the points to pass the province above are the ladder's first
+    # step, and both margins are stated
+    adj = adjacent(bundled_ds.ranked, 2024, "63", "30")
+    first = rank_ladder(bundled_ds.ranked, 2024, "63", "30").iloc[0]
+    assert adj["to_pass"] == first["gap"]
+    assert t("deck.above_margin", lang, names=", ".join(
+        bundled_ds.units_of("63").set_index("province_code").loc[adj["above"], "name"]),
+        rank=adj["above_rank"], score=fmt_num(adj["above_score"], lang),
+        margin=fmt_num(adj["margin_above"], lang), gap=fmt_num(first["gap"], lang),
+    ) in pages[6]  # fmt: skip
+    assert fmt_num(adj["margin_below"], lang) in pages[6]
 
 
 def test_official_deck_has_no_mark(bundled_ds, bundled_prov, tmp_path, output_dir):
