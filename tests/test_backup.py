@@ -102,7 +102,9 @@ def test_backup_holds_every_table_of_the_metadata(db_url: str, tmp_path: Path) -
             assert info["rows"] == n
     assert (raw["format"], raw["format_version"]) == ("dti-store-backup", 1)
     assert raw["schema_revision"] == migrate.head()
-    assert raw["tables"]["dti_values"]["rows"] == 2512
+    assert (
+        raw["tables"]["dti_values"]["rows"] == 2518
+    )  # the bundle: 2,512 values of release 1 + 6 published totals (issue 16)
     store.engine.dispose()
 
 
@@ -133,7 +135,9 @@ def test_backup_is_one_snapshot_while_another_connection_imports(
     manifest = write_backup(store, out, _between_tables=import_between)
     assert imported and imported[0].created
     assert manifest.tables["versions"].rows == 6
-    assert manifest.tables["dti_values"].rows == 2512
+    assert (
+        manifest.tables["dti_values"].rows == 2518
+    )  # the bundle: 2,512 values of release 1 + 6 published totals (issue 16)
     assert manifest.tables["audit"].rows == len(before["audit"])
     # and the store itself did take the import
     assert len(store.versions(2022, "63")) == 2

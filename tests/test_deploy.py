@@ -126,7 +126,9 @@ def test_nightly_backup_script_rotates(tmp_path: Path) -> None:
     assert left == sorted([old[-1], new[0], "notes.txt"])
     zf, manifest = read_manifest(out / new[0])
     zf.close()
-    assert manifest.tables["dti_values"].rows == 2512
+    assert (
+        manifest.tables["dti_values"].rows == 2518
+    )  # the bundle: 2,512 values of release 1 + 6 published totals (issue 16)
     bad = subprocess.run(
         [str(script)], env={**env, "DTI_BACKUP_KEEP": "0"}, capture_output=True, text=True
     )

@@ -25,7 +25,7 @@ def _rows(edition_values: pd.DataFrame, bump: float = 0.0) -> pd.DataFrame:
 def test_seed_loads_every_bundled_value_once(store):
     bundle = load_bundle()
     got = store.load_values()
-    assert len(got) == len(bundle) == 2512
+    assert len(got) == len(bundle) == 2518
     assert set(zip(got["edition"], got["unit_set"], strict=True)) == {
         (2020, "63"),
         (2021, "63"),
@@ -40,7 +40,7 @@ def test_seed_loads_every_bundled_value_once(store):
     assert hd["value"].iloc[0] == pytest.approx(0.6383)
     assert hd["source"].iloc[0].startswith("https://")
     assert store.seed_if_empty() is False  # idempotent
-    assert len(store.load_values()) == 2512
+    assert len(store.load_values()) == 2518
 
 
 def test_schema_version_recorded(store):
