@@ -67,3 +67,14 @@ def field_scores(
     return part.merge(k, on=["edition", "unit_set", "province_code", "indicator"], how="left")[
         ["edition", "province_code", "score", "rank", "n", "kind"]
     ].reset_index(drop=True)
+
+
+def after_series(later: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the trajectory ``later`` whose edition comes after every edition of
+    ``series`` (the successor's 34-unit editions that follow the 63-unit series).
+
+    Example: Hải Phòng's 34-unit trajectory after Hải Dương's 2020–2024 -> the 2025 row.
+    An empty ``series`` keeps every row of ``later``."""
+    if series.empty:
+        return later
+    return later[later["edition"] > series["edition"].max()]

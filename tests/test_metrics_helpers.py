@@ -99,3 +99,14 @@ def test_tiny_framework_weights() -> None:
     assert fw.total_points == 600
     assert fw.weights("gov") == {"awareness": 100.0, "gov_activity": 200.0}
     assert fw.composites == ("gov", "econ", "soc", "dti")
+
+
+def test_after_series_keeps_the_editions_after_the_series():
+    import pandas as pd
+
+    from metrics.trajectory import after_series
+
+    series = pd.DataFrame({"edition": [2020, 2021, 2024]})
+    later = pd.DataFrame({"edition": [2024, 2025, 2026], "rank": [3, 5, 4]})
+    assert after_series(later, series)["edition"].tolist() == [2025, 2026]
+    assert after_series(later, series.iloc[0:0])["edition"].tolist() == [2024, 2025, 2026]

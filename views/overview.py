@@ -8,7 +8,7 @@ from metrics.editions import last_shared_row
 from metrics.official import figure_is_illustrative
 from metrics.overview import headline
 from metrics.provenance import illustrative_share, shown_kind_counts
-from metrics.trajectory import field_scores, trajectory
+from metrics.trajectory import after_series, field_scores, trajectory
 from views._shared import (
     MARK_STYLE,
     chart,
@@ -141,7 +141,7 @@ with right:
                 traj,
                 province,
                 lang,
-                later=merged[merged["edition"] > traj["edition"].max()] if lead34 else None,
+                later=after_series(merged, traj) if lead34 else None,
                 later_name=H.name("34"),
             ),
         ),
