@@ -170,6 +170,29 @@ def side_by_side(
     return out
 
 
+def region_leaders(
+    ranked: pd.DataFrame,
+    units: pd.DataFrame,
+    region: str,
+    edition: int,
+    unit_set: str = "63",
+    n: int = 2,
+    indicator: str = "dti",
+) -> list[str]:
+    """The ``n`` best-ranked members of ``region`` in ``edition`` (ties by code).
+    Example: region_leaders(ranked, units, "DBSH", 2024) -> ["31", "01"] (Hải Phòng 3rd,
+    Hà Nội 4th nationally)."""
+    members = units[(units["unit_set"] == unit_set) & (units["region_code"] == region)]
+    part = ranked[
+        (ranked["edition"] == edition)
+        & (ranked["unit_set"] == unit_set)
+        & (ranked["indicator"] == indicator)
+        & ranked["province_code"].isin(members["province_code"])
+        & ranked["rank"].notna()
+    ]
+    return part.sort_values(["rank", "province_code"])["province_code"].head(n).tolist()
+
+
 def region_peers(
     ranked: pd.DataFrame,
     units: pd.DataFrame,
@@ -179,18 +202,51 @@ def region_peers(
     unit_set: str = "63",
     k: int = MAX_COMPARED - 1,
     indicator: str = "dti",
+    leaders: int = 2,
 ) -> list[str]:
-    """``code`` followed by the ``k`` members of ``region`` nearest to it in score.
+    """``code`` and its region: the whole region when it fits in ``k + 1``; otherwise
+    ``code``, the region's ``leaders`` best-ranked members (see ``region_leaders``), then
+    the members nearest to ``code`` in score up to ``k + 1`` in all.
 
     The comparison holds at most six provinces; the Red River Delta has eleven in the
-    63 set, so its preset is the home province and its five closest regional rivals.
-    Example: region_peers(ranked, units, "30", "DBSH", 2024) -> ["30", five DBSH codes].
+    63 set, so its preset is Hải Dương, the region's leaders (Hải Phòng, Hà Nội) and its
+    three closest regional rivals.
+    Example: region_peers(ranked, units, "30", "DBSH", 2024) -> ["30", "31", "01", ...].
     """
     members = units[(units["unit_set"] == unit_set) & (units["region_code"] == region)]
-    return [
+    codes = members["province_code"].tolist()
+    if len(codes) <= k + 1:  # the whole region, best-ranked first, unranked last
+        by_rank = region_leaders(ranked, units, region, edition, unit_set, len(codes), indicator)
+        rest = by_rank + sorted(c for c in codes if c not in by_rank)
+        return [code, *(c for c in rest if c != code)]
+    top = region_leaders(ranked, units, region, edition, unit_set, leaders, indicator)
+    top = [c for c in top if c != code]
+    rest = nearest(
+        ranked,
         code,
-        *nearest(ranked, code, edition, unit_set, k, indicator, among=members["province_code"]),
-    ]
+        edition,
+        unit_set,
+        k - len(top),
+        indicator,
+        among=[c for c in codes if c not in top],
+    )
+    return [code, *top, *rest]
+
+
+def region_preset(
+    ranked: pd.DataFrame,
+    units: pd.DataFrame,
+    code: str,
+    region: str,
+    edition: int,
+    unit_set: str = "63",
+) -> tuple[list[str], list[str], bool]:
+    """The region preset of Compare: its codes (``region_peers``), the region's leaders
+    among them and whether it is the whole region (so the page can say which in words)."""
+    codes = region_peers(ranked, units, code, region, edition, unit_set)
+    size = int(((units["unit_set"] == unit_set) & (units["region_code"] == region)).sum())
+    leaders = region_leaders(ranked, units, region, edition, unit_set)
+    return codes, leaders, len(codes) >= size
 
 
 class _Comparable(Protocol):

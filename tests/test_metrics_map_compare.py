@@ -7,7 +7,16 @@ from charts.compare import spread
 from data.frameworks import framework
 from data.provinces import by_code
 from data.tilegrid import TileGridError, check_grid, island_tiles, tile_grid
-from metrics.compare import nearest, parse_codes, rank_paths, region_peers, side_by_side, slope
+from metrics.compare import (
+    nearest,
+    parse_codes,
+    rank_paths,
+    region_leaders,
+    region_peers,
+    region_preset,
+    side_by_side,
+    slope,
+)
 from metrics.geo import available_editions, kind_counts, map_tiles
 from metrics.method import framework_rows, merger_rows, provenance_shares, sources
 
@@ -143,7 +152,24 @@ def test_region_peers_puts_home_first():
             "region_code": ["DBSH", "DBSH", "TN", "DBSH"],
         }
     )
-    assert region_peers(RANKED, units, "30", "DBSH", 2023) == ["30", "31", "01"]
+    # A region that fits in six is shown whole: home first, then by rank (01 is 1st, 31 2nd)
+    assert region_peers(RANKED, units, "30", "DBSH", 2023) == ["30", "01", "31"]
+    # ... unranked members last (01 has no 2024 score)
+    assert region_peers(RANKED, units, "30", "DBSH", 2024) == ["30", "31", "01"]
+
+
+def test_region_peers_of_a_large_region_keeps_its_leaders():
+    codes = [f"{i:02d}" for i in range(1, 12)]  # eleven members, like the Red River Delta
+    units = pd.DataFrame({"unit_set": "63", "province_code": codes, "region_code": "DBSH"})
+    scores = [0.9, 0.85, 0.7, 0.62, 0.61, 0.6, 0.59, 0.58, 0.4, 0.3, 0.2]
+    ranked = ranked_frame(
+        [(2024, c, "dti", s, i + 1) for i, (c, s) in enumerate(zip(codes, scores, strict=True))]
+    )
+    # Home 06 (0.60): the two leaders 01 and 02, then the three nearest (05, 07, 04)
+    assert region_peers(ranked, units, "06", "DBSH", 2024) == ["06", "01", "02", "05", "07", "04"]
+    assert region_leaders(ranked, units, "DBSH", 2024) == ["01", "02"]
+    codes_, leaders, whole = region_preset(ranked, units, "06", "DBSH", 2024)
+    assert (codes_[:3], leaders, whole) == (["06", "01", "02"], ["01", "02"], False)
 
 
 def test_parse_codes():

@@ -70,6 +70,12 @@ def test_rankings_page_values_and_url_state(app_env):
     ranks = dict(zip(df["Tỉnh, thành phố"], df["Hạng"], strict=True))
     assert ranks["Quảng Ninh"] == 3 and ranks["Hải Dương"] == 13
     assert set(df["Vùng"]) == {"Đồng bằng sông Hồng"}
+    # The whole region from the registry, its leaders Hà Nội and Hải Phòng included
+    from data.provinces import provinces
+
+    dbsh = {p.name for p in provinces("63") if p.region_code == "DBSH"}
+    assert set(df["Tỉnh, thành phố"]) == dbsh and len(dbsh) == 11
+    assert {"Hà Nội", "Hải Phòng"} <= dbsh
     assert df.set_index("Tỉnh, thành phố").loc["Hải Dương", "Chỉ số DTI cấp tỉnh"] == "0,6383"
     # widgets -> URL
     at.selectbox(key="q_edition").set_value(2020).run()

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.dataset import load_dataset
+from data.provinces import provinces
 from data.store import Store, load_published
 from data.tilegrid import tile_grid
 from metrics.compare import nearest, region_peers, side_by_side
@@ -159,10 +160,25 @@ def test_compare_url_round_trip_and_preset(ds):
     at.selectbox(key="q_from").set_value(2022).run()
     q = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert q["from"] == "2022" and q["p"] == "30,31,01"
-    at.button[0].click().run()  # Red River Delta preset
+    at.button(key="cmp_region").click().run()  # Red River Delta preset
     want = region_peers(ds.ranked, ds.units, HOME_CODE, "DBSH", 2024)
     assert at.multiselect(key="cmp_p").value == want
     assert len(want) == 6
+    # The region's leaders are in it (Hải Phòng 3rd and Hà Nội 4th nationally in 2024),
+    # named from the registry, and the page says in words what the preset holds.
+    names = {p.code: p.name for p in provinces("63")}
+    dbsh = [p.code for p in provinces("63") if p.region_code == "DBSH"]
+    r24 = ds.ranked[
+        (ds.ranked["edition"] == 2024)
+        & (ds.ranked["unit_set"] == "63")
+        & (ds.ranked["indicator"] == "dti")
+        & ds.ranked["province_code"].isin(dbsh)
+    ].sort_values("rank")
+    leaders = r24["province_code"].head(2).tolist()
+    assert {names[c] for c in leaders} == {"Hà Nội", "Hải Phòng"}
+    assert want[:3] == [HOME_CODE, *leaders] and set(want) <= set(dbsh)
+    words = [c.value for c in at.caption if "Red River Delta button" in c.value]
+    assert words and f"({names[leaders[0]]}, {names[leaders[1]]})" in words[0]
     q = {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert q["p"] == ",".join(want)
 

@@ -12,7 +12,7 @@ from metrics.compare import (
     nearest,
     parse_codes,
     rank_paths,
-    region_peers,
+    region_preset,
     side_by_side,
     slope,
 )
@@ -61,17 +61,30 @@ if "cmp_p" not in st.session_state:
     st.session_state["cmp_p"] = (
         query_codes("p", lambda raw: parse_codes(raw, names)) or nearest_default
     )
+preset, leaders, whole = memo(
+    ds,
+    "region_preset",
+    (HOME, region, latest, UNIT_SET),
+    lambda: region_preset(ds.ranked, ds.units, HOME, region, latest, UNIT_SET),
+)
+preset_words = t(
+    "compare.preset_region_whole" if whole else "compare.preset_region_leaders",
+    lang,
+    year=latest,
+    home=home_name,
+    region=region_label,
+    leaders=", ".join(names[c] for c in leaders),
+    n=MAX_COMPARED,
+)
 b1, b2, _ = st.columns([1, 1, 2])
-if b1.button(
-    region_label,
-    help=t("compare.preset_dbsh_help", lang, year=latest, home=home_name, region=region_label),
-):
-    st.session_state["cmp_p"] = region_peers(ds.ranked, ds.units, HOME, region, latest, UNIT_SET)
+if b1.button(region_label, help=preset_words, key="cmp_region"):
+    st.session_state["cmp_p"] = preset
 if b2.button(
     t("compare.preset_nearest", lang),
     help=t("compare.preset_nearest_help", lang, year=latest, home=home_name),
 ):
     st.session_state["cmp_p"] = nearest_default
+st.caption(preset_words)
 chosen = st.multiselect(
     t("compare.provinces", lang),
     list(names),
