@@ -378,9 +378,18 @@ def chart(
         width="stretch",
     )
     if data is not None:
+        from app.exports import export_frame
+        from data.frameworks import frameworks
+
+        raw = data
+        unit_set = st.query_params.get("unit", "63")
+
+        def rows() -> pd.DataFrame:
+            return export_frame(raw, lang, unit_set, frameworks(store()))
+
         menu.download_button(
             t("download.csv", lang),
-            lambda: table_bytes(data, "csv"),
+            lambda: table_bytes(rows(), "csv"),
             f"{stem}.csv",
             "text/csv",
             key=f"{key}_csv",
@@ -389,7 +398,7 @@ def chart(
         )
         menu.download_button(
             t("download.xlsx", lang),
-            lambda: table_bytes(data, "xlsx", stem),
+            lambda: table_bytes(rows(), "xlsx", stem),
             f"{stem}.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"{key}_xlsx",

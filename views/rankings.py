@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from app.exports import rankings_export
 from charts.ranking import ranking_bars
 from data.export import table_bytes
 from data.frameworks import framework
@@ -131,7 +132,7 @@ styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},
 ).format(na_rep="–", subset=[t("col.rank", lang)])  # a missing score has no rank: "–"
-exported = table.astype(object).where(table.notna(), "–")
+exported = rankings_export(shown, measure, label, lang)
 if view_mode == "table":
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
 st.caption(t("rankings.legend", lang, home=H.name("63"), successor=H.name("34")))
