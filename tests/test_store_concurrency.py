@@ -266,7 +266,8 @@ def test_sigkill_at_random_moments_leaves_a_consistent_store(db_url: str) -> Non
     Store(db_url).seed_if_empty()
     rng = random.Random(12)
     for round_ in range(5):
-        proc = _worker(db_url, f"k{round_}", 50)
+        # far more imports than fit in the wait: the kill always lands mid-run
+        proc = _worker(db_url, f"k{round_}", 100_000)
         time.sleep(rng.uniform(0.8, 3.0))  # somewhere in start-up or mid-import
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate()
