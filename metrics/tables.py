@@ -138,3 +138,20 @@ def filter_view(
         q = fold(query)
         out = out[out[name_col].map(lambda n: q in fold(n))]
     return out.reset_index(drop=True)
+
+
+def projector_view(
+    view: pd.DataFrame, home_code: str | None, top: int = 20, around: int = 2
+) -> pd.DataFrame:
+    """The rows a projector can show: the ``top`` best-ranked rows of ``view`` (ranked
+    rows only, best first) plus the home province and ``around`` rows either side of it
+    in the ranked order when it is not among them. Ranks are kept. Example: 63 provinces,
+    home 13th -> ranks 1..20; home 38th -> ranks 1..20 and 36..40."""
+    ranked = view.dropna(subset=["score"]).sort_values(["rank", "province_code"])
+    ranked = ranked.reset_index(drop=True)
+    keep = set(range(min(top, len(ranked))))
+    at = ranked.index[ranked["province_code"] == home_code]
+    if len(at):
+        i = int(at[0])
+        keep |= set(range(max(0, i - around), min(len(ranked), i + around + 1)))
+    return ranked.loc[sorted(keep)].reset_index(drop=True)

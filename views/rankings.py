@@ -11,7 +11,7 @@ from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
-from metrics.tables import filter_view, rankings_view
+from metrics.tables import filter_view, projector_view, rankings_view
 from views._shared import (
     chart,
     current_lang,
@@ -54,9 +54,11 @@ measures = [
 measure = query_choice(
     "measure", measures, c3, t("rankings.measure", lang), fmt=lambda m: fw.get(m).label(lang)
 )
+# "top" (default): the projector view, top 20 and the home province's neighbourhood in
+# large type; "chart": all provinces; "table".
 view_mode = query_choice(
     "view",
-    ["chart", "table"],
+    ["top", "chart", "table"],
     c4,
     t("rankings.view", lang),
     fmt=lambda v: t(f"rankings.view_{v}", lang),
@@ -98,6 +100,36 @@ st.caption(t("rankings.caption", lang, n=len(shown), total=len(view)))
 pro_forma_note(ds, edition, unit_set, lang)
 if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
+
+
+def _show_all() -> None:
+    st.query_params["view"] = "chart"
+
+
+if view_mode == "top":
+    top_rows = memo(
+        ds,
+        "rankings_top",
+        (edition, unit_set, measure, lang, tuple(regions), query, H.code(unit_set)),
+        lambda: projector_view(shown, H.code(unit_set)),
+    )
+    st.caption(t("rankings.top_caption", lang, home=H.name(unit_set)))
+    chart(
+        memo(
+            ds,
+            "ranking_bars_top",
+            (edition, unit_set, measure, lang, tuple(regions), query, H.code(unit_set)),
+            lambda: ranking_bars(top_rows, H.code(unit_set), label, edition, lang, large=True),
+        ),
+        "ranking_top",
+        name=f"dti_{edition}_{unit_set}_{measure}_top",
+    )
+    st.button(
+        t("rankings.show_all", lang, n=len(shown)),
+        on_click=_show_all,
+        key="rankings_show_all",
+        icon=":material/unfold_more:",
+    )
 if view_mode == "chart":
     chart(
         memo(

@@ -1,0 +1,44 @@
+"""Rankings' projector view in a real browser (issue 17): every chart text at least 18 px,
+top 20 plus the home province, the full list one click away; screenshots kept."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+MEASURE = """() => {
+  const svg = document.querySelector('[data-testid="stPlotlyChart"]');
+  let smallest = 1000;
+  const ticks = [];
+  for (const el of svg.querySelectorAll('text')) {
+    if (!el.textContent.trim() || el.getBoundingClientRect().width === 0) continue;
+    smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize));
+  }
+  for (const el of svg.querySelectorAll('.ytick text')) ticks.push(el.textContent);
+  return {smallest, ticks};
+}"""
+SHOW_ALL = {"vi": "Xem đủ 63 tỉnh, thành phố", "en": "Show all 63 provinces"}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_rankings_projector_view(app_server, browser, output_dir, lang, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{app_server}/rankings?lang={lang}&edition=2024&unit=63&measure=dti")
+    page.wait_for_selector(CHART, timeout=90_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .ytick text').length"
+        " === 20",
+        timeout=30_000,
+    )
+    got = page.evaluate(MEASURE)
+    assert got["smallest"] >= 18, got
+    assert "13. Hải Dương" in got["ticks"] and any(t.startswith("1. ") for t in got["ticks"])
+    page.screenshot(path=str(output_dir / f"rankings_projector_{lang}_{width}.png"), full_page=True)
+    page.get_by_role("button", name=SHOW_ALL[lang]).click()
+    page.wait_for_function("() => /[?&]view=chart/.test(location.search)", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .ytick text').length"
+        " === 63",
+        timeout=60_000,
+    )
+    page.close()
