@@ -48,8 +48,13 @@ def test_rankings_and_profile_in_browser(app_server, browser, output_dir):
     page.get_by_text("Hải Dương – 2023").wait_for(timeout=60_000)
     page.wait_for_selector(CHART, timeout=60_000)
     assert page.locator('[data-testid="stException"]').count() == 0
+    # wait for the page to settle instead of counting at once (a race under load)
+    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "sel => document.querySelectorAll(sel).length >= 4", arg=CHART, timeout=60_000
+    )  # history, matrix, radar, waterfall...
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values[0] == "14/63"  # Hải Dương's 2023 rank in the bundled data
-    assert page.locator(CHART).count() >= 4  # history, matrix, radar, waterfall...
+    assert page.locator(CHART).count() >= 4
     page.screenshot(path=str(output_dir / "profile_en.png"))
     page.close()
