@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.keys import column_codes, dense_ids, group_ids
+from metrics.keys import column_codes, dense_ids, group_ids, sort_order, tie_blocks
 from metrics.scoring import DECIMALS, KEY
 
 GROUP = ["edition", "unit_set", "indicator"]
@@ -47,9 +47,9 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
     (``region_code`` column). Example: scores [0.9, 0.8, 0.8, 0.7] -> the 0.8s have
     gap_above 0.1, gap_below 0.1, gap_leader 0.1, diff_mean 0.0.
     """
-    d = ranked.loc[
-        ranked["score"].notna(), [*KEY, "indicator", "region_code", "score", "rank"]
-    ].reset_index(drop=True)
+    cols = [*KEY, "indicator", "region_code", "score", "rank"]
+    scored = ranked["score"].notna()
+    d = (ranked[cols] if scored.all() else ranked.loc[scored, cols]).reset_index(drop=True)
     # Integer-coded groups; neighbours from one sort of (group, score level) for all groups.
     s = d["score"].to_numpy(dtype=float)
     gid, _ = dense_ids(*group_ids(d, GROUP))
@@ -75,22 +75,27 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
         "gap_region_best",
     ):
         out[c] = np.round(out[c], DECIMALS)
-    return pd.DataFrame(out, index=d.index, columns=DISTANCE_COLUMNS)
+    return pd.DataFrame(out, index=d.index, columns=DISTANCE_COLUMNS, copy=False)
 
 
 def _neighbour_levels(s: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For every score, the next distinct score above and below it in its group (NaN at the
     ends), with one sort of (group, distinct score) levels for all groups."""
-    distinct, inverse = np.unique(s, return_inverse=True)
+    inverse, distinct = pd.factorize(s, sort=True)  # hashing: few distinct scores
     width = max(len(distinct), 1)
-    keys, at = np.unique(gid * width + inverse, return_inverse=True)  # group, then ascending
-    level = distinct[keys % width]
-    same = (keys // width)[1:] == (keys // width)[:-1]
-    up = np.full(len(keys), np.nan)
-    down = np.full(len(keys), np.nan)
+    order, key = sort_order(gid * width + inverse)  # by group, then ascending score
+    starts, length = tie_blocks(key)
+    level = distinct[key[starts] % width]
+    same = (key[starts] // width)[1:] == (key[starts] // width)[:-1]
+    up = np.full(len(starts), np.nan)
+    down = np.full(len(starts), np.nan)
     up[:-1] = np.where(same, level[1:], np.nan)
     down[1:] = np.where(same, level[:-1], np.nan)
-    return up[at], down[at]
+    above = np.empty(len(s))
+    below = np.empty(len(s))
+    above[order] = np.repeat(up, length)
+    below[order] = np.repeat(down, length)
+    return above, below
 
 
 def neighbours(

@@ -60,3 +60,31 @@ def distinct_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataF
     row[row_of] = np.arange(len(frame))  # a row of every key (any one holds it)
     table = frame[list(columns)].take(row).reset_index(drop=True)
     return table, row_of.astype(np.int64, copy=False)
+
+
+def sort_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The permutation that sorts the int64 ``key`` (ties keep row order) and the sorted keys.
+
+    When key and row number fit together in 62 bits, the row number is packed into the
+    low bits and numpy's vectorised ``sort`` does the job of an ``argsort`` (about twice as
+    fast); otherwise a stable ``argsort``. Example: [3, 1, 3] -> ([1, 0, 2], [1, 3, 3]).
+    """
+    n = len(key)
+    bits = max(n.bit_length(), 1)
+    if n and int(key.min()) >= 0 and int(key.max()) < (1 << (62 - bits)):
+        packed = np.sort((key.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))
+        return packed & ((1 << bits) - 1), packed >> bits
+    order = np.argsort(key, kind="stable")
+    return order, key[order]
+
+
+def tie_blocks(sorted_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of equal values in a sorted array: each run's first position and length.
+    Example: [1, 3, 3, 4] -> ([0, 1, 3], [1, 2, 1])."""
+    n = len(sorted_key)
+    starts = (
+        np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+        if n
+        else np.zeros(0, np.int64)
+    )
+    return starts, np.diff(np.r_[starts, n])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import column_codes, dense_ids, distinct_rows, group_ids
+from metrics.keys import column_codes, dense_ids, distinct_rows, group_ids, sort_order, tie_blocks
 from metrics.scoring import KEY, ticks
 
 if TYPE_CHECKING:
@@ -59,14 +59,14 @@ def _competition(
         else:
             distinct, inverse = np.unique(tv, return_inverse=True)
             level, width = len(distinct) - 1 - inverse, len(distinct)
-        keys, inverse, count = np.unique(
-            gv * width + level, return_inverse=True, return_counts=True
-        )
-        end = np.cumsum(count)  # sorted by group, then best first: a tie block ends here
-        group = keys // width
-        group_start = np.cumsum(n_group) - n_group
-        rank[valid] = (end - count - group_start[group] + 1)[inverse]
-        below[valid] = (group_start[group] + n_group[group] - end)[inverse]
+        order, key = sort_order(gv * width + level)  # by group, then best first
+        starts, length = tie_blocks(key)
+        first = np.repeat(starts, length)  # sorted position of the tie's first row
+        group = key // width
+        group_start = (np.cumsum(n_group) - n_group)[group]
+        rows = np.flatnonzero(valid)[order]
+        rank[rows] = first - group_start + 1
+        below[rows] = group_start + n_group[group] - (first + np.repeat(length, length))
     return rank, n_group[ids], below
 
 
@@ -148,8 +148,13 @@ def tier_of(rank: pd.Series, n: pd.Series) -> pd.Series:
     """
     r = pd.to_numeric(rank, errors="coerce").astype(float)
     nn = pd.to_numeric(n, errors="coerce").astype(float) if isinstance(n, pd.Series) else float(n)
-    t = np.floor(4 * (r - 1) / nn) + 1
-    return pd.Series(t, index=rank.index).astype("Int64")
+    return pd.Series(_tiers(np.asarray(r), np.asarray(nn)), index=rank.index).astype("Int64")
+
+
+def _tiers(rank: np.ndarray, n: np.ndarray | float) -> np.ndarray:
+    """``tier_of``'s formula on float arrays (NaN = no rank)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.floor(4 * (rank - 1) / n) + 1
 
 
 def tier_label(tier: int, lang: str = "vi") -> str:
@@ -164,9 +169,10 @@ def add_tiers(ranked: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
     ``copy=False`` adds the columns in place (for callers that own the frame).
     """
     out = ranked.copy() if copy else ranked
-    out["tier"] = tier_of(out["rank"], out["n"])
-    t = out["tier"].to_numpy(dtype=float, na_value=np.nan)
+    rank = out["rank"].to_numpy(dtype=float, na_value=np.nan)
+    t = _tiers(rank, out["n"].to_numpy(dtype=float, na_value=np.nan))
     ok = ~np.isnan(t)
+    out["tier"] = _ints(t)
     idx = np.where(ok, t, 1).astype(int) - 1
     for lang in ("vi", "en"):
         labels = pd.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype="str")
@@ -194,8 +200,7 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     series, _ = dense_ids(*group_ids(base, ["unit_set", "province_code", "indicator"]))
     at = np.searchsorted(np.asarray(editions), base["edition"].to_numpy())
     key = series * max(len(editions), 1) + at
-    order = np.argsort(key)
-    sorted_key = key[order]
+    order, sorted_key = sort_order(key)
     if (sorted_key[1:] == sorted_key[:-1]).any():
         raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
     prev = np.full(len(key), -1, dtype=np.int64)

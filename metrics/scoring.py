@@ -116,7 +116,7 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     out["recomputed"] = recomputed
     out["score"] = np.where(has, value, recomputed)
     out["basis"] = pd.array(["stored", "recomputed"], dtype="str").take(basis, allow_fill=True)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)  # no consolidation copy of the float columns
 
 
 def _indicator_vocabulary(
