@@ -6,8 +6,9 @@ import pytest
 from assessment_fixtures import departments, per_unit_workbook
 from pptx import Presentation
 
+from app.deck import internal_slide
 from charts.__main__ import main as cli_main
-from charts.deck import INTERNAL_SLIDE_KEY, internal_slide
+from charts.deck import INTERNAL_SLIDE_KEY
 from data.assessment_ingest.service import import_file
 from data.assessments_store import AssessmentStore
 from data.store import Store
