@@ -85,7 +85,7 @@ def deck_slides(
 
 
 def _internal(key: str, year: int, lang: str) -> InternalData:
-    from data.assessment_cli import deck_inputs
+    from app.assessments import deck_inputs
 
     got = deck_inputs(key, year, lang)
     if got is None:
