@@ -185,14 +185,17 @@ def _has_split(contributions: dict[str, float | None]) -> bool:
 
 
 def deck_source(prov: pd.DataFrame, code: str, edition: int, unit_set: str) -> DeckSource:
-    """The footer's sources: published sites for the edition and the provenance of the
-    unit's own DTI."""
-    from metrics.method import sources
+    """The footer: the sources of the unit's own figures of the edition (what the slides
+    state; not the sites of other provinces' figures) and the provenance of its DTI."""
+    from metrics.method import unit_sources
 
-    part = prov[(prov["edition"] == edition) & (prov["unit_set"] == unit_set)]
-    src = sources(part[part["kind"] == "published"])
-    found = list(dict.fromkeys(s for s in src["site"] if s))[:3]
-    own = part[(part["province_code"] == code) & (part["indicator"] == "dti")]
+    found = unit_sources(prov, code, edition, unit_set)
+    own = prov[
+        (prov["edition"] == edition)
+        & (prov["unit_set"] == unit_set)
+        & (prov["province_code"] == code)
+        & (prov["indicator"] == "dti")
+    ]
     kind = own["kind"].iloc[0] if len(own) and isinstance(own["kind"].iloc[0], str) else None
     rank_kind = None
     if "rank_kind" in own and len(own) and isinstance(own["rank_kind"].iloc[0], str):

@@ -153,7 +153,7 @@ class _Part(NamedTuple):
 
 def source_line(src: DeckSource, edition: int, lang: str) -> str:
     """The footer: the sources of the unit's own figures and the kind of its DTI."""
-    sites = ", ".join(src.sites) if src.sites else t("chart.source_default", lang)
+    sites = ", ".join(src.sites) if src.sites else t("deck.source_none", lang)
     kind_text = t(f"prov.{src.kind}", lang) if src.kind else "–"
     if src.rank_kind:
         # the rank's own kind (Hải Dương 2021: illustrative score, derived rank)

@@ -1,5 +1,6 @@
 """The deck draws a DeckData record and computes nothing: charts/deck.py imports nothing
-from metrics/, and a record built by hand (three provinces) renders to slides and PPTX."""
+from metrics/, and a record built by hand (three provinces) renders to slides and PPTX.
+The footer names the sources of the province's own figures."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pandas as pd
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from charts.deck import INTERNAL_SLIDE_KEY, SLIDE_KEYS, draw
+from app.deck import deck_source
+from charts.deck import INTERNAL_SLIDE_KEY, SLIDE_KEYS, draw, source_line
 from charts.export import deck_bytes, figure_image
 from domain.deck import DeckData, DeckSource, InternalData
 from domain.framework import Framework, Indicator
@@ -25,6 +27,7 @@ from domain.profile import (
     YearOnYear,
 )
 from i18n import t
+from metrics.method import unit_sources
 
 REPO = Path(__file__).resolve().parents[1]
 NAMES = {"01": "Alpha", "02": "Beta", "03": "Gamma"}
@@ -173,3 +176,37 @@ def test_a_hand_built_deck_with_its_internal_slide_renders_to_pptx():
         assert len(pics) == 1
         marks = [sh for sh in sl.shapes if sh.has_text_frame and sh.text_frame.text == mark]
         assert len(marks) == (1 if spec.illustrative else 0)
+
+
+# ------------------------------------------------------------------ the footer's sources
+
+
+def test_the_footer_names_the_sources_of_the_provinces_own_figures(bundled_prov):
+    # Hải Dương 2024 is illustrative: the Đà Nẵng/Quảng Nam article the edition's only
+    # published scores come from (demo1022.hasontech.vn) is not its source
+    hd24 = deck_source(bundled_prov, "30", 2024, "63")
+    assert (hd24.sites, hd24.kind) == ([], "illustrative")
+    assert source_line(hd24, 2024, "en") == (
+        "Source: no published source for the province's figures of this year"
+        " · the province's DTI 2024: Illustrative"
+    )
+    # ... and it is Đà Nẵng's (2024) and Hải Dương's own (2020, 2022) where they published
+    assert deck_source(bundled_prov, "48", 2024, "63").sites == ["demo1022.hasontech.vn"]
+    assert deck_source(bundled_prov, "30", 2020, "63").sites == ["tab.baohaiduong.vn"]
+    hd22 = deck_source(bundled_prov, "30", 2022, "63")
+    assert (hd22.sites, hd22.kind) == (["dti.gov.vn", "mic.gov.vn"], "published")
+    assert source_line(hd22, 2022, "vi") == (
+        "Nguồn: dti.gov.vn, mic.gov.vn · DTI 2022 của tỉnh: Đã công bố"
+    )
+
+
+def test_an_uploaded_figure_names_its_file():
+    prov = pd.DataFrame(
+        {"edition": 2025, "unit_set": "34", "province_code": ["31", "31", "31", "01"],
+         "indicator": ["dti", "awareness", "gov", "dti"],
+         "source": ["uploaded", "upload:DTI_2025_34.xlsx · v2", "illustrative", "https://x.vn/a"],
+         "kind": ["uploaded", "uploaded", "illustrative", "published"]}
+    )  # fmt: skip
+    assert unit_sources(prov, "31", 2025, "34") == ["DTI_2025_34.xlsx · v2"]
+    assert deck_source(prov, "31", 2025, "34").kind == "uploaded"
+    assert unit_sources(prov, "01", 2025, "34") == ["x.vn"]
