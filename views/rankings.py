@@ -34,7 +34,9 @@ pairs = edition_pairs(ds.ranked)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))
-c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
+# Widths: the unit-set label is the longest ("34 tỉnh, thành phố (quy đổi pro-forma)");
+# at 1366 px it must not be cut.
+c1, c2, c3, c4 = st.columns([0.7, 2, 1.6, 1.1])
 edition = query_choice("edition", editions, c1, t("rankings.edition", lang), cast=int)
 unit_sets = sorted((u for e, u in pairs if e == edition), key=lambda u: u != "63")
 pro_forma = edition in ds.pro_forma_editions

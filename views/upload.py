@@ -11,8 +11,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from app.declare import year_range
 from app.preview import home_first, merge_with_current, rank_changes
-from data.declare import year_range
 from data.export import neutralise
 from data.frameworks import FrameworkError, frameworks, indicator_codes
 from data.ingest import (
