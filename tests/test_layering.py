@@ -245,18 +245,9 @@ def page_computations(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-# (page, line): picking the one row to show is not computing. Short, and shrinking.
-PAGE_ALLOW = {
-    ("internal.py", 'row = ranking[ranking["unit_code"] == unit].iloc[0]'),
-    ("internal.py", 'per_index[per_index["unit_code"] == unit].set_index("code")["rank"]'),
-    ("map.py", 'me = tiles[tiles["code"] == home_code].iloc[0]'),
-    (
-        "profile.py",
-        'me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]',
-    ),
-    ("rankings.py", 'home_rows = shown.index[shown["province_code"] == H.code(unit_set)]'),
-    ("upload.py", 'total = moves[moves["indicator"] == "dti"]'),
-}
+# (page, line): named exceptions to the page rule; empty, and to stay so (picking the one
+# row to show is metrics.select's job).
+PAGE_ALLOW: set[tuple[str, str]] = set()
 
 
 def test_pages_do_no_arithmetic_filtering_or_number_formatting():
