@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import distinct_rows
+from metrics.keys import distinct_rows, scatter
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
     from domain.framework import Framework
@@ -94,12 +94,8 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     if (col_of < 0).any():
         raise ValueError("values without an indicator code")
     shape = (len(units), len(vocab))
-    stored = np.full(shape, np.nan)
-    stored[unit_of, col_of] = values["value"].to_numpy(dtype=float, na_value=np.nan)
-    held = np.zeros(shape, dtype=bool)
-    held[unit_of, col_of] = True
-    if int(held.sum()) != len(values):
-        raise ValueError("Index contains duplicate entries, cannot reshape")
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan)
+    stored, held = scatter(unit_of, col_of, value, shape)
     raw, framed = _recompute(stored, units["edition"].to_numpy(), vocab, frameworks)
     cell = np.flatnonzero((framed | held).ravel())  # row-major: sorted by unit, indicator
     row, col = np.divmod(cell, shape[1])
