@@ -173,7 +173,8 @@ def _wide_scores(
 
     def grab(ed: int, inds: list[str]) -> np.ndarray:
         at = editions.index(ed) * width
-        return wide[:, [at + indicators.index(i) for i in inds]]
+        # row-major (fancy indexing gives column-major): row sums add up in the same order
+        return np.ascontiguousarray(wide[:, [at + indicators.index(i) for i in inds]])
 
     return list(codes), grab
 
@@ -240,8 +241,8 @@ def contributions(
             "edition": edition,
             "prev_edition": prev_edition,
             "unit_set": unit_set,
-            "province_code": np.repeat(np.array(codes, dtype=object), k),
-            "indicator": np.tile(np.array([*inputs, ROUNDING], dtype=object), n),
+            "province_code": pd.array(codes, dtype="str").take(np.repeat(np.arange(n), k)),
+            "indicator": pd.array([*inputs, ROUNDING], dtype="str").take(np.tile(np.arange(k), n)),
             "points": np.tile(np.append(pts, np.nan), n),
             "value": np.hstack([v, nan_col]).ravel(),
             "prev_value": np.hstack([pv, nan_col]).ravel(),
