@@ -209,6 +209,8 @@ class PendingImport:
     # transaction, before the values, so both land or neither does (issue 10).
     framework: Any = None
     replace_framework: bool = False
+    # data.mappings_store.MappingsToSave: saved, and linked to a new version, in this transaction
+    mappings: Any = None
 
     def digest(self) -> str:
         return self.sha256 or file_digest(self.file_bytes, self.rows)
@@ -587,6 +589,11 @@ class Store:
                     )
                     row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings()
                     out.append(ImportResult(self._info(row.one(), vid), True, status))
+            for item, done in zip(items, out, strict=True):
+                if item.mappings is not None:
+                    item.mappings.record(
+                        self, conn, user, done.version.id if done.created else None
+                    )
             if any(r.status != "identical" for r in out) or any(i.framework for i in items):
                 self._bump(conn)
             return out
@@ -876,3 +883,4 @@ def load_published() -> pd.DataFrame:
 # The internal assessments' tables live in their own module on the same metadata; import
 # it here so that every user of the metadata (init, backups, migrations) sees them.
 from data import assessments_store as _assessments_store  # noqa: E402, F401
+from data import mappings_store as _mappings_store  # noqa: E402, F401
