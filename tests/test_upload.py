@@ -214,8 +214,11 @@ def test_unrecognised_header_mapping_is_applied_and_saved(uploader, tmp_path):
     at.checkbox(key="upload_ok_0").check().run()
     at.button(key="upload_go_0").click().run()
     assert "Stored version 2" in at.success[0].value
-    saved = json.loads((tmp_path / "config" / "header_mappings.json").read_text("utf-8"))
-    assert saved == {"Nhan thuc (diem)": "awareness"}
+    # saved in the store (issue 14), shared by every app process
+    from data.mappings_store import stored
+
+    assert stored(Store()).header == {"Nhan thuc (diem)": "awareness"}
+    assert not (tmp_path / "config" / "header_mappings.json").exists()
 
 
 def test_two_files_valid_and_invalid_none_stored(uploader):
