@@ -44,10 +44,10 @@ def _infer(args: argparse.Namespace, year: int | None) -> Any:
 
 def _saved_mappings() -> Any:
     """The store's saved header/province mappings, as an import uses them (app.imports)."""
-    from app.imports import Imports
+    from data.mappings_store import load
     from data.store import Store
 
-    return Imports(Store()).saved()
+    return load(Store())
 
 
 def cmd_framework_infer(args: argparse.Namespace) -> int:

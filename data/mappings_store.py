@@ -317,3 +317,12 @@ __all__ = [
     "version_mappings",
     "version_mappings_of",
 ]
+
+
+def record_all(store: Store, conn: Connection, user: str, items: list, results: list) -> None:
+    """The store's hook in an import's transaction: each file's ``PendingImport.mappings``
+    saved, and linked to its version when one was created."""
+    for item, done in zip(items, results, strict=True):
+        if item.mappings is not None:
+            vid = done.version.id if done.created else None
+            item.mappings.record(store, conn, user, vid)

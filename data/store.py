@@ -205,11 +205,9 @@ class PendingImport:
     basis: int | None = None
     check_basis: bool = False
     sha256: str = field(default="")
-    # A framework declared with this file (data.frameworks.Framework): stored in the same
-    # transaction, before the values, so both land or neither does (issue 10).
+    # Written in the same transaction: a declared framework (issue 10), mappings (issue 14).
     framework: Any = None
     replace_framework: bool = False
-    # data.mappings_store.MappingsToSave: saved, and linked to a new version, in this transaction
     mappings: Any = None
 
     def digest(self) -> str:
@@ -589,11 +587,7 @@ class Store:
                     )
                     row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings()
                     out.append(ImportResult(self._info(row.one(), vid), True, status))
-            for item, done in zip(items, out, strict=True):
-                if item.mappings is not None:
-                    item.mappings.record(
-                        self, conn, user, done.version.id if done.created else None
-                    )
+            mappings_store.record_all(self, conn, user, items, out)  # issue 14
             if any(r.status != "identical" for r in out) or any(i.framework for i in items):
                 self._bump(conn)
             return out
@@ -880,7 +874,5 @@ def load_published() -> pd.DataFrame:
     )
 
 
-# The internal assessments' tables live in their own module on the same metadata; import
-# it here so that every user of the metadata (init, backups, migrations) sees them.
-from data import assessments_store as _assessments_store  # noqa: E402, F401
-from data import mappings_store as _mappings_store  # noqa: E402, F401
+# Tables in their own modules on this metadata: init, backups and migrations see them all.
+from data import assessments_store, mappings_store  # noqa: E402, F401
