@@ -78,8 +78,8 @@ def deck_slides(
 
 
 def _internal_slide(number: int, key: str, year: int, lang: str) -> Slide:
+    from app.assessments import deck_inputs
     from charts.deck import internal_slide
-    from data.assessment_cli import deck_inputs
 
     got = deck_inputs(key, year, lang)
     if got is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from i18n import t
 
@@ -156,6 +157,37 @@ class Framework:
 
 
 # --------------------------------------------------------------------------- validation
+
+
+FIRST_YEAR = 2020
+
+
+def year_range() -> range:
+    """Years an edition may be declared or templated for: 2020 .. current year + 1."""
+    return range(FIRST_YEAR, datetime.now(UTC).year + 2)
+
+
+def check_year(year: int) -> None:
+    if int(year) not in year_range():
+        r = year_range()
+        raise FrameworkError(
+            [
+                FrameworkProblem(
+                    "year_range", f"DTI {year}", {"year": year, "first": r[0], "last": r[-1]}
+                )
+            ]
+        )
+
+
+def structure_base_of(fws: Mapping[int, Framework], year: int | None = None) -> Framework:
+    """Of ``fws`` (edition -> framework), the one whose structure (groups, pillars, labels)
+    a new edition starts from: the latest before ``year`` scored on main indices (not
+    pillars)."""
+    cands = [e for e, fw in fws.items() if "dti" in fw.codes and "gov" not in fw.inputs]
+    if year is not None:
+        before = [e for e in cands if e < int(year)]
+        cands = before or cands
+    return fws[max(cands)]
 
 
 def _fmt_pts(x: float) -> str:

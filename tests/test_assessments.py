@@ -21,9 +21,9 @@ from assessment_fixtures import (
     unit_columns_workbook,
 )
 
+from app.assessments import import_file, validate
 from data.__main__ import main as data_main
 from data.assessment_ingest import parse_assessment
-from data.assessment_ingest.service import import_file, validate
 from data.assessments_store import AssessmentStore
 from data.store import Store, metadata
 from metrics.__main__ import main as metrics_main

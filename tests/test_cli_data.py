@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -331,3 +333,39 @@ def test_province_mapping_option(
     assert json.loads(capsys.readouterr().out)["ok"] is True
     bad = write(tmp_path, "q.json", json.dumps({"63": {"Tinh X": "99"}}).encode())
     assert main(["validate", f, "--province-mapping", bad]) == 2
+
+
+def test_cli_reader_leaving_early_is_quiet(tmp_path: Path) -> None:
+    """`python -m data framework show --json | head -1`: a reader that closes the pipe
+    early stops the tool quietly (no BrokenPipeError traceback), exit 141 as a shell says."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DTI_DB_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        "DTI_CONFIG_DIR": str(tmp_path),
+    }
+    show = [sys.executable, "-m", "data", "framework", "show", "--year", "2023", "--json"]
+    whole = subprocess.run(show, cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert json.loads(whole.stdout)["edition"] == 2023
+    # A pipe whose reader is already gone: the first write fails every time.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        gone = subprocess.run(
+            show, cwd=REPO, env=env, stdout=write_end, stderr=subprocess.PIPE, check=False
+        )
+    finally:
+        os.close(write_end)
+    assert gone.returncode == 141
+    assert gone.stderr == b""
+    # The shell pipeline itself: head prints the first line, nothing reaches stderr.
+    shell = subprocess.run(
+        ["/bin/sh", "-c", f"{shlex.join(show)} | head -1"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shell.returncode == 0
+    assert shell.stdout == "{\n"
+    assert shell.stderr == ""

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from edition_fixtures import results_2025
 
-from data import declare as d
+from app import declare as d
 from data import frameworks as f
 from data.__main__ import main
 from data.store import Store

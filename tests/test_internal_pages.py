@@ -10,7 +10,7 @@ from test_auth import app_env  # noqa: F401 - fixture (yields monkeypatch)
 from test_pages import run_page
 from test_upload import logged_in, pw_hash, uploader  # noqa: F401
 
-from data.assessment_ingest.service import import_file
+from app.assessments import import_file
 from data.assessments_store import AssessmentStore
 from data.store import Store
 

@@ -160,13 +160,7 @@ def _data_may(imp: str) -> bool:
     return imp in DATA_MAY_USE or imp in {d.rsplit(".", 1)[0] for d in DATA_MAY_USE}
 
 
-LAYER_EXCEPTIONS = {
-    "metrics.__main__": "the CLI entry point; its commands move to app/ (issue 14, open)",
-    "data.dataset": "re-export of app.dataset for callers written before the move",
-    "data.preview": "re-export of app.preview for callers written before the move",
-    "data.assessment_cli": "own-assessment use cases (issue 11): belong in app/",
-    "data.declare": "framework declaration (issue 10): a use case that belongs in app/",
-}
+LAYER_EXCEPTIONS: dict[str, str] = {}
 
 
 def test_layers_import_only_downward():

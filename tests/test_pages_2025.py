@@ -10,8 +10,8 @@ import streamlit as st
 from edition_fixtures import results_2025
 from streamlit.testing.v1 import AppTest
 
+from app import declare as d
 from app.dataset import load_dataset
-from data import declare as d
 from data import frameworks as f
 from data.ingest import import_result, parse
 from data.store import Store

@@ -3,7 +3,7 @@ for an uploaded file (points recovered from the file, a copy of an edition's fra
 points by hand; unknown columns declared as new indices), replacing an edition's
 framework (e.g. the assumed 2024 one), and a template for any edition and unit set.
 
-Every computation is a call into data.declare / data.frameworks / app.imports; the texts
+Every computation is a call into app.declare / data.frameworks / app.imports; the texts
 are keys of i18n/strings.csv. User text (headers) is shown in tables only.
 """
 
@@ -15,14 +15,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app.imports import ImportOptions, Imports
-from data.declare import (
+from app.declare import (
     from_points,
     infer_file,
     like,
     structure_base,
     year_range,
 )
+from app.imports import ImportOptions, Imports
 from data.export import neutralise
 from data.frameworks import (
     PILLARS,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from app.assessments import AssessmentUsageError, check_key, import_file, validate
 from data.assessment_ingest.reuse import SUPPORTED_EXTENSIONS
-from data.assessment_ingest.service import AssessmentUsageError, check_key, import_file, validate
 from data.assessments_store import AssessmentData, AssessmentStore, EditionInfo
 from data.export import neutralise
 from data.store import Store, StoreError

@@ -9,9 +9,9 @@ and province names, cell contents) is only ever shown inside tables, never as ma
 import pandas as pd
 import streamlit as st
 
+from app.declare import year_range
 from app.imports import ImportOptions, Imports
 from app.preview import home_first
-from data.declare import year_range
 from data.export import neutralise
 from data.frameworks import FrameworkError, frameworks, indicator_codes
 from data.ingest import SUPPORTED_EXTENSIONS, name_of

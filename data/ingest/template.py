@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 
-from data.frameworks import Framework, FrameworkError, stored_frameworks
+from data.frameworks import Framework, FrameworkError, frameworks, stored_frameworks
 from data.ingest.report import col_letter
+from domain.framework import check_year, structure_base_of
 
 
 def template_framework(edition: int, unit_set: str) -> Framework:
     """The framework a template of (edition, unit set) is laid out by: its own when stored
     (declared or published), else the edition's for another unit set, else the latest
     edition's (a new edition, 2020 .. current year + 1). Raises FrameworkError outside."""
-    from data.declare import check_year, structure_base
-
     fws = stored_frameworks()
     if (int(edition), unit_set) in fws:
         return fws[(int(edition), unit_set)]
@@ -21,7 +20,7 @@ def template_framework(edition: int, unit_set: str) -> Framework:
     if same:
         return same[0]
     check_year(edition)
-    return structure_base(None)
+    return structure_base_of(frameworks(), None)
 
 
 def make_template(edition: int, unit_set: str, fw: Framework | None = None) -> bytes:

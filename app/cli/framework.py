@@ -1,6 +1,6 @@
 """``python -m data framework infer|declare|show`` (issue 10): an edition's framework
 recovered from a results file, declared (from a file, like another edition, or from a
-framework CSV) and shown. Same code paths as the upload page (data.declare)."""
+framework CSV) and shown. Same code paths as the upload page (app.declare)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 
 
 def _cli() -> Any:
-    from data import __main__ as cli
+    from app.cli import data as cli
 
     return cli
 
@@ -23,8 +23,8 @@ def _fw_problems(exc: Any, lang: str) -> None:
 
 
 def _infer(args: argparse.Namespace, year: int | None) -> Any:
-    """Parse FILE and recover its points (data.declare.infer_file)."""
-    from data.declare import infer_file
+    """Parse FILE and recover its points (app.declare.infer_file)."""
+    from app.declare import infer_file
 
     path = Path(args.file)
     try:
@@ -44,10 +44,10 @@ def _infer(args: argparse.Namespace, year: int | None) -> Any:
 
 def _saved_mappings() -> Any:
     """The store's saved header/province mappings, as an import uses them (app.imports)."""
-    from data.mappings_store import load
+    from app.imports import Imports
     from data.store import Store
 
-    return load(Store())
+    return Imports(Store()).saved()
 
 
 def cmd_framework_infer(args: argparse.Namespace) -> int:
@@ -101,7 +101,7 @@ def cmd_framework_infer(args: argparse.Namespace) -> int:
 
 
 def cmd_framework_declare(args: argparse.Namespace) -> int:
-    from data import declare as d
+    from app import declare as d
     from data.frameworks import FrameworkError, declare
 
     store = _cli().Store()

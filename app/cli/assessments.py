@@ -18,8 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 
 def _read(args: argparse.Namespace) -> tuple[bytes, str] | None:
     path = Path(args.file)
@@ -50,7 +48,7 @@ def _summary(result: Any) -> str:
 
 
 def cmd_validate(args: argparse.Namespace, store: Any) -> int:
-    from data.assessment_ingest.service import validate
+    from app.assessments import validate
 
     got = _read(args)
     if got is None:
@@ -67,7 +65,7 @@ def cmd_validate(args: argparse.Namespace, store: Any) -> int:
 
 
 def cmd_import(args: argparse.Namespace, store: Any) -> int:
-    from data.assessment_ingest.service import import_file
+    from app.assessments import import_file
 
     got = _read(args)
     if got is None:
@@ -101,7 +99,7 @@ def cmd_import(args: argparse.Namespace, store: Any) -> int:
 
 
 def cmd_publish(args: argparse.Namespace, store: Any) -> int:
-    from data.assessment_ingest.service import check_key
+    from app.assessments import check_key
     from data.assessments_store import AssessmentStore
 
     check_key(args.assessment, args.year)
@@ -173,7 +171,7 @@ def add_commands(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch an assessment command; usage and store errors exit 2, as elsewhere."""
-    from data.assessment_ingest.service import AssessmentUsageError
+    from app.assessments import AssessmentUsageError
     from data.store import Store, StoreError
 
     if args.year is None:
@@ -217,34 +215,6 @@ def _load(args: argparse.Namespace) -> Any:
     return data
 
 
-def _profile_change(data: Any, code: str, lang: str) -> dict | None:
-    """Change on the latest comparable earlier edition: prev_year, score_change,
-    rank_change (positive = climbed), main_indices {code: points}; None without one."""
-    from data.assessments_store import AssessmentStore
-    from data.store import Store
-    from metrics.assessment import change_vs_previous, index_changes, rank_units
-
-    a = AssessmentStore(Store())
-    years = {e.year for e in a.editions(include_unpublished=True) if e.assessment_key == data.key}
-    prev = _previous(a, data, years)
-    if prev is None:
-        return None
-    ch = change_vs_previous(
-        rank_units(data.nodes, data.values, data.units, lang),
-        rank_units(prev.nodes, prev.values, prev.units, lang),
-    ).set_index("unit_code")
-    if code not in ch.index or pd.isna(ch.loc[code, "score_change"]):
-        return None
-    return {
-        "prev_year": prev.year,
-        "score_change": float(ch.loc[code, "score_change"]),
-        "rank_change": int(ch.loc[code, "rank_change"]),
-        "main_indices": index_changes(
-            data.nodes, data.values, prev.nodes, prev.values, code
-        ).to_dict(),
-    }
-
-
 RANKING_KEYS = ["unit", "unit_code", "score", "self_score", "max_points", "rank"]
 
 
@@ -267,7 +237,7 @@ def metrics_rankings(args: argparse.Namespace) -> int:
 
 def metrics_profile(args: argparse.Namespace) -> int:
     """python -m metrics profile --assessment KEY --unit NAME --year Y --json"""
-    from data.assessment_ingest.service import resolve_unit
+    from app.assessments import profile_change, resolve_unit
     from metrics.assessment import profile
 
     if not args.unit:
@@ -288,7 +258,7 @@ def metrics_profile(args: argparse.Namespace) -> int:
     prof = profile(data.nodes, data.values, data.units, code, args.lang)
     prof["assessment"] = args.assessment
     prof["year"] = args.year
-    prof["change"] = _profile_change(data, code, args.lang)
+    prof["change"] = profile_change(data, code, args.lang)
     if args.json:
         json.dump(prof, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -302,44 +272,10 @@ def metrics_profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def deck_inputs(key: str, year: int, lang: str, published_only: bool = True) -> Any:
-    """(title, ranking, changes or None, previous year or None) for the deck's internal
-    slide; None when the edition is missing (or unpublished with ``published_only``).
-    Changes are against the latest earlier edition only when the main indices match."""
-    from data.assessments_store import AssessmentStore
-    from data.store import Store
-    from metrics.assessment import change_vs_previous, rank_units
-
-    store = Store()
-    store.init()
-    a = AssessmentStore(store)
-    eds = [e for e in a.editions(include_unpublished=not published_only) if e.assessment_key == key]
-    if year not in {e.year for e in eds}:
-        return None
-    cur = a.load(key, year)
-    if cur is None:
-        return None
-    ranking = rank_units(cur.nodes, cur.values, cur.units, lang)
-    prev = _previous(a, cur, {e.year for e in eds})
-    if prev is None:
-        return cur.title, ranking, None, None
-    changes = change_vs_previous(ranking, rank_units(prev.nodes, prev.values, prev.units, lang))
-    return cur.title, ranking, changes, prev.year
-
-
-def _previous(a: Any, cur: Any, years: set[int]) -> Any:
-    """The latest edition before ``cur`` among ``years`` whose main indices match, or None."""
-    from metrics.assessment import comparable
-
-    earlier = sorted(y for y in years if y < cur.year)
-    prev = a.load(cur.key, earlier[-1]) if earlier else None
-    return prev if prev is not None and comparable(cur.nodes, prev.nodes) else None
-
-
 def cmd_units(args: argparse.Namespace, store: Any) -> int:
     """python -m data units --assessment KEY [--from FILE --user NAME] [--json]: list the
     registry's units, or register the units of a list file (a new registry version)."""
-    from data.assessment_ingest.service import check_key, registry_of
+    from app.assessments import check_key, registry_of
     from data.assessment_ingest.units_list import parse_unit_list
     from data.assessments_store import AssessmentStore
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -111,12 +112,75 @@ def resolve_unit(data: AssessmentData, name: str) -> str:
     return code
 
 
+def profile_change(data: AssessmentData, code: str, lang: str) -> dict | None:
+    """Change on the latest comparable earlier edition: prev_year, score_change,
+    rank_change (positive = climbed), main_indices {code: points}; None without one."""
+    from metrics.assessment import change_vs_previous, index_changes, rank_units
+
+    a = AssessmentStore(Store())
+    years = {e.year for e in a.editions(include_unpublished=True) if e.assessment_key == data.key}
+    prev = previous_edition(a, data, years)
+    if prev is None:
+        return None
+    ch = change_vs_previous(
+        rank_units(data.nodes, data.values, data.units, lang),
+        rank_units(prev.nodes, prev.values, prev.units, lang),
+    ).set_index("unit_code")
+    if code not in ch.index or pd.isna(ch.loc[code, "score_change"]):
+        return None
+    return {
+        "prev_year": prev.year,
+        "score_change": float(ch.loc[code, "score_change"]),
+        "rank_change": int(ch.loc[code, "rank_change"]),
+        "main_indices": index_changes(
+            data.nodes, data.values, prev.nodes, prev.values, code
+        ).to_dict(),
+    }
+
+
+def deck_inputs(key: str, year: int, lang: str, published_only: bool = True) -> Any:
+    """(title, ranking, changes or None, previous year or None) for the deck's internal
+    slide; None when the edition is missing (or unpublished with ``published_only``).
+    Changes are against the latest earlier edition only when the main indices match."""
+    from metrics.assessment import change_vs_previous, rank_units
+
+    store = Store()
+    store.init()
+    a = AssessmentStore(store)
+    eds = [e for e in a.editions(include_unpublished=not published_only) if e.assessment_key == key]
+    if year not in {e.year for e in eds}:
+        return None
+    cur = a.load(key, year)
+    if cur is None:
+        return None
+    ranking = rank_units(cur.nodes, cur.values, cur.units, lang)
+    prev = previous_edition(a, cur, {e.year for e in eds})
+    if prev is None:
+        return cur.title, ranking, None, None
+    changes = change_vs_previous(ranking, rank_units(prev.nodes, prev.values, prev.units, lang))
+    return cur.title, ranking, changes, prev.year
+
+
+def previous_edition(
+    a: AssessmentStore, cur: AssessmentData, years: set[int]
+) -> AssessmentData | None:
+    """The latest edition before ``cur`` among ``years`` whose main indices match, or None."""
+    from metrics.assessment import comparable
+
+    earlier = sorted(y for y in years if y < cur.year)
+    prev = a.load(cur.key, earlier[-1]) if earlier else None
+    return prev if prev is not None and comparable(cur.nodes, prev.nodes) else None
+
+
 __all__ = [
     "AssessmentUsageError",
     "ImportOutcome",
     "aproblem",
     "check_key",
+    "deck_inputs",
     "import_file",
+    "previous_edition",
+    "profile_change",
     "registry_of",
     "resolve_unit",
     "validate",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from data.frameworks import (
@@ -23,41 +22,22 @@ from data.frameworks import (
     indicators_from_rows,
     read_csv_rows,
 )
+from domain.framework import (  # noqa: F401 - year_range re-exported for the pages
+    check_year,
+    structure_base_of,
+    year_range,
+)
 from i18n import t
 from metrics.recovery import Recovery, RecoveryError, recover_points
 
 if TYPE_CHECKING:
     from data.store import Store
 
-FIRST_YEAR = 2020
-
-
-def year_range() -> range:
-    """Years an edition may be declared or templated for: 2020 .. current year + 1."""
-    return range(FIRST_YEAR, datetime.now(UTC).year + 2)
-
-
-def check_year(year: int) -> None:
-    if int(year) not in year_range():
-        r = year_range()
-        raise FrameworkError(
-            [
-                FrameworkProblem(
-                    "year_range", f"DTI {year}", {"year": year, "first": r[0], "last": r[-1]}
-                )
-            ]
-        )
-
 
 def structure_base(year: int | None = None, store: Store | None = None) -> Framework:
     """The framework whose structure (groups, pillars, labels) a new edition starts from:
     the latest edition before ``year`` that is scored on main indices (not pillars)."""
-    fws = frameworks(store)
-    cands = [e for e, fw in fws.items() if "dti" in fw.codes and "gov" not in fw.inputs]
-    if year is not None:
-        before = [e for e in cands if e < int(year)]
-        cands = before or cands
-    return fws[max(cands)]
+    return structure_base_of(frameworks(store), year)
 
 
 def like(source_year: int, year: int, *, basis: str, store: Store | None = None) -> Framework:
