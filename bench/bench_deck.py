@@ -46,7 +46,7 @@ def _bare_deck(images: list[bytes]) -> bytes:
 @register
 def deck_build() -> list[Row]:
     from app.dataset import build_dataset
-    from charts.deck import slides
+    from app.deck import slides
     from charts.export import deck_bytes, figure_image, slide_images
     from data.store import load_bundle
     from metrics.provenance import provenance

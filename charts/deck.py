@@ -1,9 +1,9 @@
-"""The Digital Transformation Day deck as pure slide specs.
+"""The Digital Transformation Day deck as pure slide specs, drawn from a ``DeckData``.
 
-``slides`` composes the measures of ``metrics`` (``build_profile`` and the frames behind the
-profile charts) with the figure builders of ``charts``: every number on a slide is a
-formatted value of a metrics result, never recomputed here. The page, the PPTX export
-and the CLI all draw from the same list, so they cannot disagree.
+``draw`` turns the record ``app.deck.deck_data`` built from the dataset and the metrics
+into slides, one function per slide: every number on a slide is a formatted value of
+the record, never computed here (this module imports nothing from ``metrics``). The page,
+the PPTX export and the CLI all draw from the same list, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,14 +21,9 @@ from charts.method import provenance_bars, share_lines
 from charts.profile import ladder, matrix, radar, waterfall
 from charts.theme import PILLAR_COLOURS, apply
 from charts.trajectory import rank_path, score_spread
-from domain.units import region_name
+from domain.deck import DeckData, DeckSource, InternalData
+from domain.framework import PILLARS
 from i18n import fmt_int, fmt_num, fmt_rank, t
-from metrics.compare import rank_paths
-from metrics.method import provenance_shares, sources
-from metrics.official import scores_complete, values_illustrative
-from metrics.profile import PILLARS, DatasetLike, build_profile, peers
-from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
-from metrics.trajectory import field_scores, trajectory
 
 SLIDE_KEYS: tuple[str, ...] = (
     "headline",
@@ -109,22 +104,6 @@ def pillar_bars(
     return apply(fig, t("deck.pillars_chart", lang, year=year), lang, height=420)
 
 
-def _source_line(prov: pd.DataFrame, code: str, edition: int, unit_set: str, lang: str) -> str:
-    """Published sites for the edition and the provenance of the unit's own DTI."""
-    part = prov[(prov["edition"] == edition) & (prov["unit_set"] == unit_set)]
-    src = sources(part[part["kind"] == "published"])
-    found = list(dict.fromkeys(s for s in src["site"] if s))[:3]
-    sites = ", ".join(found) if found else t("chart.source_default", lang)
-    own = part[(part["province_code"] == code) & (part["indicator"] == "dti")]
-    kind = own["kind"].iloc[0] if len(own) and isinstance(own["kind"].iloc[0], str) else None
-    kind_text = t(f"prov.{kind}", lang) if kind else "–"
-    if "rank_kind" in own and len(own) and isinstance(own["rank_kind"].iloc[0], str):
-        # the rank's own kind (Hải Dương 2021: illustrative score, derived rank)
-        rank_kind = t(f"prov.{own['rank_kind'].iloc[0]}", lang)
-        kind_text = t("deck.kind_with_rank", lang, kind=kind_text, rank_kind=rank_kind)
-    return t("deck.source", lang, sites=sites, year=edition, kind=kind_text)
-
-
 def adjacent_lines(adj: Mapping[str, Any], names: Mapping[str, str], lang: str) -> list[str]:
     """The provinces just above and just below, both margins, and the points to pass the
     one above (the ladder's first step): one text line each."""
@@ -161,361 +140,271 @@ def _names(values: list[str]) -> str:
     return ", ".join(values) if values else "–"
 
 
-def slides(
-    ds: DatasetLike,
-    prov: pd.DataFrame,
-    code: str,
-    edition: int,
-    lang: str = "vi",
-    target: int = 10,
-    unit_set: str = "63",
-    profile: Mapping[str, Any] | None = None,
-) -> list[Slide]:
-    """The 8 DT Day slides for unit ``code`` in ``edition``.
+class _Part(NamedTuple):
+    """A slide before its number, footer and mark: what one slide function returns."""
 
-    ``prov`` is ``metrics.provenance.provenance`` output; ``profile`` may be passed when
-    the caller has already built (and cached) ``build_profile`` with the same arguments.
-    """
-    edition = int(edition)
-    p = (
-        dict(profile)
-        if profile is not None
-        else build_profile(ds, code, edition, unit_set, target_rank=target, lang=lang)
-    )
-    fw = ds.frameworks[edition]
-    labels = {i.code: i.label(lang) for i in fw.indicators}
-    units = ds.units[ds.units["unit_set"] == unit_set]
-    names = dict(zip(units["province_code"], units["name"], strict=True))
-    province = p["province"]
-    n = p["n"]
-    y = p["yoy"]
-    region = region_name(p["region_code"], lang)
-    source = _source_line(prov, code, edition, unit_set, lang)
-    ranked = ds.ranked[ds.ranked["edition"] <= edition]
+    key: str
+    title: str
+    numbers: list[str]
+    figure: go.Figure
+    notes: str
+    data: pd.DataFrame
+
+
+def source_line(src: DeckSource, edition: int, lang: str) -> str:
+    """The footer: the sources of the unit's own figures and the kind of its DTI."""
+    sites = ", ".join(src.sites) if src.sites else t("deck.source_none", lang)
+    kind_text = t(f"prov.{src.kind}", lang) if src.kind else "–"
+    if src.rank_kind:
+        # the rank's own kind (Hải Dương 2021: illustrative score, derived rank)
+        rank_kind = t(f"prov.{src.rank_kind}", lang)
+        kind_text = t("deck.kind_with_rank", lang, kind=kind_text, rank_kind=rank_kind)
+    return t("deck.source", lang, sites=sites, year=edition, kind=kind_text)
+
+
+def draw(d: DeckData) -> list[Slide]:
+    """The 8 DT Day slides of ``d`` (and its internal slide, if any): formatting and
+    figures only, every number a value of ``d``."""
+    lang = d.lang
+    source = source_line(d.source, d.edition, lang)
     out: list[Slide] = []
-    # Every slide of a deck that draws on illustrative values carries the mark.
-    marked = values_illustrative(ds.values, unit_set, edition)
-
-    def add(
-        key: str, title: str, numbers: list[str], fig: go.Figure, notes: str, data: pd.DataFrame
-    ) -> None:
-        if marked:
+    for build in (_headline, _trajectory, _pillars, _why, _rivals, _strengths, _target, _method):
+        part = build(d)
+        notes = part.notes
+        if d.illustrative:  # every slide of a deck on illustrative values carries the mark
             notes = f"{t('mark.illustrative', lang)}. {notes}"
+        data = part.data.reset_index(drop=True)
         out.append(
-            Slide(
-                len(out) + 1,
-                key,
-                title,
-                numbers,
-                fig,
-                source,
-                notes,
-                data.reset_index(drop=True),
-                marked,
-            )
-        )
+            Slide(len(out) + 1, part.key, part.title, part.numbers, part.figure, source, notes,
+                  data, d.illustrative)
+        )  # fmt: skip
+    if d.internal is not None:
+        out.append(internal_slide(len(out) + 1, d.internal, lang))
+    return out
 
-    rank_text = fmt_rank(p["dti_rank"], n, lang)
-    score_text = fmt_num(p["dti"], lang)
 
-    # 1. Headline
-    traj = trajectory(ranked, prov, code, unit_set)
-    if y["prev_edition"] is None:
-        change = t("deck.no_previous", lang)
-    elif y["dti_change"] is None:
-        change = t(
-            "deck.change_rank_only",
-            lang,
-            prev=y["prev_edition"],
-            rank=fmt_int(y["rank_change"], lang, signed=True),
-        )
-    else:
-        change = t(
-            "deck.change",
-            lang,
-            prev=y["prev_edition"],
-            rank=fmt_int(y["rank_change"], lang, signed=True),
-            score=fmt_num(y["dti_change"], lang, signed=True),
-        )
-    add(
-        "headline",
-        t("deck.headline_title", lang, province=province, year=edition),
-        [
-            t("deck.rank_line", lang, rank=rank_text),
-            t("deck.score_line", lang, score=score_text),
-            change,
-            t(
-                "deck.region_line",
-                lang,
-                region=region,
-                rank=fmt_rank(p["region_rank"], p["region_n"], lang),
-            ),
-            t("deck.tier_line", lang, tier=p["tier"]),
-        ],
-        rank_path(traj, province, lang),
-        t(
-            "deck.notes.headline",
-            lang,
-            province=province,
-            year=edition,
-            rank=rank_text,
-            score=score_text,
-            change=change,
-        ),
-        traj,
-    )
+def _change_line(d: DeckData) -> str:
+    y, lang = d.profile.yoy, d.lang
+    if y.prev_edition is None:
+        return t("deck.no_previous", lang)
+    rank = fmt_int(y.rank_change, lang, signed=True)
+    if y.dti_change is None:
+        return t("deck.change_rank_only", lang, prev=y.prev_edition, rank=rank)
+    score = fmt_num(y.dti_change, lang, signed=True)
+    return t("deck.change", lang, prev=y.prev_edition, rank=rank, score=score)
 
-    # 2. Trajectory since the first edition, against every province
-    field_ = field_scores(ranked, prov, unit_set)
-    tr = p["trend"]
-    first = int(traj["edition"].min())
+
+def _region_line(d: DeckData) -> str:
+    p = d.profile
+    rank = fmt_rank(p.region_rank, p.region_n, d.lang)
+    return t("deck.region_line", d.lang, region=d.region, rank=rank)
+
+
+def _headline(d: DeckData) -> _Part:
+    p, lang, year = d.profile, d.lang, d.edition
+    rank_text = fmt_rank(p.dti_rank, p.n, lang)
+    score_text = fmt_num(p.dti, lang)
+    change = _change_line(d)
+    numbers = [
+        t("deck.rank_line", lang, rank=rank_text),
+        t("deck.score_line", lang, score=score_text),
+        change,
+        _region_line(d),
+        t("deck.tier_line", lang, tier=p.tier),
+    ]
+    notes = t("deck.notes.headline", lang, province=p.province, year=year, rank=rank_text,
+              score=score_text, change=change)  # fmt: skip
+    title = t("deck.headline_title", lang, province=p.province, year=year)
+    return _Part("headline", title, numbers, rank_path(d.trajectory, p.province, lang), notes,
+                 d.trajectory)  # fmt: skip
+
+
+def _trajectory(d: DeckData) -> _Part:
+    """Since the first edition, against every province."""
+    p, lang, year = d.profile, d.lang, d.edition
+    tr = p.trend
+    first = int(d.trajectory["edition"].min())
     lines = [
-        t("deck.median_line", lang, diff=fmt_num(p["diff_to_median"], lang, signed=True)),
-        t("deck.leader_line", lang, gap=fmt_num(p["gap_to_leader"], lang)),
+        t("deck.median_line", lang, diff=fmt_num(p.diff_to_median, lang, signed=True)),
+        t("deck.leader_line", lang, gap=fmt_num(p.gap_to_leader, lang)),
     ]
     if tr is not None:
         lines.insert(
-            0, t("deck.best_rank_line", lang, rank=tr["best_rank"], year=tr["best_rank_edition"])
+            0, t("deck.best_rank_line", lang, rank=tr.best_rank, year=tr.best_rank_edition)
         )
-        if tr["change"] is not None and tr["first_edition"] != edition:
+        if tr.change is not None and tr.first_edition != year:
+            change = fmt_num(tr.change, lang, signed=True)
             lines.insert(
-                0,
-                t(
-                    "deck.trend_line",
-                    lang,
-                    first=tr["first_edition"],
-                    year=edition,
-                    change=fmt_num(tr["change"], lang, signed=True),
-                ),
+                0, t("deck.trend_line", lang, first=tr.first_edition, year=year, change=change)
             )
-        if tr["break_in_series"]:
+        if tr.break_in_series:
             lines.append(t("deck.break_line", lang))
     title = (
-        t("deck.trajectory_title", lang, first=first, year=edition)
-        if first != edition
-        else t("deck.trajectory_title_one", lang, year=edition)
+        t("deck.trajectory_title", lang, first=first, year=year)
+        if first != year
+        else t("deck.trajectory_title_one", lang, year=year)
     )
-    add(
-        "trajectory",
-        title,
-        lines,
-        score_spread(field_, traj, names, province, lang),
-        t("deck.notes.trajectory", lang, province=province, first=first, year=edition),
-        field_,
-    )
+    fig = score_spread(d.field, d.trajectory, d.names, p.province, lang)
+    notes = t("deck.notes.trajectory", lang, province=p.province, first=first, year=year)
+    return _Part("trajectory", title, lines, fig, notes, d.field)
 
-    # 3. The three pillars
-    pil = p["pillars"]
-    add(
+
+def _pillars(d: DeckData) -> _Part:
+    p, lang, labels = d.profile, d.lang, d.labels
+    pil, n = p.pillars, p.n
+    shown = [k for k in PILLARS if k in pil]
+    lines = [
+        t("deck.pillar_line", lang, pillar=labels.get(k, k), score=fmt_num(pil[k].score, lang),
+          rank=fmt_rank(pil[k].rank, n, lang))
+        for k in shown
+        if pil[k].score is not None or pil[k].rank is not None
+    ] or [t("official.none_line", lang)]  # fmt: skip
+    data = pd.DataFrame(
+        [{"pillar": k, "score": pil[k].score, "rank": pil[k].rank, "n": n} for k in shown]
+    )
+    return _Part(
         "pillars",
         t("deck.pillars_title", lang),
-        [
-            t(
-                "deck.pillar_line",
-                lang,
-                pillar=labels.get(k, k),
-                score=fmt_num(pil[k]["score"], lang),
-                rank=fmt_rank(pil[k]["rank"], n, lang),
-            )
-            for k in PILLARS
-            if k in pil and (pil[k]["score"] is not None or pil[k]["rank"] is not None)
-        ]
-        or [t("official.none_line", lang)],
-        pillar_bars(pil, labels, n, edition, lang),
-        t("deck.notes.pillars", lang, province=province, year=edition),
-        pd.DataFrame(
-            [
-                {"pillar": k, "score": pil[k]["score"], "rank": pil[k]["rank"], "n": n}
-                for k in PILLARS
-                if k in pil
-            ]
-        ),
+        lines,
+        pillar_bars(pil, labels, n, d.edition, lang),
+        t("deck.notes.pillars", lang, province=p.province, year=d.edition),
+        data,
     )
 
-    # 4. Why we moved
-    split = any(v is not None for v in y["contributions"].values())
-    if y["prev_edition"] is not None and y["comparable"] and split:
-        prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
-        fig = waterfall(
-            y["contributions"],
-            y["rounding"],
-            prev_score,
-            p["dti"],
-            labels,
-            y["prev_edition"],
-            edition,
-            lang,
-        )
-        top = sorted(y["contributions"].items(), key=lambda kv: -abs(kv[1] or 0))[:3]
-        lines = [
-            t(
-                "deck.top_contributions",
-                lang,
-                items="; ".join(
-                    f"{labels.get(k, k)} {fmt_num(v, lang, signed=True)}" for k, v in top
-                ),
-            ),
-            t(
-                "deck.own_effect",
-                lang,
-                own=fmt_int(y["own_effect"], lang, signed=True),
-                others=fmt_int(y["others_effect"], lang, signed=True),
-            ),
-            t("deck.overtook_us", lang, names=_names(y["overtook_us"])),
-            t("deck.we_overtook", lang, names=_names(y["we_overtook"])),
-        ]
-        data = pd.DataFrame(
-            {
-                "indicator": list(y["contributions"]),
-                "contribution": list(y["contributions"].values()),
-            }
-        )
-        notes = t("deck.notes.why", lang, prev=y["prev_edition"], year=edition)
-    else:
-        # Not comparable (or no earlier edition): no split by index; the rank/score
-        # matrix still shows where the province moved.
-        mat = index_matrix(ranked, code, unit_set)
-        order = [*fw.inputs, *[c for c in ("gov", "econ", "soc") if c not in fw.inputs], "dti"]
-        fig = matrix(mat, labels, order, lang)
-        msg = (
-            t("deck.no_previous", lang)
-            if y["prev_edition"] is None
-            else t("official.no_split", lang)
-            if y["comparable"]
-            else t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition)
-        )
-        lines = [msg]
-        if y["prev_edition"] is not None:
-            lines += [
-                t("deck.overtook_us", lang, names=_names(y["overtook_us"])),
-                t("deck.we_overtook", lang, names=_names(y["we_overtook"])),
-            ]
-        data = mat
-        notes = msg
-    add("why", t("deck.why_title", lang), lines, fig, notes, data)
 
-    # 5. Rivals and peers: neighbours in rank and the leaders of the region
-    pe = peers(ds.ranked, edition, unit_set, code)
-    codes = list(dict.fromkeys([code, *pe.above[:2], *pe.below[:2], *pe.region[:2]]))
-    paths = rank_paths(ranked, prov, codes, unit_set)
-    add(
+def _why(d: DeckData) -> _Part:
+    """Why we moved: the change split by index, or (not comparable, no earlier edition)
+    the rank/score matrix that still shows where the province moved."""
+    y, lang, labels, year = d.profile.yoy, d.lang, d.labels, d.edition
+    moved = [
+        t("deck.overtook_us", lang, names=_names(y.overtook_us)),
+        t("deck.we_overtook", lang, names=_names(y.we_overtook)),
+    ]
+    if d.index_matrix is None:
+        fig = waterfall(y.contributions, y.rounding, d.prev_score, d.profile.dti, labels,
+                        y.prev_edition, year, lang)  # fmt: skip
+        items = "; ".join(
+            f"{labels.get(k, k)} {fmt_num(v, lang, signed=True)}" for k, v in d.top_contributions
+        )
+        lines = [
+            t("deck.top_contributions", lang, items=items),
+            t("deck.own_effect", lang, own=fmt_int(y.own_effect, lang, signed=True),
+              others=fmt_int(y.others_effect, lang, signed=True)),
+            *moved,
+        ]  # fmt: skip
+        data = pd.DataFrame(
+            {"indicator": list(y.contributions), "contribution": list(y.contributions.values())}
+        )
+        notes = t("deck.notes.why", lang, prev=y.prev_edition, year=year)
+        return _Part("why", t("deck.why_title", lang), lines, fig, notes, data)
+    fw = d.framework
+    order = [*fw.inputs, *[c for c in PILLARS if c not in fw.inputs], "dti"]
+    msg = (
+        t("deck.no_previous", lang)
+        if y.prev_edition is None
+        else t("official.no_split", lang)
+        if y.comparable
+        else t("profile.not_comparable", lang, prev=y.prev_edition, year=year)
+    )
+    lines = [msg, *moved] if y.prev_edition is not None else [msg]
+    fig = matrix(d.index_matrix, labels, order, lang)
+    return _Part("why", t("deck.why_title", lang), lines, fig, msg, d.index_matrix)
+
+
+def _rivals(d: DeckData) -> _Part:
+    """Neighbours in rank and the leaders of the region."""
+    p, lang, region = d.profile, d.lang, d.region
+    lines = [
+        t("deck.above_line", lang, names=_names(p.peers.above[:2])),
+        t("deck.below_line", lang, names=_names(p.peers.below[:2])),
+        t("deck.region_leaders", lang, region=region, names=_names(p.peers.region[:2])),
+        _region_line(d),
+    ]
+    return _Part(
         "rivals",
         t("deck.rivals_title", lang, region=region),
-        [
-            t("deck.above_line", lang, names=_names(p["peers"]["above"][:2])),
-            t("deck.below_line", lang, names=_names(p["peers"]["below"][:2])),
-            t("deck.region_leaders", lang, region=region, names=_names(p["peers"]["region"][:2])),
-            t(
-                "deck.region_line",
-                lang,
-                region=region,
-                rank=fmt_rank(p["region_rank"], p["region_n"], lang),
-            ),
-        ],
-        bump(paths, names, code, lang),
-        t("deck.notes.rivals", lang, province=province, region=region),
-        paths,
+        lines,
+        bump(d.peer_paths, d.names, d.code, lang),
+        t("deck.notes.rivals", lang, province=p.province, region=region),
+        d.peer_paths,
     )
 
-    # 6. Strengths and weaknesses
-    rad = radar_frame(ds.ranked, edition, unit_set, code, list(fw.inputs))
+
+def _strengths(d: DeckData) -> _Part:
+    p, lang = d.profile, d.lang
 
     def ranked_label(ind: str) -> str:
-        m = p["main_indices"].get(ind) or p["pillars"].get(ind) or {}
-        return t(
-            "deck.index_rank",
-            lang,
-            index=labels.get(ind, ind),
-            rank=fmt_rank(m.get("rank"), n, lang),
-        )
+        m = p.main_indices.get(ind) or p.pillars.get(ind) or {}
+        rank = fmt_rank(m.get("rank"), p.n, lang)
+        return t("deck.index_rank", lang, index=d.labels.get(ind, ind), rank=rank)
 
-    add(
+    lines = [
+        t("deck.strengths_line", lang, names=_names([ranked_label(i) for i in p.strengths])),
+        t("deck.weaknesses_line", lang, names=_names([ranked_label(i) for i in p.weaknesses])),
+    ]
+    return _Part(
         "strengths",
         t("deck.strengths_title", lang),
-        [
-            t("deck.strengths_line", lang, names=_names([ranked_label(i) for i in p["strengths"]])),
-            t(
-                "deck.weaknesses_line",
-                lang,
-                names=_names([ranked_label(i) for i in p["weaknesses"]]),
-            ),
-        ],
-        radar(rad, labels, province, lang),
-        t("deck.notes.strengths", lang, rank=rank_text),
-        rad,
+        lines,
+        radar(d.radar, d.labels, p.province, lang),
+        t("deck.notes.strengths", lang, rank=fmt_rank(p.dti_rank, p.n, lang)),
+        d.radar,
     )
 
-    # 7. What it takes to reach the target rank
-    g = p["target"]
-    complete = scores_complete(ds.ranked, edition, unit_set)
-    steps = rank_ladder(ds.ranked, edition, unit_set, code)
-    if not complete:
-        steps = steps.iloc[0:0]
-    if not complete:
+
+def _target_lines(d: DeckData) -> list[str]:
+    g, lang = d.profile.target, d.lang
+    if not d.scores_complete:
         # the official scores of this edition are partial: a score for a rank cannot be
         # worked out from them
-        lines = [t("official.no_target", lang)]
-    elif g["reached"]:
-        lines = [t("profile.target_reached", lang, rank=g["rank"])]
-    else:
-        lines = [
-            t(
-                "deck.target_line",
-                lang,
-                rank=g["rank"],
-                score=fmt_num(g["score"], lang),
-                gap=fmt_num(g["gap"], lang),
-                holder=g["kth_province"] or "–",
-            )
-        ]
-        if g["plan"]:
-            lines.append(
-                t(
-                    "deck.plan_line",
-                    lang,
-                    plan="; ".join(
-                        f"{labels.get(i, i)} +{fmt_num(v, lang)}" for i, v in g["plan"].items()
-                    ),
-                )
-            )
-        if g["feasible"] is False:
-            lines.append(t("deck.infeasible", lang))
-    if complete:
-        lines += adjacent_lines(adjacent(ds.ranked, edition, unit_set, code), names, lang)
-    add(
+        return [t("official.no_target", lang)]
+    if g.reached:
+        return [t("profile.target_reached", lang, rank=g.rank)]
+    lines = [
+        t("deck.target_line", lang, rank=g.rank, score=fmt_num(g.score, lang),
+          gap=fmt_num(g.gap, lang), holder=g.kth_province or "–")
+    ]  # fmt: skip
+    if g.plan:
+        plan = "; ".join(f"{d.labels.get(i, i)} +{fmt_num(v, lang)}" for i, v in g.plan.items())
+        lines.append(t("deck.plan_line", lang, plan=plan))
+    if g.feasible is False:
+        lines.append(t("deck.infeasible", lang))
+    return lines
+
+
+def _target(d: DeckData) -> _Part:
+    """What it takes to reach the target rank."""
+    g, lang = d.profile.target, d.lang
+    lines = _target_lines(d)
+    if d.adjacent is not None:
+        lines += adjacent_lines(d.adjacent, d.names, lang)
+    return _Part(
         "target",
-        t("deck.target_title", lang, rank=g["rank"]),
+        t("deck.target_title", lang, rank=g.rank),
         lines,
-        ladder(steps, p["dti"], names, lang),
-        t("deck.notes.target", lang, rank=g["rank"]),
-        steps,
+        ladder(d.ladder, d.profile.dti, d.names, lang),
+        t("deck.notes.target", lang, rank=g.rank),
+        d.ladder,
     )
 
-    # 8. Sources and method
-    shares = provenance_shares(prov)
-    mine = shares[(shares["edition"] == edition) & (shares["unit_set"] == unit_set)]
-    lines = share_lines(mine.iloc[0], edition, lang) if len(mine) else []
-    lines.append(
-        t(
-            "deck.framework_line",
-            lang,
-            year=edition,
-            n=len(fw.inputs),
-            points=fmt_int(fw.total_points, lang),
-        )
-    )
+
+def _method(d: DeckData) -> _Part:
+    """Sources and method."""
+    fw, lang, year = d.framework, d.lang, d.edition
+    lines = share_lines(d.own_shares, year, lang) if d.own_shares is not None else []
+    points = fmt_int(fw.total_points, lang)
+    lines.append(t("deck.framework_line", lang, year=year, n=len(fw.inputs), points=points))
     if fw.assumed:
-        lines.append(t("deck.assumed_line", lang, year=edition))
+        lines.append(t("deck.assumed_line", lang, year=year))
     lines.append(t("deck.method_line", lang))
-    add(
+    return _Part(
         "method",
         t("deck.method_title", lang),
         lines,
-        provenance_bars(shares, lang),
+        provenance_bars(d.shares, lang),
         t("deck.notes.method", lang, basis=fw.basis),
-        shares,
+        d.shares,
     )
-    return out
 
 
 # --------------------------------------------------------------------------- optional slide
@@ -523,58 +412,29 @@ def slides(
 INTERNAL_SLIDE_KEY = "internal"  # optional, after SLIDE_KEYS (not part of the 8)
 
 
-def internal_slide(
-    number: int,
-    title: str,
-    year: int,
-    ranking: pd.DataFrame,
-    changes: pd.DataFrame | None,
-    lang: str = "vi",
-    prev_year: int | None = None,
-    n_each: int = 3,
-) -> Slide:
+def internal_slide(number: int, d: InternalData, lang: str = "vi") -> Slide:
     """The province's own ranking of its departments/communes on one slide: the top and
-    bottom ``n_each`` units as bars, and the biggest gains on ``prev_year`` when the two
-    editions are comparable (``changes`` = ``metrics.assessment.change_vs_previous``
-    output, None otherwise). ``ranking`` is ``metrics.assessment.rank_units`` output."""
+    bottom units as bars, and the biggest gains on the previous edition when the two
+    editions are comparable (``app.deck.internal_data`` prepares ``d``)."""
     from charts.assessment import units_bar
-    from metrics.assessment import biggest_gains
 
-    ranked = ranking.dropna(subset=["score"])
-    shown = (
-        ranked
-        if len(ranked) <= 2 * n_each
-        else pd.concat([ranked.head(n_each), ranked.tail(n_each)])
-    )
     pts = lambda x: fmt_num(x, lang, decimals=2)  # noqa: E731
-    first = ranked[ranked["rank"] == ranked["rank"].min()]
-    last = ranked.iloc[-1]
     lines = [
-        t("deck.internal.top", lang, units=_names(list(first["unit"])), score=pts(first["score"].iloc[0])),
-        t("deck.internal.bottom", lang, unit=last["unit"], score=pts(last["score"]),
-          gap=pts(first["score"].iloc[0] - last["score"])),
+        t("deck.internal.top", lang, units=_names(d.leaders), score=pts(d.leader_score)),
+        t("deck.internal.bottom", lang, unit=d.last_unit, score=pts(d.last_score),
+          gap=pts(d.gap)),
     ]  # fmt: skip
-    gains = biggest_gains(changes) if changes is not None else pd.DataFrame()
-    gains = gains[gains["score_change"] > 0] if len(gains) else gains
-    if len(gains):
-        lines.append(
-            t(
-                "deck.internal.gains",
-                lang,
-                prev=prev_year,
-                names=_names(
-                    [
-                        f"{u} (+{pts(c)})"
-                        for u, c in zip(gains["unit"], gains["score_change"], strict=True)
-                    ]
-                ),
-            )
-        )
+    if len(d.gains):
+        gains = [
+            f"{u} (+{pts(c)})"
+            for u, c in zip(d.gains["unit"], d.gains["score_change"], strict=True)
+        ]
+        lines.append(t("deck.internal.gains", lang, prev=d.prev_year, names=_names(gains)))
     else:
         lines.append(t("deck.internal.no_prev", lang))
-    head = t("deck.internal.title", lang, title=title, year=year)
-    fig = units_bar(shown, head, lang)
-    data = shown[["rank", "unit", "score", "self_score", "max_points"]]
+    head = t("deck.internal.title", lang, title=d.title, year=d.year)
+    fig = units_bar(d.shown, head, lang)
+    data = d.shown[["rank", "unit", "score", "self_score", "max_points"]]
     return Slide(
         number,
         INTERNAL_SLIDE_KEY,
@@ -582,7 +442,7 @@ def internal_slide(
         lines,
         fig,
         t("internal.source", lang),
-        t("deck.notes.internal", lang, n=len(ranked)),
+        t("deck.notes.internal", lang, n=d.n),
         data.reset_index(drop=True),
         False,
     )

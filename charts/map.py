@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 
-from charts.theme import HOME, apply
+from charts.theme import HOME, figure, layout
 from i18n import fmt_int, fmt_num, t
 from metrics.ranking import tier_label
 
@@ -140,10 +140,67 @@ def tile_map(
     """The map. ``tiles`` from ``metrics.geo.map_tiles``; ``islands`` from
     ``data.tilegrid.island_tiles``; ``measure`` is score, rank or tier.
 
-    Each point's ``customdata`` is the unit code (read back on click)."""
-    fig = go.Figure()
+    Each point's ``customdata`` is the unit code (read back on click). Built from plain
+    dicts (``charts.theme.figure``): validating ~130 shapes was most of its cost."""
     pos = _positions(tiles, measure)
-    colours = [MISSING if p is None else pcolors.sample_colorscale(SCALE, [p])[0] for p in pos]
+    known = [p for p in pos if p is not None]
+    sampled = iter(pcolors.sample_colorscale(SCALE, known) if known else [])
+    colours = [MISSING if p is None else next(sampled) for p in pos]
+    shapes, text_colours = _tile_shapes(tiles, colours, home_code)
+    isl_shapes, notes = _islands(islands, lang)
+    labels = dict(
+        type="scatter",
+        x=tiles["col"].astype(float),
+        y=-tiles["row"].astype(float),
+        mode="markers+text",
+        text=[_tile_text(r, measure, lang) for _, r in tiles.iterrows()],
+        textfont=dict(size=11, color=text_colours),
+        textposition="middle center",
+        marker=dict(symbol="square", size=30, color="rgba(0,0,0,0)"),
+        customdata=tiles["code"].tolist(),
+        hovertext=[_hover(r, indicator_label, lang) for _, r in tiles.iterrows()],
+        hoverinfo="text",
+        showlegend=False,
+        name="",
+        selected=dict(marker=dict(opacity=0)),
+        unselected=dict(marker=dict(opacity=0)),
+    )
+    lo_x = min(float(tiles["col"].min()), float(islands["col"].min())) - 0.6
+    hi_x = max(float(tiles["col"].max()), float(islands["col"].max()) + 0.5) + 0.6
+    rows = float(tiles["row"].max())
+    lay = layout(title, lang, source=t("map.source", lang), height=height)
+    lay.update(
+        xaxis=dict(visible=False, range=[lo_x, hi_x], fixedrange=True),
+        yaxis=dict(visible=False, range=[-rows - 0.6, 0.6], fixedrange=True),
+        shapes=shapes + isl_shapes,
+        annotations=notes,
+        dragmode=False,
+        hovermode="closest",
+        clickmode="event",
+        margin=dict(t=90, l=10, r=10, b=10),
+        legend=dict(
+            orientation="v",
+            x=0,
+            y=0.78,
+            xanchor="left",
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.85)",
+            font=dict(size=12),
+        ),
+    )
+    return figure([labels, *_legend(tiles, measure, home_code, lang)], lay)
+
+
+def _rect(x: float, y: float, **style: object) -> dict:
+    """A tile-sized rectangle centred on (x, y)."""
+    return dict(type="rect", x0=x - HALF_W, x1=x + HALF_W, y0=y - HALF_H, y1=y + HALF_H, **style)
+
+
+def _tile_shapes(
+    tiles: pd.DataFrame, colours: list[str], home_code: str
+) -> tuple[list[dict], list[str]]:
+    """One rectangle per tile (and its folded corner), the home outline again on top so
+    the neighbours' borders do not cover it; and each tile's text colour."""
     shapes: list[dict] = []
     text_colours = []
     for (_, row), colour in zip(tiles.iterrows(), colours, strict=True):
@@ -151,56 +208,20 @@ def tile_map(
         dark = colour != MISSING and _white_text(colour)
         text_colours.append("white" if dark else "#1F2933")
         home = row["code"] == home_code
-        shapes.append(
-            dict(
-                type="rect",
-                x0=x - HALF_W,
-                x1=x + HALF_W,
-                y0=y - HALF_H,
-                y1=y + HALF_H,
-                fillcolor=colour,
-                line=dict(color=HOME if home else "white", width=4 if home else 1),
-                layer="below",
-            )
-        )
+        line = dict(color=HOME if home else "white", width=4 if home else 1)
+        shapes.append(_rect(x, y, fillcolor=colour, line=line, layer="below"))
         if row["kind"] in MARKED:
             shapes.append(_corner(x, y, MARK_ON_DARK if dark else MARK_ON_LIGHT, row["kind"]))
-    # Home outline drawn again on top so the neighbours' borders do not cover it.
-    home_rows = tiles[tiles["code"] == home_code]
-    for _, row in home_rows.iterrows():
+    for _, row in tiles[tiles["code"] == home_code].iterrows():
         x, y = float(row["col"]), -float(row["row"])
-        shapes.append(
-            dict(
-                type="rect",
-                x0=x - HALF_W,
-                x1=x + HALF_W,
-                y0=y - HALF_H,
-                y1=y + HALF_H,
-                line=dict(color=HOME, width=4),
-                layer="above",
-            )
-        )
+        shapes.append(_rect(x, y, line=dict(color=HOME, width=4), layer="above"))
+    return shapes, text_colours
 
-    fig.add_trace(
-        go.Scatter(
-            x=tiles["col"].astype(float),
-            y=-tiles["row"].astype(float),
-            mode="markers+text",
-            text=[_tile_text(r, measure, lang) for _, r in tiles.iterrows()],
-            textfont=dict(size=11, color=text_colours),
-            textposition="middle center",
-            marker=dict(symbol="square", size=30, color="rgba(0,0,0,0)"),
-            customdata=tiles["code"].tolist(),
-            hovertext=[_hover(r, indicator_label, lang) for _, r in tiles.iterrows()],
-            hoverinfo="text",
-            showlegend=False,
-            name="",
-            selected=dict(marker=dict(opacity=0)),
-            unselected=dict(marker=dict(opacity=0)),
-        )
-    )
 
-    # The archipelagos: part of Vietnam, drawn in the sea, carrying no data.
+def _islands(islands: pd.DataFrame, lang: str) -> tuple[list[dict], list[dict]]:
+    """The archipelagos: part of Vietnam, drawn in the sea, carrying no data (a dotted
+    box and a name each)."""
+    shapes, notes = [], []
     for _, isl in islands.iterrows():
         x, y = float(isl["col"]), -float(isl["row"])
         shapes.append(
@@ -215,115 +236,79 @@ def tile_map(
                 layer="below",
             )
         )
-        fig.add_annotation(
-            x=x,
-            y=y,
-            text=_wrap(t(f"map.{isl['key']}", lang)),
-            showarrow=False,
-            font=dict(size=10, color="#1F4E79"),
+        notes.append(
+            dict(
+                x=x,
+                y=y,
+                text=_wrap(t(f"map.{isl['key']}", lang)),
+                showarrow=False,
+                font=dict(size=10, color="#1F4E79"),
+            )
         )
-
-    _legend(fig, tiles, measure, home_code, lang)
-    lo_x = min(float(tiles["col"].min()), float(islands["col"].min())) - 0.6
-    hi_x = max(float(tiles["col"].max()), float(islands["col"].max()) + 0.5) + 0.6
-    rows = float(tiles["row"].max())
-    fig.update_xaxes(visible=False, range=[lo_x, hi_x], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-rows - 0.6, 0.6], fixedrange=True)
-    fig.update_layout(shapes=shapes, dragmode=False, hovermode="closest", clickmode="event")
-    fig = apply(fig, title, lang, source=t("map.source", lang), height=height)
-    fig.update_layout(
-        margin=dict(l=10, r=10, t=90, b=10),
-        legend=dict(
-            orientation="v",
-            x=0,
-            y=0.78,
-            xanchor="left",
-            yanchor="top",
-            bgcolor="rgba(255,255,255,0.85)",
-            font=dict(size=12),
-        ),
-    )
-    return fig
+    return shapes, notes
 
 
-def _legend(fig: go.Figure, tiles: pd.DataFrame, measure: str, home_code: str, lang: str) -> None:
-    """Colour key (bar or tier squares), the home outline and the illustrative corner mark."""
+def _legend(tiles: pd.DataFrame, measure: str, home_code: str, lang: str) -> list[dict]:
+    """Legend traces: the colour key (bar or tier squares), the home outline, the corner
+    marks and "no data" (each only when the map shows it)."""
     if measure == "tier":
-        for tier, p in TIER_POS.items():
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=tier_label(tier, lang),
-                    marker=dict(
-                        symbol="square", size=14, color=pcolors.sample_colorscale(SCALE, [p])[0]
-                    ),
-                )
+        keys = [
+            _entry(
+                tier_label(tier, lang),
+                dict(symbol="square", size=14, color=pcolors.sample_colorscale(SCALE, [p])[0]),
             )
+            for tier, p in TIER_POS.items()
+        ]
     else:
-        valid = tiles.dropna(subset=["score"])
-        if measure == "rank":
-            n = int(valid["n"].max()) if len(valid) else 1
-            ticks = sorted({1, *range(10, n, 10), n})
-            cbar = dict(
-                cmin=-n,
-                cmax=-1,
-                tickvals=[-k for k in ticks],
-                ticktext=[fmt_int(k, lang) for k in ticks],
-                title=t("map.measure.rank", lang),
-            )
-        else:
-            lo = float(valid["score"].min()) if len(valid) else 0.0
-            hi = float(valid["score"].max()) if len(valid) else 1.0
-            cbar = dict(
-                cmin=lo, cmax=hi, tickvals=None, ticktext=None, title=t("map.measure.score", lang)
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                showlegend=False,
-                hoverinfo="skip",
-                marker=dict(
-                    colorscale=SCALE,
-                    cmin=cbar["cmin"],
-                    cmax=cbar["cmax"],
-                    color=[0],
-                    showscale=True,
-                    colorbar=dict(
-                        title=dict(text=cbar["title"], side="top"),
-                        x=0.01,
-                        xanchor="left",
-                        y=0.64,
-                        yanchor="top",
-                        len=0.26,
-                        thickness=14,
-                        tickvals=cbar["tickvals"],
-                        ticktext=cbar["ticktext"],
-                        tickformat=".2f" if measure == "score" else None,
-                    ),
-                ),
-            )
-        )
+        keys = [_colour_bar(tiles.dropna(subset=["score"]), measure, lang)]
     home = tiles.loc[tiles["code"] == home_code, "name"]
     if len(home):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=str(home.iloc[0]),
-                marker=dict(symbol="square-open", size=14, color=HOME, line=dict(width=3)),
-            )
-        )
+        outline = dict(symbol="square-open", size=14, color=HOME, line=dict(width=3))
+        keys.append(_entry(str(home.iloc[0]), outline))
     entries = [
         (tiles["kind"].isin(kinds).any(), t(key, lang), dict(symbol=sym, size=12, color="#52606D"))
         for kinds, key, sym in CORNER_LEGEND
     ]
     no_data = dict(symbol="square", size=14, color=MISSING)
     entries.append((tiles["score"].isna().any(), t("map.no_data", lang), no_data))
-    for shown, name, marker in entries:
-        if shown:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, marker=marker))
+    return keys + [_entry(name, marker) for shown, name, marker in entries if shown]
+
+
+def _entry(name: str, marker: dict) -> dict:
+    """An empty trace that only shows ``marker`` and ``name`` in the legend."""
+    return dict(type="scatter", x=[None], y=[None], mode="markers", name=name, marker=marker)
+
+
+def _colour_bar(valid: pd.DataFrame, measure: str, lang: str) -> dict:
+    """An empty trace carrying the colour bar of a score or rank map."""
+    if measure == "rank":
+        n = int(valid["n"].max()) if len(valid) else 1
+        ticks = sorted({1, *range(10, n, 10), n})
+        cmin, cmax, title = -n, -1, t("map.measure.rank", lang)
+        scale_ticks = dict(tickvals=[-k for k in ticks], ticktext=[fmt_int(k, lang) for k in ticks])
+    else:
+        cmin = float(valid["score"].min()) if len(valid) else 0.0
+        cmax = float(valid["score"].max()) if len(valid) else 1.0
+        title, scale_ticks = t("map.measure.score", lang), dict(tickformat=".2f")
+    colorbar = dict(
+        title=dict(text=title, side="top"),
+        x=0.01,
+        xanchor="left",
+        y=0.64,
+        yanchor="top",
+        len=0.26,
+        thickness=14,
+        **scale_ticks,
+    )
+    marker = dict(
+        colorscale=pcolors.get_colorscale(SCALE), cmin=cmin, cmax=cmax, color=[0], showscale=True
+    )
+    return dict(
+        type="scatter",
+        x=[None],
+        y=[None],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={**marker, "colorbar": colorbar},
+    )

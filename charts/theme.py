@@ -6,6 +6,9 @@ deficiencies); Hải Dương is always the same vermillion.
 
 from __future__ import annotations
 
+import copy
+from functools import cache
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -96,18 +99,40 @@ _TEMPLATE = go.layout.Template(
 pio.templates["dti"] = _TEMPLATE
 
 
-def apply(
-    fig: go.Figure, title: str, lang: str, source: str | None = None, height: int = 420
-) -> go.Figure:
-    """Title, source line and theme, so exported images carry them too."""
+def _titles(title: str, lang: str, source: str | None, height: int) -> dict:
     src = t("chart.source", lang, source=source or t("chart.source_default", lang))
     # The source rides in the title's subtitle: it stays with the figure in every export
     # and never collides with a legend below the plot.
-    fig.update_layout(
-        template="dti",
+    return dict(
         title=dict(text=title, subtitle=dict(text=src, font=dict(size=11, color="#616E7C"))),
         height=height,
         separators=",." if lang == "vi" else ".,",
         margin=dict(t=90),
     )
+
+
+def apply(
+    fig: go.Figure, title: str, lang: str, source: str | None = None, height: int = 420
+) -> go.Figure:
+    """Title, source line and theme, so exported images carry them too."""
+    fig.update_layout(template="dti", **_titles(title, lang, source, height))
     return fig
+
+
+@cache
+def _template_json() -> dict:
+    return _TEMPLATE.to_plotly_json()
+
+
+def layout(title: str, lang: str, source: str | None = None, height: int = 420) -> dict:
+    """``apply``'s layout as a plain dict (the theme resolved), for ``figure``."""
+    return {"template": copy.deepcopy(_template_json()), **_titles(title, lang, source, height)}
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts (traces with their ``type``), skipping graph-objects
+    validation, which is most of the cost of building a large figure (the tile map: 23 of
+    ~30 ms). The dicts must already be what plotly.js reads: nested, no magic underscores,
+    a resolved template (``layout(...)``). Still a go.Figure, so it is read, drawn and
+    exported like any other."""
+    return go.Figure({"data": data, "layout": layout}, _validate=False)

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.theme import HOME, LEADER, MEDIAN, OTHERS, apply, kind_legend, kind_symbols
+from charts.theme import (
+    HOME,
+    LEADER,
+    MEDIAN,
+    OTHERS,
+    apply,
+    figure,
+    kind_legend,
+    kind_symbols,
+    layout,
+)
 from i18n import fmt_num, t
 
 
@@ -20,49 +30,61 @@ def score_spread(
     field: pd.DataFrame, traj: pd.DataFrame, names: dict[str, str], province: str, lang: str
 ) -> go.Figure:
     """All provinces' scores per edition as a light strip, the national median and the
-    leader as lines, and the province's own scores as a bold line on top."""
-    fig = go.Figure()
+    leader as lines, and the province's own scores as a bold line on top. Built from plain
+    dicts (``charts.theme.figure``): 63 provinces x editions of markers to validate."""
     others = field[field["province_code"].map(names).ne(province)]
-    fig.add_trace(
-        go.Scatter(
-            x=others["edition"],
-            y=others["score"],
-            mode="markers",
-            name=t("chart.all_provinces", lang),
-            marker=dict(
-                color=OTHERS,
-                size=7,
-                opacity=0.45,
-                symbol=kind_symbols(others["kind"]),
-            ),
-            customdata=list(
-                zip(
-                    others["province_code"].map(names),
-                    [fmt_num(s, lang) for s in others["score"]],
-                    others["rank"].astype("Int64").astype(str),
-                    strict=True,
-                )
-            ),
-            hovertemplate="%{customdata[0]}<br>%{customdata[1]} · #%{customdata[2]}<extra></extra>",
-        )
+    strip = dict(
+        type="scatter",
+        x=others["edition"],
+        y=others["score"],
+        mode="markers",
+        name=t("chart.all_provinces", lang),
+        marker=dict(color=OTHERS, size=7, opacity=0.45, symbol=kind_symbols(others["kind"])),
+        customdata=list(
+            zip(
+                others["province_code"].map(names),
+                [fmt_num(s, lang) for s in others["score"]],
+                others["rank"].astype("Int64").astype(str),
+                strict=True,
+            )
+        ),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]} · #%{customdata[2]}<extra></extra>",
     )
-    fig.add_trace(
-        go.Scatter(
+    n = int(traj["n"].max()) if len(traj) else 0
+    lay = layout(t("chart.score_title", lang, province=province, n=n), lang)
+    lay.update(
+        xaxis=dict(
+            title=dict(text=t("chart.edition", lang)),
+            tickmode="array",
+            tickvals=list(traj["edition"]),
+            ticktext=[str(e) for e in traj["edition"]],
+        ),
+        yaxis=dict(title=dict(text=t("chart.score", lang)), rangemode="tozero"),
+    )
+    return figure([strip, *_field_lines(traj, names, lang), _own_line(traj, province, lang)], lay)
+
+
+def _field_lines(traj: pd.DataFrame, names: dict[str, str], lang: str) -> list[dict]:
+    """The national median and the leader, edition by edition (dashed and dotted)."""
+    median = t("chart.median", lang)
+    leader = t("chart.leader", lang)
+    return [
+        dict(
+            type="scatter",
             x=traj["edition"],
             y=traj["median"],
             mode="lines",
-            name=t("chart.median", lang),
+            name=median,
             line=dict(color=MEDIAN, dash="dash", width=2),
             customdata=[fmt_num(v, lang) for v in traj["median"]],
-            hovertemplate="%{customdata}<extra>" + t("chart.median", lang) + "</extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
+            hovertemplate="%{customdata}<extra>" + median + "</extra>",
+        ),
+        dict(
+            type="scatter",
             x=traj["edition"],
             y=traj["leader_score"],
             mode="lines",
-            name=t("chart.leader", lang),
+            name=leader,
             line=dict(color=LEADER, dash="dot", width=2),
             customdata=list(
                 zip(
@@ -71,39 +93,36 @@ def score_spread(
                     strict=True,
                 )
             ),
-            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>"
-            + t("chart.leader", lang)
-            + "</extra>",
-        )
-    )
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>" + leader + "</extra>",
+        ),
+    ]
+
+
+def _rank_hovers(mine: pd.DataFrame, lang: str) -> list[str]:
+    """ "2024: rank 13 of 63" for each edition of a trajectory."""
+    return [
+        t("chart.rank_hover", lang, year=e, rank=r, n=n)
+        for e, r, n in zip(mine["edition"], mine["rank"], mine["n"], strict=True)
+    ]
+
+
+def _own_line(traj: pd.DataFrame, province: str, lang: str) -> dict:
+    """The province's own scores: a bold line with each value written above it."""
     mine = traj.dropna(subset=["score"])
-    fig.add_trace(
-        go.Scatter(
-            x=mine["edition"],
-            y=mine["score"],
-            mode="lines+markers+text",
-            name=province,
-            line=dict(color=HOME, width=4),
-            marker=_marker(mine["kind"], HOME, 13),
-            text=[fmt_num(s, lang) for s in mine["score"]],
-            textposition="top center",
-            textfont=dict(color=HOME, size=13),
-            customdata=[
-                t("chart.rank_hover", lang, year=e, rank=r, n=n)
-                for e, r, n in zip(mine["edition"], mine["rank"], mine["n"], strict=True)
-            ],
-            hovertemplate="%{customdata}<br>%{text}<extra>" + province + "</extra>",
-        )
+    return dict(
+        type="scatter",
+        x=mine["edition"],
+        y=mine["score"],
+        mode="lines+markers+text",
+        name=province,
+        line=dict(color=HOME, width=4),
+        marker=_marker(mine["kind"], HOME, 13),
+        text=[fmt_num(s, lang) for s in mine["score"]],
+        textposition="top center",
+        textfont=dict(color=HOME, size=13),
+        customdata=_rank_hovers(mine, lang),
+        hovertemplate="%{customdata}<br>%{text}<extra>" + province + "</extra>",
     )
-    fig.update_xaxes(
-        title=t("chart.edition", lang),
-        tickmode="array",
-        tickvals=list(traj["edition"]),
-        ticktext=[str(e) for e in traj["edition"]],
-    )
-    fig.update_yaxes(title=t("chart.score", lang), rangemode="tozero")
-    n = int(traj["n"].max()) if len(traj) else 0
-    return apply(fig, t("chart.score_title", lang, province=province, n=n), lang)
 
 
 def rank_path(
@@ -159,10 +178,7 @@ def _rank_path(traj: pd.DataFrame, province: str, lang: str) -> go.Figure:
             text=[str(int(r)) for r in mine["rank"]],
             textposition="top center",
             textfont=dict(color=HOME, size=14),
-            customdata=[
-                t("chart.rank_hover", lang, year=e, rank=r, n=k)
-                for e, r, k in zip(mine["edition"], mine["rank"], mine["n"], strict=True)
-            ],
+            customdata=_rank_hovers(mine, lang),
             hovertemplate="%{customdata}<extra>" + province + "</extra>",
         )
     )

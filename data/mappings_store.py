@@ -27,41 +27,25 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from data.audit import Change, now, record
 from data.ingest.mappings import (
     SavedMappings,
     normalise_mapping,
     normalise_province_mapping,
 )
-from data.store import Store, audit, metadata
+from data.mappings_schema import saved_mappings, version_mappings
+from data.tables import audit
+
+if TYPE_CHECKING:
+    from data.store import ImportResult, Store
 
 HEADER = "header"
 PROVINCE = "province"
-
-saved_mappings = sa.Table(
-    "saved_mappings",
-    metadata,
-    sa.Column("kind", sa.String(16), primary_key=True),  # header | province
-    sa.Column("unit_set", sa.String(8), primary_key=True),  # "" for a header
-    sa.Column("name", sa.String(512), primary_key=True),  # the text as written
-    sa.Column("target", sa.String(80), nullable=False),
-    sa.Column("user", sa.String(128), nullable=False),
-    sa.Column("saved_at", sa.String(32), nullable=False),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), nullable=True),
-)
-version_mappings = sa.Table(
-    "version_mappings",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
-    sa.Column("kind", sa.String(16), primary_key=True),
-    sa.Column("unit_set", sa.String(8), primary_key=True),
-    sa.Column("name", sa.String(512), primary_key=True),
-    sa.Column("target", sa.String(80), nullable=False),
-)
 
 ADOPT = "mappings_adopt"
 SAVE = "mappings_save"
@@ -132,8 +116,6 @@ def _upsert(
     conn: Connection, rows: Mapping[tuple[str, str, str], str], user: str, version_id: int | None
 ) -> dict[tuple[str, str, str], str]:
     """Insert or overwrite ``rows``; returns the ones that changed."""
-    from data.store import _now
-
     t = saved_mappings.c
     changed = {}
     for (kind, unit_set, name), target in rows.items():
@@ -141,7 +123,7 @@ def _upsert(
         had = conn.execute(sa.select(t.target).where(*key)).scalar()
         if had == target:
             continue
-        values = {"target": target, "user": user, "saved_at": _now(), "version_id": version_id}
+        values = {"target": target, "user": user, "saved_at": now(), "version_id": version_id}
         if had is None:
             conn.execute(
                 saved_mappings.insert().values(kind=kind, unit_set=unit_set, name=name, **values)
@@ -172,7 +154,7 @@ def save(
     normalise_province_mapping(mappings.province)
     changed = _upsert(conn, _rows(mappings), user, version_id)
     if changed:
-        store._audit(conn, user, SAVE, None, None, version_id, file_name, None, _detail(changed))
+        record(conn, Change(user, SAVE, file_name=file_name, detail=_detail(changed)), version_id)
     return len(changed)
 
 
@@ -197,7 +179,9 @@ class MappingsToSave:
     used: SavedMappings
     file_name: str | None = None
 
-    def record(self, store: Store, conn: Connection, user: str, version_id: int | None) -> None:
+    def record(self, store: Store, conn: Connection, user: str, done: ImportResult) -> None:
+        """Called by ``Store.import_batch`` for a stored file (created, identical, restored)."""
+        version_id = done.version.id if done.created and done.version else None
         adopt_files(store, conn)
         save(store, conn, self.new, user=user, version_id=version_id, file_name=self.file_name)
         if version_id is not None:
@@ -282,7 +266,7 @@ def adopt_files(store: Store, conn: Connection, user: str = "release-2 file") ->
         rows = {k: v for k, v in _rows(f.mappings).items() if k not in have}
         _upsert(conn, rows, user, None)
         detail = {**_detail(rows), "path": str(f.path)}
-        store._audit(conn, user, ADOPT, None, None, None, f.path.name, f.sha256, detail)
+        record(conn, Change(user, ADOPT, file_name=f.path.name, sha256=f.sha256, detail=detail))
         n += 1
     return n
 
@@ -317,12 +301,3 @@ __all__ = [
     "version_mappings",
     "version_mappings_of",
 ]
-
-
-def record_all(store: Store, conn: Connection, user: str, items: list, results: list) -> None:
-    """The store's hook in an import's transaction: each file's ``PendingImport.mappings``
-    saved, and linked to its version when one was created."""
-    for item, done in zip(items, results, strict=True):
-        if item.mappings is not None:
-            vid = done.version.id if done.created else None
-            item.mappings.record(store, conn, user, vid)

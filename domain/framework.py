@@ -12,7 +12,7 @@ pillars in 2020). Every composite is a points-weighted mean of its members:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -211,86 +211,100 @@ def validate(
     """
     inds = list(inds)
     loc = dict(where or {})
-    P: list[FrameworkProblem] = []
 
     def at(code: str) -> str:
         return loc.get(code) or f"DTI {edition} / {code}"
 
+    problems: list[FrameworkProblem] = []
     seen: set[str] = set()
     for i in inds:
         if i.code in seen:
-            P.append(FrameworkProblem("duplicate", at(i.code), {"code": i.code}))
+            problems.append(FrameworkProblem("duplicate", at(i.code), {"code": i.code}))
         seen.add(i.code)
-        if i.group not in GROUPS:
-            P.append(
-                FrameworkProblem(
-                    "unknown_group", at(i.code), {"group": i.group, "known": ", ".join(GROUPS)}
-                )
-            )
-            continue
-        if i.code not in ALL_INDICATORS:
-            new_ok = (
-                CODE_RE.match(i.code)
-                and i.group in ("foundation", "activity")
-                and i.label_vi.strip()
-                and i.label_en.strip()
-            )
-            if not new_ok:
-                P.append(
-                    FrameworkProblem(
-                        "unknown_code",
-                        at(i.code),
-                        {"code": i.code, "known": ", ".join(MAIN_INDICES)},
-                    )
-                )
-                continue
-        if i.points is not None and not i.points > 0:
-            P.append(
-                FrameworkProblem("points_positive", at(i.code), {"points": _fmt_pts(i.points)})
-            )
-        if i.group in ("foundation", "activity") and not i.points:
-            P.append(FrameworkProblem("points_missing", at(i.code), {"code": i.code}))
-        for p in i.pillars:
-            if p not in PILLARS:
-                P.append(
-                    FrameworkProblem(
-                        "unknown_pillar", at(i.code), {"pillar": p, "known": ", ".join(PILLARS)}
-                    )
-                )
-        if i.group == "activity" and len(i.pillars) != 1:
-            P.append(FrameworkProblem("activity_one_pillar", at(i.code), {"n": len(i.pillars)}))
-    codes = [i.code for i in inds]
-    totals = [i for i in inds if i.group == "total"]
-    if TOTAL not in codes or not totals:
-        P.append(FrameworkProblem("no_total", f"DTI {edition}"))
+        problems += _indicator_problems(i, at(i.code))
     scored = [i for i in inds if i.points and i.points > 0 and i.group != "total"]
-    if not scored:
-        P.append(FrameworkProblem("no_inputs", f"DTI {edition}"))
     members: dict[str, list[str]] = {p: [] for p in PILLARS}
     for i in scored:
         for p in i.pillars:
             if p in members:
                 members[p].append(i.code)
-    if scored:
-        for p, m in members.items():
-            if not m:
-                P.append(FrameworkProblem("pillar_empty", at(p), {"pillar": p}))
+    problems += _structure_problems(edition, inds, scored, members, at, total_points)
+    if problems:
+        raise FrameworkError(problems)
+    return {p: tuple(m) for p, m in members.items()}
+
+
+def _is_new_index(i: Indicator) -> bool:
+    """A declared new index: a well-formed code, foundation or activity, both labels."""
+    return bool(
+        CODE_RE.match(i.code)
+        and i.group in ("foundation", "activity")
+        and i.label_vi.strip()
+        and i.label_en.strip()
+    )
+
+
+def _indicator_problems(i: Indicator, where: str) -> list[FrameworkProblem]:
+    """One indicator's own problems: its group, code, points and pillars."""
+    if i.group not in GROUPS:
+        return [
+            FrameworkProblem("unknown_group", where, {"group": i.group, "known": ", ".join(GROUPS)})
+        ]
+    if i.code not in ALL_INDICATORS and not _is_new_index(i):
+        return [
+            FrameworkProblem(
+                "unknown_code", where, {"code": i.code, "known": ", ".join(MAIN_INDICES)}
+            )
+        ]
+    out: list[FrameworkProblem] = []
+    if i.points is not None and not i.points > 0:
+        out.append(FrameworkProblem("points_positive", where, {"points": _fmt_pts(i.points)}))
+    if i.group in ("foundation", "activity") and not i.points:
+        out.append(FrameworkProblem("points_missing", where, {"code": i.code}))
+    for p in i.pillars:
+        if p not in PILLARS:
+            out.append(
+                FrameworkProblem(
+                    "unknown_pillar", where, {"pillar": p, "known": ", ".join(PILLARS)}
+                )
+            )
+    if i.group == "activity" and len(i.pillars) != 1:
+        out.append(FrameworkProblem("activity_one_pillar", where, {"n": len(i.pillars)}))
+    return out
+
+
+def _structure_problems(
+    edition: int,
+    inds: list[Indicator],
+    scored: list[Indicator],
+    members: Mapping[str, list[str]],
+    at: Callable[[str], str],
+    total_points: float | None,
+) -> list[FrameworkProblem]:
+    """The whole framework's problems: a total row, scored inputs, no empty pillar, and
+    the total's points (declared or given) equal to the sum of the inputs' points."""
+    out: list[FrameworkProblem] = []
+    totals = [i for i in inds if i.group == "total"]
+    if TOTAL not in [i.code for i in inds] or not totals:
+        out.append(FrameworkProblem("no_total", f"DTI {edition}"))
+    if not scored:
+        out.append(FrameworkProblem("no_inputs", f"DTI {edition}"))
+        return out
+    out += [
+        FrameworkProblem("pillar_empty", at(p), {"pillar": p}) for p, m in members.items() if not m
+    ]
     declared_total = total_points
     for i in totals:
         if i.points:
             declared_total = float(i.points)
     s = sum(float(i.points or 0) for i in scored)
-    if declared_total is not None and scored and abs(declared_total - s) > 1e-6:
-        P.append(
+    if declared_total is not None and abs(declared_total - s) > 1e-6:
+        out.append(
             FrameworkProblem(
-                "total_sum",
-                at(TOTAL),
-                {"total": _fmt_pts(declared_total), "sum": _fmt_pts(s)},
+                "total_sum", at(TOTAL), {"total": _fmt_pts(declared_total), "sum": _fmt_pts(s)}
             )
         )
-    if P:
-        raise FrameworkError(P)
-    return {p: tuple(m) for p, m in members.items()}
+    return out
 
 
 def _validate(edition: int, inds: list[Indicator]) -> dict[str, tuple[str, ...]]:

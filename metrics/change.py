@@ -111,6 +111,43 @@ def trend(
     return out[TREND_COLUMNS]
 
 
+CONTRIBUTION_COLUMNS = [
+    "edition",
+    "prev_edition",
+    "unit_set",
+    "province_code",
+    "indicator",
+    "points",
+    "value",
+    "prev_value",
+    "contribution",
+    "dti_change",
+    "comparable",
+]
+
+
+def _not_comparable(
+    edition: int, prev_edition: int, unit_set: str, codes: list[str]
+) -> pd.DataFrame:
+    """One row per unit, ``comparable`` False and NaN: the two frameworks differ."""
+    return pd.DataFrame(
+        {
+            "edition": edition,
+            "prev_edition": prev_edition,
+            "unit_set": unit_set,
+            "province_code": codes,
+            "indicator": "dti",
+            "points": np.nan,
+            "value": np.nan,
+            "prev_value": np.nan,
+            "contribution": np.nan,
+            "dti_change": np.nan,
+            "comparable": False,
+        },
+        columns=CONTRIBUTION_COLUMNS,
+    )
+
+
 def contributions(
     scores: pd.DataFrame,
     frameworks: Mapping[int, Framework],
@@ -147,27 +184,13 @@ def contributions(
     s = scores[scores["unit_set"] == unit_set]
     if prev_edition is None:
         prev_edition = previous_edition(sorted(s["edition"].unique()), edition)
-    cols = [
-        "edition",
-        "prev_edition",
-        "unit_set",
-        "province_code",
-        "indicator",
-        "points",
-        "value",
-        "prev_value",
-        "contribution",
-        "dti_change",
-        "comparable",
-    ]
     if prev_edition is None:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
     inputs = list(fw.inputs)
     sub = s[s["edition"].isin([edition, prev_edition]) & s["indicator"].isin([*inputs, "dti"])]
     wide = sub.pivot(index="province_code", columns=["edition", "indicator"], values="score")
     codes = list(wide.index)
-    n = len(codes)
 
     def grab(ed: int, inds: list[str]) -> np.ndarray:
         cols_ = pd.MultiIndex.from_product([[ed], inds])
@@ -177,22 +200,7 @@ def contributions(
         grab(edition, ["dti"])[:, 0] - grab(prev_edition, ["dti"])[:, 0], DECIMALS
     )
     if not fw.comparable_with(pfw):
-        return pd.DataFrame(
-            {
-                "edition": edition,
-                "prev_edition": prev_edition,
-                "unit_set": unit_set,
-                "province_code": codes,
-                "indicator": "dti",
-                "points": np.nan,
-                "value": np.nan,
-                "prev_value": np.nan,
-                "contribution": np.nan,
-                "dti_change": np.nan,
-                "comparable": False,
-            },
-            columns=cols,
-        )
+        return _not_comparable(edition, prev_edition, unit_set, codes)
     pts = np.array([fw.points[i] for i in inputs], dtype=float)
     v, pv = grab(edition, inputs), grab(prev_edition, inputs)
     contrib = (v - pv) * (pts / pts.sum())[None, :]  # NaN where either value is missing
@@ -201,6 +209,7 @@ def contributions(
     # Residual against the shown 4-decimal DTI change: closes the waterfall exactly.
     rounding = dti_change - contrib.sum(axis=1)
     k = len(inputs) + 1
+    n = len(codes)
     nan_col = np.full((n, 1), np.nan)
     return pd.DataFrame(
         {
@@ -216,5 +225,5 @@ def contributions(
             "dti_change": np.repeat(dti_change, k),
             "comparable": True,
         },
-        columns=cols,
+        columns=CONTRIBUTION_COLUMNS,
     )

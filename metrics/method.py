@@ -77,6 +77,29 @@ def sources(published: pd.DataFrame) -> pd.DataFrame:
     return out[["source", "site", "n", "editions", "indicators"]]
 
 
+def unit_sources(
+    prov: pd.DataFrame, code: str, edition: int, unit_set: str, limit: int = 3
+) -> list[str]:
+    """Where one unit's own figures of an edition come from: the host names of their
+    sources (most-cited first, as ``sources``), then the files they were uploaded from
+    ("DTI_2025.xlsx · v2"); empty when every figure is illustrative or pro-forma.
+
+    ``prov`` is ``metrics.provenance.provenance`` output. Example: Hải Dương 2022 (its DTI
+    published by dti.gov.vn and mic.gov.vn, the rest illustrative) -> ["dti.gov.vn",
+    "mic.gov.vn"]; Hải Dương 2024 (illustrative) -> [].
+    """
+    own = prov[
+        (prov["edition"] == edition)
+        & (prov["unit_set"] == unit_set)
+        & (prov["province_code"] == code)
+    ]
+    sites = [s for s in sources(own)["site"] if s]
+    # composites of uploaded inputs say only "uploaded"; the inputs name their file
+    up = own.loc[own["kind"] == "uploaded", "source"].astype(str)
+    files = up[up.str.startswith("upload:")].str.removeprefix("upload:")
+    return list(dict.fromkeys([*sites, *files]))[:limit]
+
+
 def provenance_shares(prov: pd.DataFrame) -> pd.DataFrame:
     """Per (edition, unit_set): how many scores are published, uploaded, illustrative.
 

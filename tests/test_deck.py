@@ -12,9 +12,10 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
 from app.dataset import build_dataset
+from app.deck import slides
 from charts.__main__ import main as cli_main
 from charts.briefing import briefing_docx
-from charts.deck import SLIDE_KEYS, slides
+from charts.deck import SLIDE_KEYS
 from charts.export import deck_bytes, figure_image, slide_images
 from data.store import load_bundle
 from i18n import fmt_int, fmt_num, fmt_rank, t

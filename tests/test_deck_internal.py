@@ -7,8 +7,9 @@ from assessment_fixtures import departments, per_unit_workbook
 from pptx import Presentation
 
 from app.assessments import import_file
+from app.deck import internal_slide
 from charts.__main__ import main as cli_main
-from charts.deck import INTERNAL_SLIDE_KEY, internal_slide
+from charts.deck import INTERNAL_SLIDE_KEY
 from data.assessments_store import AssessmentStore
 from data.store import Store
 from metrics.assessment import change_vs_previous, rank_units

@@ -9,7 +9,7 @@ import pytest
 from conftest import missing
 
 from app.dataset import official_view
-from charts.deck import slides
+from app.deck import slides
 from charts.export import deck_bytes
 from data.store import load_published
 from i18n import fmt_num, t

@@ -42,3 +42,25 @@ def test_rankings_projector_view(app_server, browser, output_dir, lang, width, h
         timeout=60_000,
     )
     page.close()
+
+
+UNIT_SHOWN = """(label) => {
+  const box = [...document.querySelectorAll('[data-testid="stSelectbox"]')]
+    .find(b => b.querySelector('label').innerText.trim() === label);
+  const value = box.querySelector('input[role="combobox"]');
+  return {text: value.value, cut: value.scrollWidth > value.clientWidth + 1};
+}"""
+LONGEST_UNIT = {  # i18n unit.34_pro_forma, the longest unit-set label
+    "vi": ("Nhóm đơn vị", "34 tỉnh, thành phố (quy đổi pro-forma)"),
+    "en": ("Unit set", "34 provinces (pro-forma)"),
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_rankings_unit_set_label_not_cut_at_1366(app_server, browser, lang):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{app_server}/rankings?lang={lang}&edition=2021&unit=34&measure=gov")
+    page.wait_for_selector(CHART, timeout=90_000)
+    label, text = LONGEST_UNIT[lang]
+    assert page.evaluate(UNIT_SHOWN, label) == {"text": text, "cut": False}
+    page.close()

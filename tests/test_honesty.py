@@ -11,7 +11,7 @@ from pptx.util import Pt
 from streamlit.testing.v1 import AppTest
 
 from app.dataset import official_view
-from charts.deck import slides
+from app.deck import slides
 from charts.export import MARK_PT, deck_bytes, figure_image
 from data.store import load_published
 from i18n import fmt_num, t

@@ -4,8 +4,9 @@ import time
 
 import streamlit as st
 
+from app.deck import slides
 from charts.briefing import briefing_docx
-from charts.deck import projector, slides
+from charts.deck import projector
 from charts.export import deck_bytes, figure_image, slide_images
 from i18n import LANGS, t
 from metrics.editions import available_editions

@@ -11,6 +11,7 @@ from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
+from metrics.select import rows_where
 from metrics.tables import filter_view, projector_view, rankings_view
 from views._shared import (
     chart,
@@ -34,7 +35,9 @@ pairs = edition_pairs(ds.ranked)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))
-c1, c2, c3, c4 = st.columns([1, 1, 2, 1])
+# Widths: the unit-set label is the longest ("34 tỉnh, thành phố (quy đổi pro-forma)");
+# at 1366 px it must not be cut.
+c1, c2, c3, c4 = st.columns([0.7, 2, 1.6, 1.1])
 edition = query_choice("edition", editions, c1, t("rankings.edition", lang), cast=int)
 unit_sets = sorted((u for e, u in pairs if e == edition), key=lambda u: u != "63")
 pro_forma = edition in ds.pro_forma_editions
@@ -159,7 +162,7 @@ table = pd.DataFrame(
 )
 if measure != "dti":
     table[t("col.dti", lang)] = [fmt_num(s, lang) for s in shown["dti_score"]]
-home_rows = shown.index[shown["province_code"] == H.code(unit_set)]
+home_rows = rows_where(shown, province_code=H.code(unit_set)).index
 styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},

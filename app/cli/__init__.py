@@ -1,6 +1,7 @@
 """The command-line tools, thin callers of the application layer: ``python -m data`` and
 ``python -m metrics`` are entry points into ``app.cli.data`` and ``app.cli.metrics``
-(``app.cli.framework`` and ``app.cli.assessments`` are sub-commands of the data CLI)."""
+(``app.cli.framework`` and ``app.cli.assessments`` are sub-commands of the data CLI);
+``python -m charts`` calls ``app.cli.charts``."""
 
 from __future__ import annotations
 
