@@ -1,11 +1,12 @@
 """Tables of the province's own assessments (see ``data.assessments_store``), declared on
-``data.store.metadata`` so that ``Store.init``, backups and migrations see them."""
+``data.tables.metadata`` (re-exported as ``data.store.metadata``) so that ``Store.init``,
+backups and migrations see them."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from data.store import metadata
+from data.tables import metadata
 
 KINDS: tuple[str, ...] = ("self", "appraised", "final")
 

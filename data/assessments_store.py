@@ -42,9 +42,19 @@ from data.assessments_schema import (
     registry_versions,
     unit_registries,
 )
-from data.store import Store, StoreError, _now
+from data.audit import Change, bump, record
+from data.audit import now as _now
+from data.store import Store, StoreError
+from data.versioned import Versioned
 
 __all__ = ["KINDS", "AssessmentData", "AssessmentStore"]
+
+# An assessment's edition: versions per (assessment, year), assessment_editions.current_version.
+ASSESSMENTS = Versioned(assessment_versions, assessment_editions, ("assessment_key", "year"))
+# A unit registry: versions per registry (each the full list), unit_registries.current_version.
+REGISTRIES = Versioned(
+    registry_versions, unit_registries, ("registry_key",), head_key=("key",), audit_id=False
+)
 
 
 @dataclass(frozen=True)
@@ -164,16 +174,7 @@ class AssessmentStore:
 
     def versions(self, key: str, year: int) -> list[AssessmentVersion]:
         with self.engine.connect() as conn:
-            cur = self._current(conn, key, year)
-            rows = (
-                conn.execute(
-                    sa.select(assessment_versions)
-                    .where(_version_of(key, year))
-                    .order_by(assessment_versions.c.number)
-                )
-                .mappings()
-                .all()
-            )
+            rows, cur = ASSESSMENTS.history(conn, (key, year))
         return [_info(r, cur) for r in rows]
 
     def version_file(self, version_id: int) -> tuple[str, bytes | None]:
@@ -208,10 +209,10 @@ class AssessmentStore:
     ) -> list[str]:
         """Add ``units`` (code, name_vi, name_en, kind) to a registry as a new registry
         version (audited); returns the codes added. Known codes are kept as they are."""
-        with self.engine.begin() as conn:
+        with self.store.write() as conn:
             added = self._register(conn, registry_key, units, user, source, title)
             if added:
-                self.store._bump(conn)
+                bump(conn)
         return added
 
     def import_edition(
@@ -233,19 +234,13 @@ class AssessmentStore:
         assessment); ``new_units`` are registered in the same transaction. A new version is
         unpublished until ``publish``; an identical file (sha256) creates nothing."""
         sha = hashlib.sha256(file_bytes).hexdigest()
-        with self.engine.begin() as conn:
+        ekey = (key, year)
+        with self.store.write() as conn:
             registry = self._ensure_assessment(conn, key, year, title, user, file_name, sha)
-            existing = (
-                conn.execute(
-                    sa.select(assessment_versions).where(
-                        _version_of(key, year), assessment_versions.c.sha256 == sha
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            cur = ASSESSMENTS.lock(conn, ekey)
+            existing = ASSESSMENTS.find(conn, ekey, assessment_versions.c.sha256 == sha)
             if existing is not None:
-                return AssessmentImport(_info(existing, self._current(conn, key, year)), False, [])
+                return AssessmentImport(_info(existing, cur), False, [])
             added: list[str] = []
             if new_units is not None and len(new_units):
                 source = f"upload:{file_name}"
@@ -253,24 +248,32 @@ class AssessmentStore:
             unknown = set(values["unit_code"]) - set(self._units(conn, registry)["code"])
             if unknown:
                 raise StoreError(f"units not in registry {registry}: {sorted(unknown)}")
-            vid, number = self._new_version(
-                conn, key, year, file_name, sha, user, len(values), layout, file_bytes
+            row = {
+                "file_name": file_name,
+                "sha256": sha,
+                "user": user,
+                "created_at": _now(),
+                "n_values": len(values),
+                "layout": layout,
+                "file_bytes": file_bytes,
+            }
+            detail = {"assessment": key, "n_values": len(values), "added": added}
+            change = Change(user, "assessment_import", year, None, file_name, sha, detail)
+            vid, _number = ASSESSMENTS.add(
+                conn,
+                ekey,
+                row,
+                change,
+                fill=lambda vid: _write_tree(conn, vid, nodes, values),
+                published=False,
+                published_at=None,
+                published_by=None,
             )
-            _write_tree(conn, vid, nodes, values)
-            conn.execute(
-                assessment_editions.update()
-                .where(_edition_of(key, year))
-                .values(current_version=vid, published=False, published_at=None, published_by=None)
-            )
-            detail = {"assessment": key, "number": number, "n_values": len(values), "added": added}
-            self.store._audit(
-                conn, user, "assessment_import", year, None, vid, file_name, sha, detail
-            )
-            self.store._bump(conn)
-            row = conn.execute(
+            bump(conn)
+            got = conn.execute(
                 sa.select(assessment_versions).where(assessment_versions.c.id == vid)
             )
-            return AssessmentImport(_info(row.mappings().one(), vid), True, added)
+            return AssessmentImport(_info(got.mappings().one(), vid), True, added)
 
     def _ensure_assessment(
         self,
@@ -295,51 +298,14 @@ class AssessmentStore:
                 key=key, title=title or key, registry_key=key, created_at=_now(), created_by=user
             )
         )
-        self.store._audit(
-            conn, user, "assessment_create", year, None, None, file_name, sha, {"key": key}
-        )
+        record(conn, Change(user, "assessment_create", year, None, file_name, sha, {"key": key}))
         return key
-
-    def _new_version(
-        self,
-        conn: Connection,
-        key: str,
-        year: int,
-        file_name: str,
-        sha: str,
-        user: str,
-        n_values: int,
-        layout: str,
-        file_bytes: bytes,
-    ) -> tuple[int, int]:
-        """(id, number) of a new version row; the edition row is created and locked first."""
-        edition = conn.execute(
-            sa.select(assessment_editions).where(_edition_of(key, year)).with_for_update()
-        ).first()
-        if edition is None:
-            conn.execute(
-                assessment_editions.insert().values(assessment_key=key, year=year, published=False)
-            )
-        number = (
-            conn.execute(
-                sa.select(sa.func.max(assessment_versions.c.number)).where(_version_of(key, year))
-            ).scalar()
-            or 0
-        ) + 1
-        vid = conn.execute(
-            assessment_versions.insert().values(
-                assessment_key=key, year=year, number=number, file_name=file_name, sha256=sha,
-                user=user, created_at=_now(), n_values=n_values, layout=layout,
-                file_bytes=file_bytes,
-            )
-        ).inserted_primary_key[0]  # fmt: skip
-        return int(vid), number
 
     def set_published(self, key: str, year: int, published: bool, user: str) -> EditionInfo:
         """Publish (or withdraw) the current version of an edition; audited."""
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(assessment_editions).where(_edition_of(key, year))).first()
-            if row is None or row.current_version is None:
+        with self.store.write() as conn:
+            current = ASSESSMENTS.lock(conn, (key, year))
+            if current is None:
                 raise StoreError(f"assessment {key!r} has no edition {year}")
             conn.execute(
                 assessment_editions.update()
@@ -350,18 +316,9 @@ class AssessmentStore:
                     published_by=user if published else None,
                 )
             )
-            self.store._audit(
-                conn,
-                user,
-                "assessment_publish" if published else "assessment_unpublish",
-                year,
-                None,
-                row.current_version,
-                None,
-                None,
-                {"assessment": key},
-            )
-            self.store._bump(conn)
+            action = "assessment_publish" if published else "assessment_unpublish"
+            record(conn, Change(user, action, year, detail={"assessment": key}), current)
+            bump(conn)
         info = self.edition(key, year)
         assert info is not None
         return info
@@ -369,44 +326,19 @@ class AssessmentStore:
     def rollback(self, key: str, year: int, number: int, user: str) -> AssessmentVersion:
         """Make version ``number`` current again; the edition becomes unpublished (the
         uploader publishes the restored version explicitly)."""
-        with self.engine.begin() as conn:
-            row = (
-                conn.execute(
-                    sa.select(assessment_versions).where(
-                        _version_of(key, year), assessment_versions.c.number == number
-                    )
-                )
-                .mappings()
-                .first()
-            )
+        with self.store.write() as conn:
+            row = ASSESSMENTS.number(conn, (key, year), number)
             if row is None:
                 raise StoreError(f"assessment {key!r} {year} has no version {number}")
-            before = self._current(conn, key, year)
-            conn.execute(
-                assessment_editions.update()
-                .where(_edition_of(key, year))
-                .values(current_version=row["id"], published=False)
-            )
-            self.store._audit(
-                conn,
-                user,
-                "assessment_rollback",
-                year,
-                None,
-                row["id"],
-                row["file_name"],
-                row["sha256"],
-                {"assessment": key, "from_version_id": before, "to_number": number},
-            )
-            self.store._bump(conn)
+            change = Change(
+                user, "assessment_rollback", year, None, row["file_name"], row["sha256"],
+                {"assessment": key},
+            )  # fmt: skip
+            ASSESSMENTS.restore(conn, (key, year), row, change, published=False)
+            bump(conn)
             return _info(row, row["id"])
 
     # ----- internals ----------------------------------------------------------------
-    def _current(self, conn: Connection, key: str, year: int) -> int | None:
-        return conn.execute(
-            sa.select(assessment_editions.c.current_version).where(_edition_of(key, year))
-        ).scalar()
-
     def _units(self, conn: Connection, registry_key: str) -> pd.DataFrame:
         q = (
             sa.select(*[registry_units.c[c] for c in UNIT_COLUMNS])
@@ -430,65 +362,18 @@ class AssessmentStore:
         source: str,
         title: str,
     ) -> list[str]:
-        reg = conn.execute(
-            sa.select(unit_registries).where(unit_registries.c.key == registry_key)
-        ).first()
-        if reg is None:
-            conn.execute(
-                unit_registries.insert().values(key=registry_key, title=title or registry_key)
-            )
+        REGISTRIES.lock(conn, (registry_key,), title=title or registry_key)
         current = self._units(conn, registry_key)
-        known = set(current["code"])
-        new = units[~units["code"].isin(known)].drop_duplicates("code")
+        new = units[~units["code"].isin(set(current["code"]))].drop_duplicates("code")
         if new.empty:
             return []
-        number = (
-            conn.execute(
-                sa.select(sa.func.max(registry_versions.c.number)).where(
-                    registry_versions.c.registry_key == registry_key
-                )
-            ).scalar()
-            or 0
-        ) + 1
-        rvid = conn.execute(
-            registry_versions.insert().values(
-                registry_key=registry_key,
-                number=number,
-                user=user,
-                created_at=_now(),
-                source=source[:512],
-            )
-        ).inserted_primary_key[0]
         full = pd.concat([current, new[UNIT_COLUMNS]], ignore_index=True)
-        conn.execute(
-            registry_units.insert(),
-            [
-                {
-                    "registry_version_id": rvid,
-                    "code": str(u.code),
-                    "name_vi": str(u.name_vi),
-                    "name_en": None if pd.isna(u.name_en) or not u.name_en else str(u.name_en),
-                    "kind": str(u.kind),
-                }
-                for u in full.itertuples(index=False)
-            ],
-        )
-        conn.execute(
-            unit_registries.update()
-            .where(unit_registries.c.key == registry_key)
-            .values(current_version=rvid)
-        )
         added = [str(c) for c in new["code"]]
-        self.store._audit(
-            conn,
-            user,
-            "registry_units",
-            None,
-            None,
-            None,
-            source[:512],
-            None,
-            {"registry": registry_key, "number": number, "added": added},
+        row = {"user": user, "created_at": _now(), "source": source[:512]}
+        detail = {"registry": registry_key, "added": added}
+        change = Change(user, "registry_units", file_name=source[:512], detail=detail)
+        REGISTRIES.add(
+            conn, (registry_key,), row, change, fill=lambda rvid: _write_units(conn, rvid, full)
         )
         return added
 
@@ -507,10 +392,6 @@ class AssessmentData:
 
 def _edition_of(key: str, year: int) -> sa.ColumnElement[bool]:
     return sa.and_(assessment_editions.c.assessment_key == key, assessment_editions.c.year == year)
-
-
-def _version_of(key: str, year: int) -> sa.ColumnElement[bool]:
-    return sa.and_(assessment_versions.c.assessment_key == key, assessment_versions.c.year == year)
 
 
 def _write_tree(conn: Connection, vid: int, nodes: pd.DataFrame, values: pd.DataFrame) -> None:
@@ -542,6 +423,23 @@ def _write_tree(conn: Connection, vid: int, nodes: pd.DataFrame, values: pd.Data
     ]
     if payload:
         conn.execute(assessment_values.insert(), payload)
+
+
+def _write_units(conn: Connection, rvid: int, units: pd.DataFrame) -> None:
+    """The full unit list of registry version ``rvid``."""
+    conn.execute(
+        registry_units.insert(),
+        [
+            {
+                "registry_version_id": rvid,
+                "code": str(u.code),
+                "name_vi": str(u.name_vi),
+                "name_en": None if pd.isna(u.name_en) or not u.name_en else str(u.name_en),
+                "kind": str(u.kind),
+            }
+            for u in units.itertuples(index=False)
+        ],
+    )
 
 
 def _info(row: Iterable | dict, current_id: int | None) -> AssessmentVersion:

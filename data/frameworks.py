@@ -29,6 +29,12 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
+
+from data.audit import Change
+from data.audit import now as _now
+from data.tables import framework_heads, framework_nodes, framework_versions
+from data.versioned import Versioned
 from domain.framework import (  # noqa: F401 - re-exported: data.frameworks is their old home
     ALL_INDICATORS,
     CODE_RE,
@@ -54,6 +60,18 @@ if TYPE_CHECKING:
     from data.store import Store
 
 FILES = Path(__file__).resolve().parent / "files"
+
+# A framework: versions numbered per (edition, unit set), framework_heads.current_id. Its
+# audit rows name the number as "framework_number" and no version id (that column names a
+# values version).
+FRAMEWORKS = Versioned(
+    framework_versions,
+    framework_heads,
+    ("edition", "unit_set"),
+    pointer="current_id",
+    audit_id=False,
+    number_label="framework_number",
+)
 
 
 def build(
@@ -221,6 +239,31 @@ def _node_rows(fw: Framework, fid: int) -> list[dict[str, object]]:
     ]
 
 
+def _check_declarable(
+    current: Mapping[tuple[int, str], Framework],
+    fw: Framework,
+    unit_set: str,
+    replace_existing: bool,
+) -> None:
+    """Refuse (FrameworkError) an existing framework without ``replace_existing``, and
+    points that differ from another unit set's current framework of the same edition."""
+    ed = int(fw.edition)
+    if replace_existing:
+        return
+    mine = current.get((ed, unit_set))
+    if mine is not None:
+        where = f"DTI {ed} ({unit_set})"
+        raise FrameworkError(
+            [FrameworkProblem("exists", where, {"status": mine.status, "year": ed})]
+        )
+    for (e, s), other in current.items():
+        if e == ed and s != unit_set and other.points != fw.points:
+            where = f"DTI {ed} ({unit_set})"
+            raise FrameworkError(
+                [FrameworkProblem("other_unit_set", where, {"year": ed, "other": s})]
+            )
+
+
 def write_framework(
     store: Store,
     conn: Connection,
@@ -232,98 +275,43 @@ def write_framework(
     replace_existing: bool = False,
 ) -> Framework:
     """Store ``fw`` as the new current framework of (edition, unit set) inside ``conn``'s
-    transaction (the caller commits, together with an upload when there is one).
+    transaction (the caller commits, together with an upload when there is one; ``store``
+    is the caller's store, whose ``write()`` opened ``conn``).
 
     Refuses (FrameworkError) an existing framework without ``replace_existing``, and a
     framework whose points differ from another unit set's current framework of the same
     edition (an edition has one framework; replace it for every unit set)."""
-    import sqlalchemy as sa
-
-    from data.store import framework_heads, framework_nodes, framework_versions
-
     ed = int(fw.edition)
+    FRAMEWORKS.lock(conn, (ed, unit_set))
     current = _read(conn)
+    _check_declarable(current, fw, unit_set, replace_existing)
     mine = current.get((ed, unit_set))
-    if mine is not None and not replace_existing:
-        raise FrameworkError(
-            [
-                FrameworkProblem(
-                    "exists",
-                    f"DTI {ed} ({unit_set})",
-                    {"status": mine.status, "year": ed},
-                )
-            ]
-        )
-    for (e, s), other in current.items():
-        if e == ed and s != unit_set and other.points != fw.points and not replace_existing:
-            raise FrameworkError(
-                [
-                    FrameworkProblem(
-                        "other_unit_set",
-                        f"DTI {ed} ({unit_set})",
-                        {"year": ed, "other": s},
-                    )
-                ]
-            )
-    number = (
-        conn.execute(
-            sa.select(sa.func.max(framework_versions.c.number)).where(
-                framework_versions.c.edition == ed, framework_versions.c.unit_set == unit_set
-            )
-        ).scalar()
-        or 0
-    ) + 1
-    from data.store import _now
-
     now = _now()
-    fid = conn.execute(
-        framework_versions.insert().values(
-            edition=ed,
-            unit_set=unit_set,
-            number=number,
-            status=fw.status,
-            basis=fw.basis,
-            user=user,
-            created_at=now,
-            total_points=fw.total_points,
-        )
-    ).inserted_primary_key[0]
-    conn.execute(framework_nodes.insert(), _node_rows(fw, int(fid)))
-    updated = conn.execute(
-        framework_heads.update()
-        .where(framework_heads.c.edition == ed, framework_heads.c.unit_set == unit_set)
-        .values(current_id=fid)
-    ).rowcount
-    if not updated:
-        conn.execute(framework_heads.insert().values(edition=ed, unit_set=unit_set, current_id=fid))
-    store._audit(
+    row = {
+        "status": fw.status,
+        "basis": fw.basis,
+        "user": user,
+        "created_at": now,
+        "total_points": fw.total_points,
+    }
+    replaced = (
+        None
+        if mine is None
+        else {"number": mine.number, "status": mine.status, "points": mine.points}
+    )
+    detail = {"status": fw.status, "basis": fw.basis, "points": fw.points, "replaced": replaced}
+    _fid, number = FRAMEWORKS.add(
         conn,
-        user,
-        action,
-        ed,
-        unit_set,
-        None,
-        None,
-        None,
-        {
-            "framework_number": number,
-            "status": fw.status,
-            "basis": fw.basis,
-            "points": fw.points,
-            "replaced": None
-            if mine is None
-            else {"number": mine.number, "status": mine.status, "points": mine.points},
-        },
+        (ed, unit_set),
+        row,
+        Change(user, action, ed, unit_set, detail=detail),
+        fill=lambda fid: conn.execute(framework_nodes.insert(), _node_rows(fw, fid)),
     )
     return replace(fw, unit_set=unit_set, number=number, user=user, created_at=now)
 
 
 def seed_into(store: Store, conn: Connection) -> bool:
     """Seed the bundled frameworks when the store holds none (inside ``conn``)."""
-    import sqlalchemy as sa
-
-    from data.store import framework_versions
-
     if conn.execute(sa.select(sa.func.count()).select_from(framework_versions)).scalar():
         return False
     for (_edition, unit_set), fw in sorted(seed_frameworks().items()):
@@ -332,10 +320,6 @@ def seed_into(store: Store, conn: Connection) -> bool:
 
 
 def _read(conn: Connection) -> dict[tuple[int, str], Framework]:
-    import sqlalchemy as sa
-
-    from data.store import framework_heads, framework_nodes, framework_versions
-
     heads = (
         conn.execute(
             sa.select(framework_versions).join(
@@ -389,28 +373,8 @@ def _read(conn: Connection) -> dict[tuple[int, str], Framework]:
 
 def framework_history(store: Store, edition: int, unit_set: str) -> list[dict[str, object]]:
     """Every stored version of (edition, unit set)'s framework, oldest first."""
-    import sqlalchemy as sa
-
-    from data.store import framework_heads, framework_versions
-
     with store.engine.connect() as conn:
-        cur = conn.execute(
-            sa.select(framework_heads.c.current_id).where(
-                framework_heads.c.edition == edition, framework_heads.c.unit_set == unit_set
-            )
-        ).scalar()
-        rows = (
-            conn.execute(
-                sa.select(framework_versions)
-                .where(
-                    framework_versions.c.edition == edition,
-                    framework_versions.c.unit_set == unit_set,
-                )
-                .order_by(framework_versions.c.number)
-            )
-            .mappings()
-            .all()
-        )
+        rows, cur = FRAMEWORKS.history(conn, (edition, unit_set))
     return [{**dict(r), "current": r["id"] == cur} for r in rows]
 
 
@@ -451,7 +415,6 @@ def stored_frameworks(store: Store | None = None) -> dict[tuple[int, str], Frame
 
     Reading never writes: a database that does not exist yet, or one made before the
     framework tables, is read as the bundled seed (``Store.init`` stores it)."""
-    import sqlalchemy as sa
 
     s = _store(store)
     if _absent(s):

@@ -5,153 +5,64 @@ Every import of an (edition, unit set) is a complete new *version*; the *current
 says which version is live, so a rollback is a pointer move and nothing is ever deleted.
 Every change bumps a data-version stamp that app processes key their caches on, and writes
 an audit row, in the same transaction as the change itself.
+
+The store is split by job: ``data.tables`` (the schema), ``data.db`` (engines, the write
+lock), ``data.audit`` (audit rows, the stamp), ``data.versioned`` (numbering, current
+pointers and rollback, shared with the frameworks and the own assessments). This module
+keeps the ``Store`` and re-exports those modules' names for its callers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
+from data.audit import Change, bump, record
+from data.audit import now as _now
+from data.db import (  # noqa: F401 - re-exported: data.store is their old home
+    DEFAULT_URL,
+    LOCK_TIMEOUT_S,
+    ROOT,
+    WRITE,
+    ImportBusy,
+    StoreError,
+    _engine,
+    db_url,
+    is_lock_timeout,
+    is_outage,
+    lock_row,
+)
+from data.tables import (  # noqa: F401 - re-exported: data.store is their old home
+    audit,
+    editions,
+    framework_heads,
+    framework_nodes,
+    framework_versions,
+    meta,
+    metadata,
+    schema_version,
+    sign_in_attempts,
+    values,
+    versions,
+)
+from data.versioned import Versioned
 from domain.values import VALUE_COLUMNS
 
-ROOT = Path(__file__).resolve().parents[1]
 FILES = Path(__file__).resolve().parent / "files"
-DEFAULT_URL = f"sqlite:///{ROOT / 'dti.db'}"
 SCHEMA_VERSION = 1
 BUNDLE_USER = "bundle"
 
-metadata = sa.MetaData()
-
-schema_version = sa.Table(
-    "schema_version",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("applied_at", sa.String(32), nullable=False),
-)
-meta = sa.Table(
-    "meta",
-    metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.String(256), nullable=False),
-)
-editions = sa.Table(
-    "editions",
-    metadata,
-    sa.Column("edition", sa.Integer, primary_key=True),
-    sa.Column("unit_set", sa.String(2), primary_key=True),
-    sa.Column("current_version", sa.Integer, nullable=True),
-)
-versions = sa.Table(
-    "versions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("edition", sa.Integer, nullable=False),
-    sa.Column("unit_set", sa.String(2), nullable=False),
-    sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("file_name", sa.String(512), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("user", sa.String(128), nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("n_values", sa.Integer, nullable=False),
-    sa.Column("file_bytes", sa.LargeBinary, nullable=True),
-    sa.UniqueConstraint("edition", "unit_set", "number"),
-)
-values = sa.Table(
-    "dti_values",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("versions.id"), primary_key=True),
-    sa.Column("province_code", sa.String(2), primary_key=True),
-    sa.Column("indicator", sa.String(32), primary_key=True),
-    sa.Column("value", sa.Double, nullable=True),
-    sa.Column("source", sa.Text, nullable=False),
-)
-audit = sa.Table(
-    "audit",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.String(32), nullable=False),
-    sa.Column("user", sa.String(128), nullable=False),
-    sa.Column("action", sa.String(32), nullable=False),
-    sa.Column("edition", sa.Integer, nullable=True),
-    sa.Column("unit_set", sa.String(2), nullable=True),
-    sa.Column("version_id", sa.Integer, nullable=True),
-    sa.Column("file_name", sa.String(512), nullable=True),
-    sa.Column("sha256", sa.String(64), nullable=True),
-    sa.Column("detail", sa.Text, nullable=False),
-)
-
-# Frameworks per (edition, unit set), versioned like values (data.frameworks); nodes form a tree (parent_code).
-framework_versions = sa.Table(
-    "framework_versions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("edition", sa.Integer, nullable=False),
-    sa.Column("unit_set", sa.String(8), nullable=False),
-    sa.Column("number", sa.Integer, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),  # official | assumed | declared
-    sa.Column("basis", sa.Text, nullable=False),
-    sa.Column("user", sa.String(128), nullable=False),
-    sa.Column("created_at", sa.String(32), nullable=False),
-    sa.Column("total_points", sa.Double, nullable=False),
-    sa.UniqueConstraint("edition", "unit_set", "number"),
-)
-framework_nodes = sa.Table(
-    "framework_nodes",
-    metadata,
-    sa.Column("framework_id", sa.Integer, sa.ForeignKey("framework_versions.id"), primary_key=True),
-    sa.Column("code", sa.String(64), primary_key=True),
-    sa.Column("parent_code", sa.String(64), nullable=True),
-    sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("node_group", sa.String(16), nullable=False),
-    sa.Column("points", sa.Double, nullable=True),
-    sa.Column("pillars", sa.String(64), nullable=False),
-    sa.Column("label_vi", sa.Text, nullable=False),
-    sa.Column("label_en", sa.Text, nullable=False),
-)
-framework_heads = sa.Table(
-    "framework_heads",
-    metadata,
-    sa.Column("edition", sa.Integer, primary_key=True),
-    sa.Column("unit_set", sa.String(8), primary_key=True),
-    sa.Column("current_id", sa.Integer, sa.ForeignKey("framework_versions.id"), nullable=False),
-)
-sign_in_attempts = sa.Table(
-    "sign_in_attempts",
-    metadata,
-    # "user:<sha256 of the typed name>" or "addr:<client address>"; never a password
-    sa.Column("subject", sa.String(160), primary_key=True),
-    sa.Column("failures", sa.Integer, nullable=False, default=0),
-    sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
-    sa.Column("last_failure", sa.Float, nullable=False, default=0.0),
-)
-
-
-class StoreError(RuntimeError):
-    pass
-
-
-class _Held(Exception):
-    """Leaves a write transaction without writing (the batch needs ``replace``)."""
-
-    def __init__(self, results: list[ImportResult]) -> None:
-        super().__init__("held")
-        self.results = results
-
-
-class ImportBusy(StoreError):
-    """Another import (or rollback) held the store longer than the lock timeout."""
+# An edition's values: versions numbered per (edition, unit set), editions.current_version.
+VALUES = Versioned(versions, editions, ("edition", "unit_set"))
 
 
 class StalePreview(StoreError):
@@ -163,6 +74,14 @@ class StalePreview(StoreError):
             f"(current version id {seen} -> {now})"
         )
         self.edition, self.unit_set, self.seen, self.now = edition, unit_set, seen, now
+
+
+class _Held(Exception):
+    """Leaves a write transaction without writing (the batch needs ``replace``)."""
+
+    def __init__(self, results: list[ImportResult]) -> None:
+        super().__init__("held")
+        self.results = results
 
 
 @dataclass(frozen=True)
@@ -205,10 +124,10 @@ class PendingImport:
     basis: int | None = None
     check_basis: bool = False
     sha256: str = field(default="")
-    # A framework declared with this file (data.frameworks.Framework): stored in the same
-    # transaction, before the values, so both land or neither does (issue 10).
+    # Written in the same transaction: a declared framework (issue 10), mappings (issue 14).
     framework: Any = None
     replace_framework: bool = False
+    mappings: Any = None
 
     def digest(self) -> str:
         return self.sha256 or file_digest(self.file_bytes, self.rows)
@@ -217,84 +136,6 @@ class PendingImport:
 def file_digest(file_bytes: bytes | None, rows: pd.DataFrame) -> str:
     """The sha256 that identifies an imported file (its rows when no bytes are kept)."""
     return hashlib.sha256(file_bytes or rows.to_csv(index=False).encode()).hexdigest()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def db_url() -> str:
-    return os.environ.get("DTI_DB_URL") or DEFAULT_URL
-
-
-LOCK_TIMEOUT_S = 30.0  # how long a write waits for another one before ImportBusy
-WRITE = "dti_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
-
-
-def _engine(url: str, lock_timeout_s: float = LOCK_TIMEOUT_S) -> Engine:
-    if url.startswith("sqlite"):
-        eng = sa.create_engine(url, connect_args={"timeout": lock_timeout_s})
-
-        @sa.event.listens_for(eng, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-            # SQLAlchemy's documented recipe: pysqlite would only BEGIN at the first
-            # write, leaving reads inside a transaction unisolated; take over BEGIN.
-            dbapi_conn.isolation_level = None
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        @sa.event.listens_for(eng, "begin")
-        def _begin(conn: Connection) -> None:
-            # A writer takes the database's write lock up front, so whatever it reads
-            # (the next version number, the current version) stays true until commit.
-            write = conn.get_execution_options().get(WRITE)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-        return _log_after_commit(eng)
-    # connect_timeout: an unreachable server fails a page or `data check` in seconds.
-    return _log_after_commit(
-        sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
-    )
-
-
-_PENDING_LOG = "dti_pending_log"
-
-
-def _log_after_commit(eng: Engine) -> Engine:
-    """Audited changes are logged (data.logs) when their transaction commits, and never
-    when it rolls back: ``Store._audit`` queues them on the connection."""
-
-    @sa.event.listens_for(eng, "commit")
-    def _emit(conn: Connection) -> None:
-        from data.logs import event
-
-        for fields in conn.info.pop(_PENDING_LOG, []):
-            event(fields.pop("action"), **fields)
-
-    @sa.event.listens_for(eng, "rollback")
-    def _drop(conn: Connection) -> None:
-        conn.info.pop(_PENDING_LOG, None)
-
-    return eng
-
-
-def is_outage(exc: BaseException) -> bool:
-    """True when ``exc`` says the database cannot be reached (server down, file gone,
-    connection lost), as opposed to a bug or bad input."""
-    return isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError) or (
-        isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated
-    )
-
-
-def _is_lock_timeout(exc: sa.exc.DBAPIError) -> bool:
-    text = str(exc.orig).lower()
-    return (
-        "database is locked" in text
-        or "lock timeout" in text
-        or getattr(exc.orig, "sqlstate", None) in {"55P03", "40P01", "40001"}
-    )
 
 
 class Store:
@@ -320,7 +161,7 @@ class Store:
                     conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
                 yield conn
         except sa.exc.OperationalError as exc:
-            if _is_lock_timeout(exc):
+            if is_lock_timeout(exc):
                 raise ImportBusy("another import is running, try again") from exc
             raise
 
@@ -351,7 +192,7 @@ class Store:
                 return
         with exclusive(self.engine), self.engine.begin() as conn:
             if seed_into(self, conn):
-                self._bump(conn)
+                bump(conn)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
@@ -383,7 +224,7 @@ class Store:
                     None,
                     "seed",
                 )
-            self._bump(conn)
+            bump(conn)
         return True
 
     # ----- reads --------------------------------------------------------------------
@@ -431,20 +272,7 @@ class Store:
 
     def versions(self, edition: int, unit_set: str) -> list[VersionInfo]:
         with self.engine.connect() as conn:
-            cur = conn.execute(
-                sa.select(editions.c.current_version).where(
-                    editions.c.edition == edition, editions.c.unit_set == unit_set
-                )
-            ).scalar()
-            rows = (
-                conn.execute(
-                    sa.select(versions)
-                    .where(versions.c.edition == edition, versions.c.unit_set == unit_set)
-                    .order_by(versions.c.number)
-                )
-                .mappings()
-                .all()
-            )
+            rows, cur = VALUES.history(conn, (edition, unit_set))
         return [self._info(r, cur) for r in rows]
 
     def version_values(self, version_id: int) -> pd.DataFrame:
@@ -587,29 +415,22 @@ class Store:
                     )
                     row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings()
                     out.append(ImportResult(self._info(row.one(), vid), True, status))
+            for item, done in zip(items, out, strict=True):  # saved mappings (issue 14)
+                if item.mappings is not None:
+                    item.mappings.record(self, conn, user, done)
             if any(r.status != "identical" for r in out) or any(i.framework for i in items):
-                self._bump(conn)
+                bump(conn)
             return out
 
     def rollback(self, edition: int, unit_set: str, number: int, user: str) -> VersionInfo:
         """Make version ``number`` of (edition, unit set) current again."""
         with self.write() as conn:
             self._lock_edition(conn, edition, unit_set)
-            row = (
-                conn.execute(
-                    sa.select(versions).where(
-                        versions.c.edition == edition,
-                        versions.c.unit_set == unit_set,
-                        versions.c.number == number,
-                    )
-                )
-                .mappings()
-                .first()
-            )
+            row = VALUES.number(conn, (edition, unit_set), number)
             if row is None:
                 raise StoreError(f"edition {edition} ({unit_set}) has no version {number}")
             info = self._make_current(conn, self._info(row, None), user, "rollback")
-            self._bump(conn)
+            bump(conn)
             return info
 
     # ----- sign-in throttling ----------------------------------------------------------
@@ -632,7 +453,7 @@ class Store:
         wait = 0.0
         with self.write() as conn:
             for subject in subjects:
-                row = self._lock_row(conn, sign_in_attempts, {"subject": subject})
+                row = lock_row(conn, sign_in_attempts, {"subject": subject})
                 fresh = now - float(row["last_failure"] or 0.0) > forget_s
                 failures = 1 if fresh else int(row["failures"] or 0) + 1
                 until = now + delay(failures)
@@ -652,72 +473,25 @@ class Store:
             )
 
     # ----- internals ----------------------------------------------------------------
-    @staticmethod
-    def _lock_row(conn: Connection, table: sa.Table, key: dict[str, object]) -> sa.RowMapping:
-        """Lock one row (inserting it with defaults first if missing) inside a write
-        transaction and return it. PostgreSQL: ``INSERT … ON CONFLICT DO NOTHING`` then
-        ``SELECT … FOR UPDATE``; SQLite: ``BEGIN IMMEDIATE`` already locked everything."""
-        where = [table.c[k] == v for k, v in key.items()]
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            conn.execute(pg_insert(table).values(**key).on_conflict_do_nothing())
-        elif conn.execute(sa.select(*table.primary_key.columns).where(*where)).first() is None:
-            conn.execute(table.insert().values(**key))
-        return conn.execute(sa.select(table).where(*where).with_for_update()).mappings().one()
-
     def _lock_edition(self, conn: Connection, edition: int, unit_set: str) -> int | None:
         """Lock the edition's row (inserting it first if missing) and return its current
         version id."""
-        row = self._lock_row(conn, editions, {"edition": edition, "unit_set": unit_set})
-        return row["current_version"]
+        return VALUES.lock(conn, (edition, unit_set))
 
     def _identical(
         self, conn: Connection, edition: int, unit_set: str, sha: str
     ) -> VersionInfo | None:
-        row = (
-            conn.execute(
-                sa.select(versions)
-                .where(
-                    versions.c.edition == edition,
-                    versions.c.unit_set == unit_set,
-                    versions.c.sha256 == sha,
-                )
-                .order_by(versions.c.number.desc())
-            )
-            .mappings()
-            .first()
-        )
-        return None if row is None else self._info(row, self._current(conn, edition, unit_set))
+        row = VALUES.find(conn, (edition, unit_set), versions.c.sha256 == sha)
+        return None if row is None else self._info(row, VALUES.current(conn, (edition, unit_set)))
 
     def _make_current(
         self, conn: Connection, version: VersionInfo, user: str, action: str
     ) -> VersionInfo:
-        before = self._current(conn, version.edition, version.unit_set)
-        conn.execute(
-            editions.update()
-            .where(editions.c.edition == version.edition, editions.c.unit_set == version.unit_set)
-            .values(current_version=version.id)
+        change = Change(
+            user, action, version.edition, version.unit_set, version.file_name, version.sha256
         )
-        self._audit(
-            conn,
-            user,
-            action,
-            version.edition,
-            version.unit_set,
-            version.id,
-            version.file_name,
-            version.sha256,
-            {"from_version_id": before, "to_number": version.number},
-        )
+        VALUES.restore(conn, (version.edition, version.unit_set), version.__dict__, change)
         return VersionInfo(**{**version.__dict__, "current": True})
-
-    def _current(self, conn: Connection, edition: int, unit_set: str) -> int | None:
-        return conn.execute(
-            sa.select(editions.c.current_version).where(
-                editions.c.edition == edition, editions.c.unit_set == unit_set
-            )
-        ).scalar()
 
     def _insert_version(
         self,
@@ -734,65 +508,19 @@ class Store:
         dup = rows.duplicated(["province_code", "indicator"])
         if dup.any():
             raise StoreError(f"duplicate key in edition {edition}: {rows[dup].iloc[0].to_dict()}")
-        if (
-            conn.execute(
-                sa.select(editions.c.edition).where(
-                    editions.c.edition == edition, editions.c.unit_set == unit_set
-                )
-            ).first()
-            is None
-        ):
-            conn.execute(editions.insert().values(edition=edition, unit_set=unit_set))
-        number = (
-            conn.execute(
-                sa.select(sa.func.max(versions.c.number)).where(
-                    versions.c.edition == edition, versions.c.unit_set == unit_set
-                )
-            ).scalar()
-            or 0
-        ) + 1
-        vid = conn.execute(
-            versions.insert().values(
-                edition=edition,
-                unit_set=unit_set,
-                number=number,
-                file_name=file_name,
-                sha256=sha,
-                user=user,
-                created_at=_now(),
-                n_values=len(rows),
-                file_bytes=file_bytes,
-            )
-        ).inserted_primary_key[0]
-        payload = [
-            {
-                "version_id": vid,
-                "province_code": str(r.province_code),
-                "indicator": str(r.indicator),
-                "value": None if pd.isna(r.value) else float(r.value),
-                "source": str(r.source),
-            }
-            for r in rows.itertuples(index=False)
-        ]
-        if payload:
-            conn.execute(values.insert(), payload)
-        conn.execute(
-            editions.update()
-            .where(editions.c.edition == edition, editions.c.unit_set == unit_set)
-            .values(current_version=vid)
+        row = {
+            "file_name": file_name,
+            "sha256": sha,
+            "user": user,
+            "created_at": _now(),
+            "n_values": len(rows),
+            "file_bytes": file_bytes,
+        }
+        change = Change(user, action, edition, unit_set, file_name, sha, {"n_values": len(rows)})
+        vid, _number = VALUES.add(
+            conn, (edition, unit_set), row, change, fill=lambda vid: _write_values(conn, vid, rows)
         )
-        self._audit(
-            conn,
-            user,
-            action,
-            edition,
-            unit_set,
-            vid,
-            file_name,
-            sha,
-            {"number": number, "n_values": len(rows)},
-        )
-        return int(vid)
+        return vid
 
     def _audit(
         self,
@@ -806,40 +534,11 @@ class Store:
         sha: str | None,
         detail: dict,
     ) -> None:
-        conn.execute(
-            audit.insert().values(
-                at=_now(),
-                user=user,
-                action=action,
-                edition=edition,
-                unit_set=unit_set,
-                version_id=version_id,
-                file_name=file_name,
-                sha256=sha,
-                detail=json.dumps(detail, ensure_ascii=False),
-            )
-        )
-        fields = {
-            "action": action,
-            "user": user,
-            "edition": edition,
-            "unit_set": unit_set,
-            "version": detail.get("number", detail.get("to_number")),
-            "version_id": version_id,
-            "file": file_name,
-            "sha256": sha,
-        }
-        fields.update({k: v for k, v in detail.items() if k not in fields and k != "number"})
-        fields.pop("to_number", None)
-        conn.info.setdefault(_PENDING_LOG, []).append(fields)
+        """An audit row (``data.audit.record``), for callers of the old signature."""
+        record(conn, Change(user, action, edition, unit_set, file_name, sha, detail), version_id)
 
     def _bump(self, conn: Connection) -> None:
-        stamp = uuid.uuid4().hex
-        updated = conn.execute(
-            meta.update().where(meta.c.key == "data_version").values(value=stamp)
-        ).rowcount
-        if not updated:
-            conn.execute(meta.insert().values(key="data_version", value=stamp))
+        bump(conn)
 
     @staticmethod
     def _info(row: Iterable | dict, current_id: int | None) -> VersionInfo:
@@ -858,6 +557,22 @@ class Store:
         )
 
 
+def _write_values(conn: Connection, vid: int, rows: pd.DataFrame) -> None:
+    """The values of version ``vid``."""
+    payload = [
+        {
+            "version_id": vid,
+            "province_code": str(r.province_code),
+            "indicator": str(r.indicator),
+            "value": None if pd.isna(r.value) else float(r.value),
+            "source": str(r.source),
+        }
+        for r in rows.itertuples(index=False)
+    ]
+    if payload:
+        conn.execute(values.insert(), payload)
+
+
 def load_bundle() -> pd.DataFrame:
     """The bundled values (published + illustrative), validated."""
     from data.schema import validate_values
@@ -871,8 +586,3 @@ def load_published() -> pd.DataFrame:
     return pd.read_csv(
         FILES / "published.csv", dtype={"unit_set": str, "province_code": str, "basis": str}
     )
-
-
-# The internal assessments' tables live in their own module on the same metadata; import
-# it here so that every user of the metadata (init, backups, migrations) sees them.
-from data import assessments_store as _assessments_store  # noqa: E402, F401

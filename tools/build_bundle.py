@@ -439,10 +439,62 @@ def _solve_edition(
     inputs = list(fw.inputs)
     measures = list(inputs) + list(fw.composites)
     weights = {m: ({m: 1.0} if m in inputs else fw.weights(m)) for m in measures}
-    rng = np.random.default_rng(20_260_000 + edition)
     codes63 = [p.code for p in provinces("63")]
+    raw, orders = _plausible_profile(edition, spec, strength, codes63)
 
-    # Plausible profile: a rank order and level for every province, then per-input values.
+    prog = Programme()
+    chosen: dict[tuple[str, str, str], dict[int, str]] = {}
+    x = {(c, i): prog.var(0, SCALE) for c in codes63 for i in inputs}
+    for (c, i), j in x.items():  # |x - raw| in the objective
+        d = prog.var(0, SCALE, integer=False, cost=1.0)
+        r = round(raw[(c, i)] * SCALE)
+        prog.row({d: 1, j: -1}, -r, math.inf)
+        prog.row({d: 1, j: 1}, r, math.inf)
+
+    # The unit sets of this edition and their input variables.
+    unit_vars: dict[str, dict[tuple[str, str], int]] = {"63": x}
+    units: dict[str, list[str]] = {"63": codes63}
+    if edition == 2024:
+        units["34"] = [p.code for p in provinces("34")]
+        unit_vars["34"] = _merged_vars(prog, x, units["34"], inputs)
+
+    for unit_set, xs in unit_vars.items():
+        codes = units[unit_set]
+        ranks = {(c, m): r for (u, c, m), r in spec.ranks.items() if u == unit_set}
+        scores = _published_scores(edition, spec, unit_set, codes, weights)
+        # Exact published scores: the recomputed sum must round to the figure.
+        for (c, m), s in scores.items():
+            w = weights[m]
+            lo, hi = rounding_interval(round(s * SCALE), sum(w.values()))
+            prog.row(_expr(xs, c, w), lo, hi)
+        # 2024: the 63 group's order follows from the 34 group's; only its published
+        # ranks are imposed (below), not a complete chain.
+        chain = not (edition == 2024 and unit_set == "63")
+        model = _UnitSet(prog, xs, codes, ranks, scores, weights["dti"])
+        _impose_dti_order(model, orders[unit_set] if chain else [])
+        for m in measures:
+            if m == "dti" and chain:
+                continue
+            for c, names in _impose_ranks(model, m, weights[m], unit_set, above, skip).items():
+                chosen[(unit_set, m, c)] = names
+        # Reported national mean (63 group only).
+        if unit_set == "63" and edition in MEANS:
+            _impose_mean(model, MEANS[edition])
+
+    sol = prog.solve(gap)
+    solved = {u: {k: sol[j] / SCALE for k, j in xs.items()} for u, xs in unit_vars.items()}
+    picked = {key: {q for z, q in names.items() if sol[z] == 1} for key, names in chosen.items()}
+    return solved, picked
+
+
+def _plausible_profile(
+    edition: int, spec: Spec, strength: dict[str, float], codes63: list[str]
+) -> tuple[dict[tuple[str, str], float], dict[str, list[str]]]:
+    """A rank order and level for every province, then per-input values (seeded): the
+    values the programme stays close to, and the DTI order of each unit set."""
+    fw = framework(edition)
+    inputs = list(fw.inputs)
+    rng = np.random.default_rng(20_260_000 + edition)
     noise = {c: float(rng.normal(0, 0.12)) for c in codes63}
     key = {c: strength[c] + noise[c] for c in codes63}
     fixed = {c: r for (u, c, m), r in spec.ranks.items() if u == "63" and m == "dti"}
@@ -468,133 +520,141 @@ def _solve_edition(
     for (u, c, m), s in spec.scores.items():
         if u == "63" and m in inputs:
             raw[(c, m)] = s
+    return raw, {"63": order63, "34": order34}
 
-    prog = Programme()
-    chosen: dict[tuple[str, str, str], dict[int, str]] = {}
-    x = {(c, i): prog.var(0, SCALE) for c in codes63 for i in inputs}
-    for (c, i), j in x.items():  # |x - raw| in the objective
-        d = prog.var(0, SCALE, integer=False, cost=1.0)
-        r = round(raw[(c, i)] * SCALE)
-        prog.row({d: 1, j: -1}, -r, math.inf)
-        prog.row({d: 1, j: 1}, r, math.inf)
 
-    # The unit sets of this edition and their input variables.
-    unit_vars: dict[str, dict[tuple[str, str], int]] = {"63": x}
-    units: dict[str, list[str]] = {"63": codes63}
-    if edition == 2024:
-        codes34 = [p.code for p in provinces("34")]
-        y: dict[tuple[str, str], int] = {}
-        for u in codes34:
-            preds = predecessors(u)
-            k = len(preds)
-            for i in inputs:
-                if k == 1:
-                    y[(u, i)] = x[(preds[0], i)]
-                    continue
-                v = prog.var(0, SCALE)
-                y[(u, i)] = v
-                coefs = {x[(p, i)]: 1.0 for p in preds}
-                # 4-decimal half-up rounding of the mean: k*v - k/2 <= sum < k*v + k/2
-                prog.row({**{kk: -c for kk, c in coefs.items()}, v: k}, -math.inf, k // 2)
-                prog.row({**coefs, v: -k}, -math.inf, math.ceil(k / 2) - 1)
-        unit_vars["34"] = y
-        units["34"] = codes34
-
-    for unit_set, xs in unit_vars.items():
-        codes = units[unit_set]
-        ranks = {(c, m): r for (u, c, m), r in spec.ranks.items() if u == unit_set}
-        scores = {(c, m): s for (u, c, m), s in spec.scores.items() if u == unit_set}
-        # Where every input is published the composites follow from them; the publisher
-        # rounds from unrounded indices, so a published composite may differ by 0.0001
-        # (TP. Hồ Chí Minh 2022: 0.716355 -> 0.7164, published 0.7163). Use the
-        # recomputed figure, after checking that tolerance.
-        for c in codes:
-            if all((c, i) in scores for i in inputs):
-                for comp in fw.composites:
-                    w = weights[comp]
-                    v = sum(scores[(c, i)] * wi for i, wi in w.items()) / sum(w.values())
-                    rv = math.floor(v * SCALE + 0.5 + 1e-7) / SCALE
-                    if (c, comp) in scores and abs(scores[(c, comp)] - rv) > 1.00001e-4:
-                        raise SystemExit(f"{edition} {c} {comp}: published inputs give {rv}")
-                    scores[(c, comp)] = rv
-        # Exact published scores: the recomputed sum must round to the figure.
-        for (c, m), s in scores.items():
-            w = weights[m]
-            tot = sum(w.values())
-            lo, hi = rounding_interval(round(s * SCALE), tot)
-            prog.row(_expr(xs, c, w), lo, hi)
-        # DTI: a complete strict order (ties only where published).
-        dti_w = weights["dti"]
-        order = order63 if unit_set == "63" else order34
-        # 2024: the 63 group's order follows from the 34 group's; only its published
-        # ranks are imposed (below), not a complete chain.
-        chain = not (edition == 2024 and unit_set == "63")
-        dranks = {c: r for (c, m), r in ranks.items() if m == "dti"}
-        tie_groups: dict[int, list[str]] = defaultdict(list)
-        for c, r in dranks.items():
-            tie_groups[r].append(c)
-        tot = sum(dti_w.values())
-
-        def target(c: str, m: str, scores: dict = scores) -> int | None:
-            return round(scores[(c, m)] * SCALE) if (c, m) in scores else None
-
-        for a, b in zip(order, order[1:], strict=False) if chain else ():
-            if dranks.get(a) is not None and dranks.get(a) == dranks.get(b):
+def _merged_vars(
+    prog: Programme, x: dict[tuple[str, str], int], codes34: list[str], inputs: list[str]
+) -> dict[tuple[str, str], int]:
+    """The 34-unit inputs: a predecessor's own variable, or the 4-decimal mean of several."""
+    y: dict[tuple[str, str], int] = {}
+    for u in codes34:
+        preds = predecessors(u)
+        k = len(preds)
+        for i in inputs:
+            if k == 1:
+                y[(u, i)] = x[(preds[0], i)]
                 continue
-            relate(
-                prog,
-                ">",
-                _expr(xs, a, dti_w),
-                target(a, "dti"),
-                _expr(xs, b, dti_w),
-                target(b, "dti"),
-                tot,
-            )
-        for group in tie_groups.values():
-            if len(group) > 1:
-                m = prog.var(0, SCALE)
-                lo, hi = rounding_interval(0, tot)
-                for c in group:
-                    prog.row({**_expr(xs, c, dti_w), m: -tot}, lo, hi)
-        # Other published ranks: exactly rank-1 units strictly above, the rest not above.
-        for m in measures:
-            if m == "dti" and chain:
-                continue
-            mr = {c: r for (c, mm), r in ranks.items() if mm == m}
-            if not mr:
-                continue
-            w = weights[m]
-            for c, r in mr.items():
-                if (unit_set, m, c) in skip:
-                    continue
-                names = exact_rank(
-                    prog,
-                    c,
-                    r,
-                    mr,
-                    codes,
-                    lambda q, w=w, xs=xs: _expr(xs, q, w),
-                    lambda q, m=m: target(q, m),
-                    sum(w.values()),
-                    above.get((unit_set, m, c)),
-                    strict=m == "dti",
-                )
-                chosen[(unit_set, m, c)] = names
-        # Reported national mean (63 group only).
-        if unit_set == "63" and edition in MEANS:
-            coefs: dict[int, float] = defaultdict(float)
-            for c in codes:
-                for i, wi in dti_w.items():
-                    coefs[xs[(c, i)]] += wi
-            dtot = sum(dti_w.values())
-            centre = MEANS[edition] * SCALE * dtot * len(codes)
-            half = 0.3 * dtot * len(codes)
-            prog.row(dict(coefs), centre - half, centre + half)
+            v = prog.var(0, SCALE)
+            y[(u, i)] = v
+            coefs = {x[(p, i)]: 1.0 for p in preds}
+            # 4-decimal half-up rounding of the mean: k*v - k/2 <= sum < k*v + k/2
+            prog.row({**{kk: -c for kk, c in coefs.items()}, v: k}, -math.inf, k // 2)
+            prog.row({**coefs, v: -k}, -math.inf, math.ceil(k / 2) - 1)
+    return y
 
-    sol = prog.solve(gap)
-    solved = {u: {k: sol[j] / SCALE for k, j in xs.items()} for u, xs in unit_vars.items()}
-    picked = {key: {q for z, q in names.items() if sol[z] == 1} for key, names in chosen.items()}
-    return solved, picked
+
+def _published_scores(
+    edition: int,
+    spec: Spec,
+    unit_set: str,
+    codes: list[str],
+    weights: dict[str, dict[str, float]],
+) -> dict[tuple[str, str], float]:
+    """The unit set's published scores {(code, measure): score}.
+
+    Where every input is published the composites follow from them; the publisher
+    rounds from unrounded indices, so a published composite may differ by 0.0001
+    (TP. Hồ Chí Minh 2022: 0.716355 -> 0.7164, published 0.7163). Use the
+    recomputed figure, after checking that tolerance."""
+    fw = framework(edition)
+    scores = {(c, m): s for (u, c, m), s in spec.scores.items() if u == unit_set}
+    for c in codes:
+        if all((c, i) in scores for i in fw.inputs):
+            for comp in fw.composites:
+                w = weights[comp]
+                v = sum(scores[(c, i)] * wi for i, wi in w.items()) / sum(w.values())
+                rv = math.floor(v * SCALE + 0.5 + 1e-7) / SCALE
+                if (c, comp) in scores and abs(scores[(c, comp)] - rv) > 1.00001e-4:
+                    raise SystemExit(f"{edition} {c} {comp}: published inputs give {rv}")
+                scores[(c, comp)] = rv
+    return scores
+
+
+@dataclass
+class _UnitSet:
+    """One unit set's part of the programme: its variables and published figures."""
+
+    prog: Programme
+    xs: dict[tuple[str, str], int]
+    codes: list[str]
+    ranks: dict[tuple[str, str], int]
+    scores: dict[tuple[str, str], float]
+    dti_w: dict[str, float]
+
+    def target(self, c: str, m: str) -> int | None:
+        return round(self.scores[(c, m)] * SCALE) if (c, m) in self.scores else None
+
+
+def _impose_dti_order(model: _UnitSet, order: list[str]) -> None:
+    """DTI: a complete strict order along ``order`` (none when empty), ties only where
+    published (published ties are imposed either way)."""
+    prog, xs, dti_w = model.prog, model.xs, model.dti_w
+    dranks = {c: r for (c, m), r in model.ranks.items() if m == "dti"}
+    tie_groups: dict[int, list[str]] = defaultdict(list)
+    for c, r in dranks.items():
+        tie_groups[r].append(c)
+    tot = sum(dti_w.values())
+    for a, b in zip(order, order[1:], strict=False):
+        if dranks.get(a) is not None and dranks.get(a) == dranks.get(b):
+            continue
+        relate(
+            prog,
+            ">",
+            _expr(xs, a, dti_w),
+            model.target(a, "dti"),
+            _expr(xs, b, dti_w),
+            model.target(b, "dti"),
+            tot,
+        )
+    for group in tie_groups.values():
+        if len(group) > 1:
+            m = prog.var(0, SCALE)
+            lo, hi = rounding_interval(0, tot)
+            for c in group:
+                prog.row({**_expr(xs, c, dti_w), m: -tot}, lo, hi)
+
+
+def _impose_ranks(
+    model: _UnitSet,
+    m: str,
+    w: dict[str, float],
+    unit_set: str,
+    above: dict[tuple[str, str, str], set[str] | None],
+    skip: set[tuple[str, str, str]],
+) -> dict[str, dict[int, str]]:
+    """Other published ranks of measure ``m``: exactly rank-1 units strictly above, the
+    rest not above. Returns {code: the solver's binaries {variable: unit}}."""
+    mr = {c: r for (c, mm), r in model.ranks.items() if mm == m}
+    chosen: dict[str, dict[int, str]] = {}
+    for c, r in mr.items():
+        if (unit_set, m, c) in skip:
+            continue
+        chosen[c] = exact_rank(
+            model.prog,
+            c,
+            r,
+            mr,
+            model.codes,
+            lambda q: _expr(model.xs, q, w),
+            lambda q: model.target(q, m),
+            sum(w.values()),
+            above.get((unit_set, m, c)),
+            strict=m == "dti",
+        )
+    return chosen
+
+
+def _impose_mean(model: _UnitSet, mean: float) -> None:
+    """The reported national mean, within 0.3 of the 4th decimal."""
+    coefs: dict[int, float] = defaultdict(float)
+    for c in model.codes:
+        for i, wi in model.dti_w.items():
+            coefs[model.xs[(c, i)]] += wi
+    dtot = sum(model.dti_w.values())
+    centre = mean * SCALE * dtot * len(model.codes)
+    half = 0.3 * dtot * len(model.codes)
+    model.prog.row(dict(coefs), centre - half, centre + half)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from metrics.assessment import (
     rank_units,
     self_vs_appraised,
 )
+from metrics.select import row_where, rows_where
 from metrics.tables import filter_view
 from views._auth import current_user, is_uploader
 from views._internal import (
@@ -118,13 +119,11 @@ st.dataframe(table, hide_index=True, width="stretch")
 
 # Draw: one unit's profile
 st.header(t("internal.profile", lang))
-row = ranking[ranking["unit_code"] == unit].iloc[0]
+row = row_where(ranking, unit_code=unit)
 crit = criteria_table(data.nodes, data.values, unit, lang)
 mains = criteria_table(data.nodes, data.values, unit, lang, which="top")
 per_index = index_ranks(data.nodes, data.values, data.units, lang)
-mains["rank"] = mains["code"].map(
-    per_index[per_index["unit_code"] == unit].set_index("code")["rank"]
-)
+mains["rank"] = mains["code"].map(rows_where(per_index, unit_code=unit).set_index("code")["rank"])
 k1, k2, k3 = st.columns(3)
 metric(k1, t("internal.kpi.score", lang), fmt_num(row["score"], lang, 2))
 metric(k2, t("internal.kpi.rank", lang), fmt_rank(row["rank"], row["n"], lang))

@@ -7,6 +7,7 @@ from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
 from metrics.editions import available_editions
 from metrics.geo import MAP_MEASURES, kind_counts, map_tiles
+from metrics.select import row_where
 from views._shared import (
     chart,
     current_lang,
@@ -62,7 +63,7 @@ tiles = memo(
     lambda: map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator),
 )
 counts = kind_counts(tiles)
-me = tiles[tiles["code"] == home_code].iloc[0]
+me = row_where(tiles, code=home_code)
 table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
 
 # Draw

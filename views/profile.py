@@ -11,6 +11,7 @@ from metrics.editions import available_editions
 from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
 from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
+from metrics.select import row_where
 from metrics.target import slider_steps, what_if
 from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
@@ -349,7 +350,7 @@ with whatif:
                 ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
             ),
         )
-        me = res[(res["province_code"] == code) & (res["indicator"] == "dti")].iloc[0]
+        me = row_where(res, province_code=code, indicator="dti")
         st.metric(
             t("profile.whatif_result", lang),
             fmt_rank(me["rank"], me["n"], lang),

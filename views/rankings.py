@@ -11,6 +11,7 @@ from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
 from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
+from metrics.select import rows_where
 from metrics.tables import filter_view, projector_view, rankings_view
 from views._shared import (
     chart,
@@ -161,7 +162,7 @@ table = pd.DataFrame(
 )
 if measure != "dti":
     table[t("col.dti", lang)] = [fmt_num(s, lang) for s in shown["dti_score"]]
-home_rows = shown.index[shown["province_code"] == H.code(unit_set)]
+home_rows = rows_where(shown, province_code=H.code(unit_set)).index
 styled = table.style.set_properties(
     subset=pd.IndexSlice[list(home_rows), :],
     **{"background-color": "#FBE3D6", "font-weight": "bold"},
