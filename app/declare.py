@@ -205,15 +205,20 @@ def infer_file(
     mapping: Mapping[str, str] | None = None,
     base: Framework | None = None,
     store: Store | None = None,
+    saved_mappings: Any = None,
 ) -> FileInference:
     """Read a results file with a stand-in framework (``base``, default the edition's own
     when stored, else the latest structure) and recover its points by least squares. The
     totals of the file are not checked against the stand-in's points (that is the
-    question asked); every other problem of the file is reported in ``result``."""
+    question asked); every other problem of the file is reported in ``result``.
+    ``saved_mappings``: the store's (app.imports.Imports.saved), used as by an import."""
     from data.ingest import parse
 
     fw = base or (reading_framework(year, store) if year is not None else structure_base())
-    res = parse(data, file_name, year=year, unit_set=unit_set, mapping=mapping, framework=fw)
+    res = parse(
+        data, file_name, year=year, unit_set=unit_set, mapping=mapping, framework=fw,
+        saved_mappings=saved_mappings,
+    )  # fmt: skip
     # the totals and ranks against the stand-in's points are not the file's problems
     res.problems[:] = [p for p in res.problems if p.code not in _POINTS_DEPENDENT]
     rows = res.rows

@@ -124,10 +124,10 @@ class PendingImport:
     basis: int | None = None
     check_basis: bool = False
     sha256: str = field(default="")
-    # A framework declared with this file (data.frameworks.Framework): stored in the same
-    # transaction, before the values, so both land or neither does (issue 10).
+    # Written in the same transaction: a declared framework (issue 10), mappings (issue 14).
     framework: Any = None
     replace_framework: bool = False
+    mappings: Any = None
 
     def digest(self) -> str:
         return self.sha256 or file_digest(self.file_bytes, self.rows)
@@ -410,6 +410,9 @@ class Store:
                         "import",
                     )
                     out.append(ImportResult(self._info(VALUES.get(conn, vid), vid), True, status))
+            for item, done in zip(items, out, strict=True):  # saved mappings (issue 14)
+                if item.mappings is not None:
+                    item.mappings.record(self, conn, user, done)
             if any(r.status != "identical" for r in out) or any(i.framework for i in items):
                 bump(conn)
             return out

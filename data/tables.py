@@ -116,5 +116,7 @@ sign_in_attempts = sa.Table(
 )
 
 
-# The internal assessments' tables live in their own module on the same metadata.
+# The internal assessments' and the saved mappings' tables live in their own modules on the
+# same metadata.
 from data import assessments_schema as _assessments_schema  # noqa: E402, F401
+from data import mappings_schema as _mappings_schema  # noqa: E402, F401

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from metrics.keys import column_codes, dense_ids, group_ids, sort_order, tie_blocks
 from metrics.scoring import DECIMALS, KEY
 
 GROUP = ["edition", "unit_set", "indicator"]
@@ -45,31 +47,55 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
     (``region_code`` column). Example: scores [0.9, 0.8, 0.8, 0.7] -> the 0.8s have
     gap_above 0.1, gap_below 0.1, gap_leader 0.1, diff_mean 0.0.
     """
-    d = ranked.loc[
-        ranked["score"].notna(), [*KEY, "indicator", "region_code", "score", "rank"]
-    ].reset_index(drop=True)
-    g = d.groupby(GROUP, sort=False)["score"]
-    d["_dense"] = g.rank(method="dense", ascending=False).astype(int)
-    levels = d.drop_duplicates([*GROUP, "_dense"])[[*GROUP, "_dense", "score"]]
-    above = levels.assign(_dense=levels["_dense"] + 1).rename(columns={"score": "above_score"})
-    below = levels.assign(_dense=levels["_dense"] - 1).rename(columns={"score": "below_score"})
-    d = d.merge(above, on=[*GROUP, "_dense"], how="left").merge(
-        below, on=[*GROUP, "_dense"], how="left"
-    )
-    d["leader_score"] = g.transform("max")
-    d["mean"] = g.transform("mean")
-    d["median"] = g.transform("median")
-    d["region_best"] = d.groupby([*GROUP, "region_code"], sort=False, dropna=False)[
-        "score"
-    ].transform("max")
-    s = d["score"]
-    d["gap_above"] = (d["above_score"] - s).round(DECIMALS)
-    d["gap_below"] = (s - d["below_score"]).round(DECIMALS)
-    d["gap_leader"] = (d["leader_score"] - s).round(DECIMALS)
-    d["diff_mean"] = (s - d["mean"]).round(DECIMALS)
-    d["diff_median"] = (s - d["median"]).round(DECIMALS)
-    d["gap_region_best"] = (d["region_best"] - s).round(DECIMALS)
-    return d[DISTANCE_COLUMNS]
+    cols = [*KEY, "indicator", "region_code", "score", "rank"]
+    scored = ranked["score"].notna()
+    d = (ranked[cols] if scored.all() else ranked.loc[scored, cols]).reset_index(drop=True)
+    # Integer-coded groups; neighbours from one sort of (group, score level) for all groups.
+    s = d["score"].to_numpy(dtype=float)
+    gid, _ = dense_ids(*group_ids(d, GROUP))
+    above, below = _neighbour_levels(s, gid)
+    g = pd.Series(s).groupby(gid, sort=False)
+    reg, regions = column_codes(d["region_code"])
+    region = pd.Series(s).groupby(gid * max(len(regions), 1) + reg, sort=False)
+    leader = g.transform("max").to_numpy()
+    mean = g.transform("mean").to_numpy()
+    median = g.transform("median").to_numpy()
+    best = region.transform("max").to_numpy()
+    out = {c: d[c] for c in [*KEY, "indicator", "score", "rank"]}
+    out |= {"above_score": above, "gap_above": above - s, "below_score": below}
+    out |= {"gap_below": s - below, "leader_score": leader, "gap_leader": leader - s}
+    out |= {"mean": mean, "diff_mean": s - mean, "median": median, "diff_median": s - median}
+    out |= {"region_best": best, "gap_region_best": best - s}
+    for c in (
+        "gap_above",
+        "gap_below",
+        "gap_leader",
+        "diff_mean",
+        "diff_median",
+        "gap_region_best",
+    ):
+        out[c] = np.round(out[c], DECIMALS)
+    return pd.DataFrame(out, index=d.index, columns=DISTANCE_COLUMNS, copy=False)
+
+
+def _neighbour_levels(s: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every score, the next distinct score above and below it in its group (NaN at the
+    ends), with one sort of (group, distinct score) levels for all groups."""
+    inverse, distinct = pd.factorize(s, sort=True)  # hashing: few distinct scores
+    width = max(len(distinct), 1)
+    order, key = sort_order(gid * width + inverse)  # by group, then ascending score
+    starts, length = tie_blocks(key)
+    level = distinct[key[starts] % width]
+    same = (key[starts] // width)[1:] == (key[starts] // width)[:-1]
+    up = np.full(len(starts), np.nan)
+    down = np.full(len(starts), np.nan)
+    up[:-1] = np.where(same, level[1:], np.nan)
+    down[1:] = np.where(same, level[:-1], np.nan)
+    above = np.empty(len(s))
+    below = np.empty(len(s))
+    above[order] = np.repeat(up, length)
+    below[order] = np.repeat(down, length)
+    return above, below
 
 
 def neighbours(

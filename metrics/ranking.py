@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from metrics.keys import column_codes, dense_ids, group_ids, lookup, sort_order, tie_blocks
 from metrics.scoring import KEY, ticks
 
 if TYPE_CHECKING:
@@ -16,16 +17,64 @@ if TYPE_CHECKING:
 GROUP = ["edition", "unit_set", "indicator"]
 
 
-def competition_rank(scores: pd.Series) -> pd.Series:
+def competition_rank(scores: pd.Series, by: pd.Series | np.ndarray | None = None) -> pd.Series:
     """Competition ranks ("1224") of scores at the published 4 decimals: higher is better,
     ties share the best rank; 0.63834 and 0.63826 both publish as 0.6383 and tie.
 
     The one ranking rule of the house (``count_above``/``rank_among`` are the same rule for
-    arrays and single scores). Missing scores get no rank (<NA>) and do not count.
+    arrays and single scores; ``rank_scores`` ranks whole tables with it). With ``by`` (one
+    group label per score), ranks are within each group, all groups at once. Missing
+    scores get no rank (<NA>) and do not count.
     Example: [0.9, 0.8, 0.8, 0.7] -> [1, 2, 2, 4].
     """
-    t = pd.Series(ticks(scores), index=scores.index)
-    return t.rank(method="min", ascending=False).astype("Int64")
+    if by is None:
+        ids, size = np.zeros(len(scores), dtype=np.int64), 1
+    else:
+        codes, uniques = pd.factorize(np.asarray(by), use_na_sentinel=False)
+        ids, size = codes.astype(np.int64, copy=False), max(len(uniques), 1)
+    rank, _, _ = _competition(ticks(scores), ids, size)
+    return pd.Series(_ints(rank), index=scores.index)
+
+
+def _competition(
+    t: np.ndarray, ids: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``competition_rank``'s arithmetic on whole-number scores ``t`` (``ticks``) in groups
+    ``ids`` (int64 below ``size``), with one sort for all groups.
+
+    Returns per row: the rank (NaN where ``t`` is NaN), ``n`` (the scored rows of its
+    group) and ``below`` (scored rows of its group strictly below it; NaN where ``t`` is
+    NaN). rank = 1 + rows strictly above, so ties share the best rank.
+    """
+    ids, size = dense_ids(ids, size)
+    valid = ~np.isnan(t)
+    every = bool(valid.all())
+    tv, gv = (t, ids) if every else (t[valid], ids[valid])
+    n_group = np.bincount(gv, minlength=size)
+    rank = np.full(len(t), np.nan)
+    below = np.full(len(t), np.nan)
+    if len(tv):
+        lo, hi = float(tv.min()), float(tv.max())
+        if np.isfinite(lo) and np.isfinite(hi) and (hi - lo + 1) * size < 2**62:
+            level, width = (hi - tv).astype(np.int64), int(hi - lo) + 1  # 0 = best
+        else:
+            distinct, inverse = np.unique(tv, return_inverse=True)
+            level, width = len(distinct) - 1 - inverse, len(distinct)
+        order, key = sort_order(gv * width + level)  # by group, then best first
+        starts, length = tie_blocks(key)
+        first = np.repeat(starts, length)  # sorted position of the tie's first row
+        group = key // width
+        group_start = (np.cumsum(n_group) - n_group)[group]
+        rows = order if every else np.flatnonzero(valid)[order]
+        rank[rows] = first - group_start + 1
+        below[rows] = group_start + n_group[group] - (first + np.repeat(length, length))
+    return rank, n_group[ids], below
+
+
+def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers held as floats (NaN = missing) as a nullable Int64 array."""
+    missing = np.isnan(x)
+    return pd.arrays.IntegerArray(np.where(missing, 0, x).astype(np.int64), missing)
 
 
 def count_above(
@@ -56,33 +105,28 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     Returns a new frame; the input is not modified. Example: scores [0.9, 0.8, 0.8, 0.7] ->
     rank [1, 2, 2, 4], percentile [1.0, 1/3, 1/3, 0.0].
     """
-    out = scores.merge(
-        units[["unit_set", "province_code", "region_code"]],
-        how="left",
-        on=["unit_set", "province_code"],
-    )
-    # Cython groupby ranks on one integer group id (not transform(lambda) on three string
-    # keys): same "min" semantics, two orders of magnitude faster on large frames.
-    gid = out.groupby(GROUP, sort=False).ngroup().to_numpy()
-    score = pd.Series(ticks(out["score"]), index=out.index)  # ranked at 4 decimals
-    grp = score.groupby(gid, sort=False)
-    n = grp.transform("count").to_numpy()
-    rank = grp.rank(method="min", ascending=False).to_numpy()
-    rank_max = grp.rank(method="max", ascending=False).to_numpy()
+    out = scores.reset_index(drop=True)
+    out["region_code"] = _region_codes(out, units)
+    # Integer-coded groups and one sort for all of them (see ``_competition``).
+    score = ticks(out["score"])  # ranked at 4 decimals
+    gid, size = group_ids(out, GROUP)
+    rank, n, below = _competition(score, gid, size)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pct = np.where(n > 1, (n - rank_max) / (n - 1), np.nan)
-    pct[np.isnan(score.to_numpy())] = np.nan
-    out["rank"] = pd.array(rank, dtype="Float64").astype("Int64")
+        pct = np.where(n > 1, below / (n - 1), np.nan)
+    out["rank"] = _ints(rank)
     out["n"] = pd.array(n, dtype="Int64")
     out["percentile"] = pct
-    reg, _ = pd.factorize(out["region_code"], use_na_sentinel=False)
-    rid = gid.astype(np.int64) * (int(reg.max(initial=0)) + 1) + reg
-    rgrp = score.groupby(rid, sort=False)
-    out["region_rank"] = pd.array(
-        rgrp.rank(method="min", ascending=False).to_numpy(), dtype="Float64"
-    ).astype("Int64")
-    out["region_n"] = pd.array(rgrp.transform("count").to_numpy(), dtype="Int64")
+    reg, regions = column_codes(out["region_code"])
+    rank, n, _ = _competition(score, gid * max(len(regions), 1) + reg, size * max(len(regions), 1))
+    out["region_rank"] = _ints(rank)
+    out["region_n"] = pd.array(n, dtype="Int64")
     return add_tiers(out, copy=False)
+
+
+def _region_codes(scores: pd.DataFrame, units: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
+    """The region code of every row's (unit set, province) in ``units`` (missing when absent)."""
+    found = lookup(scores, units, ["unit_set", "province_code"])
+    return units["region_code"].array.take(found, allow_fill=True)
 
 
 TIER_LABELS: dict[int, dict[str, str]] = {
@@ -102,8 +146,13 @@ def tier_of(rank: pd.Series, n: pd.Series) -> pd.Series:
     """
     r = pd.to_numeric(rank, errors="coerce").astype(float)
     nn = pd.to_numeric(n, errors="coerce").astype(float) if isinstance(n, pd.Series) else float(n)
-    t = np.floor(4 * (r - 1) / nn) + 1
-    return pd.Series(t, index=rank.index).astype("Int64")
+    return pd.Series(_tiers(np.asarray(r), np.asarray(nn)), index=rank.index).astype("Int64")
+
+
+def _tiers(rank: np.ndarray, n: np.ndarray | float) -> np.ndarray:
+    """``tier_of``'s formula on float arrays (NaN = no rank)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.floor(4 * (rank - 1) / n) + 1
 
 
 def tier_label(tier: int, lang: str = "vi") -> str:
@@ -118,13 +167,18 @@ def add_tiers(ranked: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
     ``copy=False`` adds the columns in place (for callers that own the frame).
     """
     out = ranked.copy() if copy else ranked
-    out["tier"] = tier_of(out["rank"], out["n"])
-    t = out["tier"].to_numpy(dtype=float, na_value=np.nan)
+    rank = out["rank"].to_numpy(dtype=float, na_value=np.nan)
+    t = _tiers(rank, out["n"].to_numpy(dtype=float, na_value=np.nan))
     ok = ~np.isnan(t)
+    out["tier"] = _ints(t)
     idx = np.where(ok, t, 1).astype(int) - 1
     for lang in ("vi", "en"):
-        labels = np.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype=object)
-        out[f"tier_{lang}"] = np.where(ok, labels[idx], None)
+        labels = pd.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype="str")
+        out[f"tier_{lang}"] = (
+            labels.take(np.where(ok, idx, -1), allow_fill=True)
+            if ok.any()
+            else np.full(len(out), None, dtype=object)  # as pandas infers an all-None column
+        )
     return out
 
 
@@ -136,19 +190,32 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     indices), ``comparable`` is False: the score change is still shown, but flagged as a
     break in series. Missing in either edition -> missing change.
     """
-    base = ranked[[*KEY, "indicator", "score", "rank"]]
+    base = ranked[[*KEY, "indicator", "score", "rank"]].reset_index(drop=True)
     editions = sorted(base["edition"].unique())
     prev_of = {e: p for p, e in zip(editions, editions[1:], strict=False)}
-    prev = base.copy()
-    prev["edition"] = prev["edition"].map({p: e for e, p in prev_of.items()})
-    prev = prev.dropna(subset=["edition"]).astype({"edition": base["edition"].dtype})
-    prev = prev.rename(columns={"score": "prev_score", "rank": "prev_rank"})
-    out = base.merge(prev, on=[*KEY, "indicator"], how="left")
+    # Integer-coded (unit set, province, indicator) x edition position, sorted once: a row's
+    # previous-edition row is the one just before it with the key one lower.
+    series, _ = dense_ids(*group_ids(base, ["unit_set", "province_code", "indicator"]))
+    at = np.searchsorted(np.asarray(editions), base["edition"].to_numpy())
+    key = series * max(len(editions), 1) + at
+    order, sorted_key = sort_order(key)
+    if (sorted_key[1:] == sorted_key[:-1]).any():
+        raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
+    prev = np.full(len(key), -1, dtype=np.int64)
+    prev[order[1:]] = np.where(sorted_key[1:] == sorted_key[:-1] + 1, order[:-1], -1)
+    prev[at == 0] = -1  # the first edition has none (key - 1 is another series' last)
+    before = base[["score", "rank"]].reindex(prev)  # -1: no previous row -> missing
+    out = base.copy()
+    out["prev_score"] = before["score"].to_numpy()
+    out["prev_rank"] = before["rank"].array
     out["score_change"] = (out["score"] - out["prev_score"]).round(4)
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
-    comparable = {
-        e: e in prev_of and frameworks[int(e)].comparable_with(frameworks[int(prev_of[e])])
-        for e in editions
-    }  # per edition, not per row
-    out["comparable"] = out["edition"].map(comparable).astype(bool)
+    comparable = np.array(
+        [
+            e in prev_of and frameworks[int(e)].comparable_with(frameworks[int(prev_of[e])])
+            for e in editions
+        ],
+        dtype=bool,
+    )  # per edition, not per row
+    out["comparable"] = comparable[at]
     return out

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from metrics.keys import distinct_rows, scatter
+
 if TYPE_CHECKING:  # the type only; metrics never loads files
     from domain.framework import Framework
 
@@ -49,9 +51,10 @@ def composites(x: np.ndarray, fw: Framework) -> dict[str, np.ndarray]:
     any member missing (NaN) has C missing. Used by ``compute_scores`` and by the upload's
     total check, so there is one formula."""
     out: dict[str, np.ndarray] = {}
+    column = {c: j for j, c in enumerate(fw.inputs)}
     for comp in fw.composites:
         w = fw.weights(comp)
-        sub = x[:, [fw.inputs.index(c) for c in w]]
+        sub = x[:, [column[c] for c in w]]
         pts = np.array(list(w.values()), dtype=float)
         total = np.nan_to_num(sub) @ pts / pts.sum()
         out[comp] = np.where(np.isnan(sub).any(axis=1), np.nan, total)
@@ -72,35 +75,82 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     "recomputed"). ``recomputed`` always holds the 4-decimal recomputation, so the
     difference between an official total and the formula stays visible.
 
-    Returns columns edition, unit_set, province_code, indicator, raw (unrounded
-    recomputation), recomputed, score and basis. Example: Quảng Ninh 2022's published indices give
-    dti raw 0.70236.. -> score 0.7024.
+    Rows: every input and composite of the edition's framework for every unit the edition
+    holds, plus any other stored indicator; sorted by edition, unit set, province and
+    indicator. Returns columns edition, unit_set, province_code, indicator, raw (unrounded
+    recomputation), recomputed, score and basis. Example: Quảng Ninh 2022's published
+    indices give dti raw 0.70236.. -> score 0.7024.
+
+    Vectorised: keys are integer-coded once and the values scattered into one (unit x
+    indicator) matrix; ``composites`` runs once per edition.
+    A (unit, indicator) stored twice raises ValueError.
     """
-    frames = []
-    for edition, part in values.groupby("edition", sort=True):
-        fw = frameworks[int(edition)]
-        wide = part.pivot(index=KEY, columns="indicator", values="value")
-        wide = wide.reindex(columns=list(fw.inputs))
-        x = wide.to_numpy(dtype=float)
-        cols: dict[str, np.ndarray] = {code: x[:, j] for j, code in enumerate(fw.inputs)}
-        cols.update(composites(x, fw))
-        out = pd.DataFrame(cols, index=wide.index)
-        frames.append(out.reset_index().melt(id_vars=KEY, var_name="indicator", value_name="raw"))
-    if not frames:
+    if values.empty:
         return pd.DataFrame(columns=[*KEY, "indicator", "raw", "basis", "score"])
-    long = pd.concat(frames, ignore_index=True)
-    long["raw"] = long["raw"].astype(float)
+    units, unit_of = distinct_rows(values, KEY)
+    vocab = _indicator_vocabulary(values, frameworks, units["edition"].unique())
+    ind_codes, ind_uniques = pd.factorize(values["indicator"], use_na_sentinel=False)
+    col_of = vocab.get_indexer(ind_uniques)[ind_codes]
+    if (col_of < 0).any():
+        raise ValueError("values without an indicator code")
+    shape = (len(units), len(vocab))
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan)
+    stored, held = scatter(unit_of, col_of, value, shape)
+    raw, framed = _recompute(stored, units["edition"].to_numpy(), vocab, frameworks)
+    cell = np.flatnonzero((framed | held).ravel())  # row-major: sorted by unit, indicator
+    row, col = np.divmod(cell, shape[1])
+    raw_v, value = raw.ravel()[cell], stored.ravel()[cell]
+    has = ~np.isnan(value)
+    recomputed = ticks(raw_v) / _SCALE
     # A stored composite is the official figure (the publisher rounds from unrounded
     # indices, so it may differ from the recomputed one by 0.0001): it is the score shown
     # and ranked. One that cannot be recomputed (an upload of totals only) is used as is.
-    stored = values[[*KEY, "indicator", "value"]]
-    long = long.merge(stored, on=[*KEY, "indicator"], how="outer")
-    long["recomputed"] = round4(long["raw"])
-    has = long["value"].notna()
-    long["score"] = long["recomputed"].where(~has, long["value"].astype(float))
-    long["basis"] = np.where(has, "stored", np.where(long["raw"].notna(), "recomputed", None))
-    long = long.drop(columns="value")
-    return long.sort_values([*KEY, "indicator"], kind="stable").reset_index(drop=True)
+    basis = np.where(has, 0, np.where(np.isnan(raw_v), -1, 1))
+    out = {k: units[k].array.take(row) for k in KEY}
+    out["indicator"] = vocab.array.take(col)
+    out["raw"] = raw_v
+    out["recomputed"] = recomputed
+    out["score"] = np.where(has, value, recomputed)
+    out["basis"] = pd.array(["stored", "recomputed"], dtype="str").take(basis, allow_fill=True)
+    return pd.DataFrame(out, copy=False)  # no consolidation copy of the float columns
+
+
+def _indicator_vocabulary(
+    values: pd.DataFrame, frameworks: Mapping[int, Framework], editions: np.ndarray
+) -> pd.Index:
+    """Every indicator stored or defined by an edition's framework, sorted."""
+    names = set(values["indicator"].dropna().unique())
+    for e in editions:
+        fw = frameworks[int(e)]
+        names.update(fw.inputs)
+        names.update(fw.composites)
+    return pd.Index(sorted(names), dtype="str")
+
+
+def _recompute(
+    stored: np.ndarray,
+    unit_edition: np.ndarray,
+    vocab: pd.Index,
+    frameworks: Mapping[int, Framework],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raw scores (inputs as stored, composites by ``composites``) and the cells every
+    edition's framework defines, for units sorted by edition.
+
+    One ``composites`` call per edition, on that edition's units only: a matrix product's
+    last bits depend on the rows it runs over, so this keeps ``raw`` bit for bit what an
+    edition-by-edition computation gives (the loop is over editions, not rows)."""
+    raw = np.full(stored.shape, np.nan)
+    framed = np.zeros(stored.shape, dtype=bool)
+    bounds = np.flatnonzero(np.diff(unit_edition)) + 1
+    for lo, hi in zip([0, *bounds], [*bounds, len(unit_edition)], strict=True):
+        fw = frameworks[int(unit_edition[lo])]
+        inputs = vocab.get_indexer(list(fw.inputs))
+        x = stored[lo:hi][:, inputs]
+        raw[lo:hi, inputs] = x
+        for comp, arr in composites(x, fw).items():
+            raw[lo:hi, vocab.get_loc(comp)] = arr
+        framed[lo:hi, vocab.get_indexer([*fw.inputs, *fw.composites])] = True
+    return raw, framed
 
 
 def reconcile(

@@ -206,8 +206,12 @@ def test_import_saves_mapping_for_reuse(store_env: Store, tmp_path: Path) -> Non
     assert main(["validate", f]) == 1
     m = write(tmp_path, "m.json", json.dumps({"Điểm tổng hợp cuối cùng": "dti"}).encode())
     assert main(["import", f, "--mapping", m, "--replace"]) == 0
-    saved = tmp_path / "config" / "header_mappings.json"
-    assert json.loads(saved.read_text("utf-8")) == {"Điểm tổng hợp cuối cùng": "dti"}
+    # saved in the store (issue 14), shared by every process; no file is written any more
+    from data.ingest import SavedMappings
+    from data.mappings_store import stored
+
+    assert stored(store_env) == SavedMappings({"Điểm tổng hợp cuối cùng": "dti"})
+    assert not (tmp_path / "config" / "header_mappings.json").exists()
     assert main(["validate", f]) == 0  # reused
 
 

@@ -6,6 +6,10 @@ import pytest
 pytestmark = pytest.mark.e2e
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
 BOXES = '[data-testid="stSelectbox"]'
+HAS_TEXT = (
+    "([sel, want]) => [...document.querySelectorAll(sel)].some(b => (b.textContent +"
+    " [...b.querySelectorAll('input')].map(i => i.value).join(' ')).includes(want))"
+)
 
 
 def box_texts(page) -> list[str]:  # noqa: ANN001
@@ -24,16 +28,15 @@ def test_language_switch_relabels_and_edition_carries(
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(f"{app_server}/profile?lang=vi&edition=2022&unit=63")
     page.wait_for_selector(CHART, timeout=90_000)
+    # The select boxes may be drawn a moment after the first chart: wait for the label, then read.
+    page.wait_for_function(
+        HAS_TEXT, arg=[BOXES, "63 tỉnh, thành phố (trước sáp nhập)"], timeout=60_000
+    )
     texts = box_texts(page)
     assert any("63 tỉnh, thành phố (trước sáp nhập)" in x for x in texts), texts
     page.locator('[data-testid="stSidebar"] label').filter(has_text="English").click()
     page.wait_for_function("() => /[?&]lang=en/.test(location.search)", timeout=30_000)
-    page.wait_for_function(
-        "([sel, want]) => [...document.querySelectorAll(sel)].some(b => (b.textContent +"
-        " [...b.querySelectorAll('input')].map(i => i.value).join(' ')).includes(want))",
-        arg=[BOXES, "63 provinces (pre-merger)"],
-        timeout=90_000,
-    )
+    page.wait_for_function(HAS_TEXT, arg=[BOXES, "63 provinces (pre-merger)"], timeout=90_000)
     page.wait_for_selector(CHART, timeout=60_000)
     texts = " ".join(box_texts(page))
     assert "tỉnh, thành phố" not in texts and "2022" in texts

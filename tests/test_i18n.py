@@ -48,7 +48,7 @@ def _problem_codes() -> set[str]:
     import ast
 
     codes: set[str] = set()
-    paths = [*(REPO / "data").rglob("*.py"), *(REPO / "views").glob("*.py")]
+    paths = [p for f in ("data", "app", "views") for p in (REPO / f).rglob("*.py")]
     for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and node.args):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -23,13 +22,12 @@ from ingest_fixtures import (
 from data.frameworks import framework
 from data.ingest import (
     Limits,
+    SavedMappings,
     classify_header,
     header_key,
-    load_saved_mappings,
     make_template,
     parse,
     recompute,
-    save_mappings,
     to_number,
 )
 from data.provinces import provinces
@@ -247,6 +245,27 @@ def test_scale_ambiguous_is_refused_then_given() -> None:
 # --------------------------------------------------------------------------- mapping
 
 
+def saved_store(tmp_path: Path) -> Any:
+    from data.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'mappings.db'}")
+    store.init()
+    return store
+
+
+def save_mappings(store: Any, mappings: SavedMappings) -> None:
+    from data.mappings_store import save
+
+    with store.write() as conn:
+        save(store, conn, mappings, user="test")
+
+
+def load_saved(store: Any) -> SavedMappings:
+    from data.mappings_store import load
+
+    return load(store)
+
+
 def test_unmapped_header_then_mapping_then_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,12 +278,12 @@ def test_unmapped_header_then_mapping_then_saved(
     res2 = parse(data, NAME, mapping={"Điểm tổng hợp cuối cùng": "dti"})
     assert res2.ok
     assert wide(res2) == pytest.approx(expected_values())
-    save_mappings({"Điểm tổng hợp cuối cùng": "dti"})
-    assert json.loads((tmp_path / "header_mappings.json").read_text("utf-8")) == {
-        "Điểm tổng hợp cuối cùng": "dti"
-    }
-    assert load_saved_mappings() == {"Điểm tổng hợp cuối cùng": "dti"}
-    assert parse(data, NAME).ok  # reused without --mapping
+    # saved in the store (issue 14: shared by every process) and handed back to parse
+    store = saved_store(tmp_path)
+    save_mappings(store, SavedMappings({"Điểm tổng hợp cuối cùng": "dti"}))
+    assert load_saved(store) == SavedMappings({"Điểm tổng hợp cuối cùng": "dti"})
+    assert parse(data, NAME, saved_mappings=load_saved(store)).ok  # reused without --mapping
+    assert not parse(data, NAME).ok  # data.ingest itself reads no store and no file
 
 
 # --------------------------------------------------------------------------- checks
@@ -536,11 +555,7 @@ def test_template_is_the_official_layout() -> None:
 
 
 def test_province_name_mapping_resolves_unknown_names(tmp_path, monkeypatch) -> None:
-    from data.ingest import (
-        load_saved_province_mappings,
-        normalise_province_mapping,
-        save_province_mappings,
-    )
+    from data.ingest import normalise_province_mapping
     from data.provinces import resolve
 
     monkeypatch.setenv("DTI_CONFIG_DIR", str(tmp_path))
@@ -554,9 +569,10 @@ def test_province_name_mapping_resolves_unknown_names(tmp_path, monkeypatch) -> 
     assert good.ok, [q.message_en for q in good.errors]
     assert set(good.rows["province_code"]) == {u.code for u in provinces("63")}
     # saved mappings are reused by later parses (the app and the CLI share them)
-    save_province_mappings({"63": {"Thủ đô Hà Nộii": code}})
-    assert load_saved_province_mappings() == {"63": {"Thủ đô Hà Nộii": code}}
-    assert parse(data, NAME).ok
-    assert not parse(data, NAME, use_saved_mappings=False).ok
+    store = saved_store(tmp_path)
+    save_mappings(store, SavedMappings(province={"63": {"Thủ đô Hà Nộii": code}}))
+    assert load_saved(store).province == {"63": {"Thủ đô Hà Nộii": code}}
+    assert parse(data, NAME, saved_mappings=load_saved(store)).ok
+    assert not parse(data, NAME, saved_mappings=load_saved(store), use_saved_mappings=False).ok
     with pytest.raises(ValueError, match="not a province code"):
         normalise_province_mapping({"63": {"x": "99"}})

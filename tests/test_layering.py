@@ -186,6 +186,19 @@ def test_layer_walk_sees_every_entry_point():
     assert "data.ingest.parse" in names and "app.dataset" in names
 
 
+@pytest.mark.parametrize("package", ["data", "metrics", "charts"])
+def test_entry_points_are_thin(package):
+    """`python -m X` only calls app.cli.X: no function or class of its own, no other import."""
+    tree = ast.parse((REPO / package / "__main__.py").read_text(encoding="utf-8"))
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+    assert top_imports(REPO / package / "__main__.py") == {
+        "app.cli",
+        "app.cli.run",
+        f"app.cli.{package}",
+        f"app.cli.{package}.main",
+    }
+
+
 def test_layering_exceptions_are_still_needed():
     """An exception that no longer breaks a rule is removed from the list (it shrinks)."""
     for name in LAYER_EXCEPTIONS:

@@ -4,7 +4,6 @@ changes, confirm, rollback, audit; and the preview helper."""
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import openpyxl
@@ -214,8 +213,11 @@ def test_unrecognised_header_mapping_is_applied_and_saved(uploader, tmp_path):
     at.checkbox(key="upload_ok_0").check().run()
     at.button(key="upload_go_0").click().run()
     assert "Stored version 2" in at.success[0].value
-    saved = json.loads((tmp_path / "config" / "header_mappings.json").read_text("utf-8"))
-    assert saved == {"Nhan thuc (diem)": "awareness"}
+    # saved in the store (issue 14), shared by every app process
+    from data.mappings_store import stored
+
+    assert stored(Store()).header == {"Nhan thuc (diem)": "awareness"}
+    assert not (tmp_path / "config" / "header_mappings.json").exists()
 
 
 def test_two_files_valid_and_invalid_none_stored(uploader):
@@ -307,8 +309,13 @@ def test_unknown_province_name_mapping_is_applied_and_saved(uploader, tmp_path):
     at.checkbox(key="upload_ok_0").check().run()
     at.button(key="upload_go_0").click().run()
     assert "Stored version 2" in at.success[0].value
-    saved = json.loads((tmp_path / "config" / "province_mappings.json").read_text("utf-8"))
-    assert saved == {"63": {"Hai Duong province": "30"}}
+    # saved in the store (issue 14), shared by every app process, with the version
+    from data.mappings_store import stored, version_mappings_of
+
+    assert stored(Store()).province == {"63": {"Hai Duong province": "30"}}
+    assert not (tmp_path / "config" / "province_mappings.json").exists()
+    v2 = Store().versions(2024, "63")[1]
+    assert version_mappings_of(Store(), v2.id).province == {"63": {"Hai Duong province": "30"}}
     assert home_rank(Store()) == 1  # the mapped row is Hải Dương's, and it ranks first
 
 

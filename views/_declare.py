@@ -3,7 +3,7 @@ for an uploaded file (points recovered from the file, a copy of an edition's fra
 points by hand; unknown columns declared as new indices), replacing an edition's
 framework (e.g. the assumed 2024 one), and a template for any edition and unit set.
 
-Every computation is a call into app.declare / data.frameworks / data.ingest; the texts
+Every computation is a call into app.declare / data.frameworks / app.imports; the texts
 are keys of i18n/strings.csv. User text (headers) is shown in tables only.
 """
 
@@ -22,6 +22,7 @@ from app.declare import (
     structure_base,
     year_range,
 )
+from app.imports import ImportOptions, Imports
 from data.export import neutralise
 from data.frameworks import (
     PILLARS,
@@ -32,7 +33,7 @@ from data.frameworks import (
     framework,
     frameworks,
 )
-from data.ingest import IngestResult, make_template, parse
+from data.ingest import IngestResult, make_template
 from i18n import fmt_num, t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,14 +124,15 @@ def _recovered(
     year: int,
     mapping: Mapping[str, str],
     stand_in: Framework,
-    parse_kw: Mapping[str, Any],
+    imp: Imports,
+    opts: ImportOptions,
     key: str,
     lang: str,
 ) -> dict[str, int] | None:
     """Points recovered from the file (the fit shown), or None with the reason shown."""
     inf = infer_file(
         data, name, year=year, mapping=mapping, base=stand_in, lang=lang,
-        unit_set=parse_kw.get("unit_set"),
+        unit_set=opts.unit_set, saved_mappings=imp.saved(),
     )  # fmt: skip
     if inf.recovery is None:
         st.error(t("declare.cannot_recover", lang, reason=inf.reason or ""))
@@ -143,7 +145,8 @@ def declare_for_file(
     name: str,
     data: bytes,
     result: IngestResult,
-    parse_kw: Mapping[str, Any],
+    imp: Imports,
+    opts: ImportOptions,
     key: str,
     lang: str,
 ) -> tuple[IngestResult, Framework] | None:
@@ -155,7 +158,7 @@ def declare_for_file(
     st.info(t("declare.intro", lang, year=year, n=result.unit_set or "–"))
     unmapped = [p.column for p in result.problems if p.code == "UNMAPPED_HEADER" and p.column]
     new, new_map = _new_indices(unmapped, key, lang) if unmapped else ({}, {})
-    mapping = {**dict(parse_kw.get("mapping") or {}), **new_map}
+    mapping = {**dict(opts.mapping or {}), **new_map}
     method = st.radio(
         t("declare.method", lang),
         ["recover", "like", "hand"],
@@ -175,7 +178,7 @@ def declare_for_file(
             year, {**base.points, **{c: 1.0 for c in new}}, basis=basis, base=base, new=new
         )
         if method == "recover":
-            got = _recovered(data, name, year, mapping, stand_in, parse_kw, key, lang)
+            got = _recovered(data, name, year, mapping, stand_in, imp, opts, key, lang)
             if got is None:
                 return None
             fw = from_points(year, got, basis=basis, base=base, new=new)
@@ -203,7 +206,7 @@ def declare_for_file(
         f"**{t('declare.chosen', lang, year=year, total=fmt_num(fw.total_points, lang, 0))}**"
     )
     st.dataframe(framework_table(fw, lang), hide_index=True, key=f"{key}_fw")
-    res = parse(data, name, **{**parse_kw, "year": year, "mapping": mapping, "framework": fw})
+    res = imp.parse(data, name, opts, year=year, mapping=mapping, framework=fw)
     return res, fw
 
 
@@ -246,7 +249,10 @@ def replace_section(s: Any, user: str, uploads: Mapping[str, bytes], key: str, l
                     for i, c in enumerate(cur.inputs)
                 }
             else:
-                inf = infer_file(uploads[src], src, year=edition, base=cur, lang=lang)
+                inf = infer_file(
+                    uploads[src], src, year=edition, base=cur, lang=lang,
+                    saved_mappings=Imports(s).saved(),
+                )  # fmt: skip
                 if inf.recovery is None:
                     st.error(t("declare.cannot_recover", lang, reason=inf.reason or ""))
                     return

@@ -6,25 +6,15 @@ next rerun through the store's data-version stamp. User-supplied text (file name
 and province names, cell contents) is only ever shown inside tables, never as markup.
 """
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
 from app.declare import year_range
-from app.preview import home_first, merge_with_current, rank_changes
+from app.imports import ImportOptions, Imports
+from app.preview import home_first
 from data.export import neutralise
 from data.frameworks import FrameworkError, frameworks, indicator_codes
-from data.ingest import (
-    SUPPORTED_EXTENSIONS,
-    check_schema,
-    diff_current,
-    import_results,
-    name_of,
-    parse,
-    save_mappings,
-    save_province_mappings,
-)
+from data.ingest import SUPPORTED_EXTENSIONS, name_of
 from data.provinces import provinces, suggest
 from i18n import fmt_int, fmt_num, fmt_rank_change, t
 from views._auth import require_uploader
@@ -120,44 +110,35 @@ if not files:
     st.info(t("upload.empty", lang))
     st.stop()
 
-# Compute (calls only)
-parse_kw = {
-    "year": year,
-    "scale": scale,
-    "mapping": mapping,
-    "province_mapping": province_map,
-    "override_year": override_year,
-    "missing_tokens": missing_tokens,
-}
-results = {name: parse(data, name, **parse_kw) for name, data in blobs.items()}
+# Compute (calls only: app.imports is the one service the CLI uses too)
+imp = Imports(s)
+opts = ImportOptions(
+    year=year,
+    scale=scale,
+    mapping=mapping,
+    province_mapping=province_map,
+    override_year=override_year,
+    missing_tokens=missing_tokens,
+)
+results = {name: imp.parse(data, name, opts) for name, data in blobs.items()}
 # A year with no framework: declare it here (recovered, copied or by hand), then the file
 # is checked against it like any edition; the framework is stored with the upload.
 declared = {}
 for i, (name, r) in enumerate(list(results.items())):
     if r.missing_framework is not None:
-        got = declare_for_file(name, blobs[name], r, parse_kw, f"decl_{nonce}_{i}", lang)
+        got = declare_for_file(name, blobs[name], r, imp, opts, f"decl_{nonce}_{i}", lang)
         if got is not None:
             results[name], declared[name] = got
-problems = {name: r.problems + (check_schema(r) if r.ok else []) for name, r in results.items()}
-valid = {
-    name: r
-    for name, r in results.items()
-    if not [p for p in problems[name] if p.severity == "error"]
-}
-targets = [(r.edition, r.unit_set) for r in valid.values()]
-clash = len(targets) != len(set(targets))
 # The preview's basis: which version of each edition it is computed against (read before
 # the diff). The confirm click reruns the page, so the basis the user SAW is the previous
 # run's; the store refuses the import if another version became current since.
 seen_basis = st.session_state.get("upload_basis")
-current_ids = s.current_ids()
-basis = {k: current_ids.get(k) for k in set(targets)}  # None: a new edition
-st.session_state["upload_basis"] = basis
-diffs = {name: diff_current(s, r) for name, r in valid.items()}
+pv = imp.preview(results)
+problems, valid, clash, diffs = pv.problems, pv.valid, pv.clash, pv.diffs
+st.session_state["upload_basis"] = pv.basis
 # A file that would remove current values: red warning, and the choice to merge it with
 # the current version (keep what the file does not have) instead of replacing it.
-removing = {n: int((d["change"] == "removed").sum()) for n, d in diffs.items()}
-for name, n_removed in removing.items():
+for name, n_removed in pv.removing.items():
     if not n_removed:
         continue
     r = valid[name]
@@ -172,33 +153,9 @@ for name, n_removed in removing.items():
         horizontal=True,
     )
     if how == "merge":
-        valid[name] = replace(r, values=merge_with_current(s.load_values(), r.values))
-        diffs[name] = diff_current(s, valid[name])
-moves = (
-    rank_changes(
-        s.load_values(),
-        [r.values for r in valid.values()],
-        {fw.edition: fw for fw in declared.values()},
-    )
-    if valid and not clash
-    else None
-)
-unmapped = sorted(
-    {
-        p.column
-        for ps in problems.values()
-        for p in ps
-        if p.code in ("UNMAPPED_HEADER", "HEADER_AMBIGUOUS") and p.column
-    }
-)
-unknown_names = sorted(
-    {
-        (results[n].unit_set or "63", p.subject)
-        for n, ps in problems.items()
-        for p in ps
-        if p.code == "UNKNOWN_PROVINCE" and p.subject
-    }
-)
+        imp.merge_with_current(pv, name)
+moves = imp.rank_moves(pv, declared.values())
+unmapped, unknown_names = pv.unmapped, pv.unknown_names
 
 # Draw
 st.subheader(t("upload.summary", lang))
@@ -373,13 +330,13 @@ if st.button(
     t("upload.confirm", lang), type="primary", disabled=not sure, key=f"upload_go_{nonce}"
 ):
     try:
-        outs = import_results(
-            s,
+        outs = imp.confirm(
             [(r, blobs[name]) for name, r in valid.items()],
             user=user,
             replace=True,
-            basis=seen_basis if seen_basis is not None else basis,
+            basis=seen_basis if seen_basis is not None else pv.basis,
             framework={fw.edition: fw for fw in declared.values()},
+            mappings=opts.given,  # saved in the store with the versions (every process)
         )
     except FrameworkError as exc:  # e.g. declared meanwhile by someone else
         st.error(t("upload.refused", lang))
@@ -405,10 +362,6 @@ if st.button(
         (o.version.edition, o.version.unit_set, o.version.number, o.status == "created")
         for o in outs
     ]
-    if mapping:
-        save_mappings(mapping)  # reused for later files (the CLI reads the same file)
-    if province_map:
-        save_province_mappings(province_map)
     st.session_state["upload_flash"] = done
     st.session_state["upload_nonce"] = nonce + 1
     st.session_state["upload_mapping"] = {}

@@ -24,7 +24,8 @@ python -m data import|validate FILE --assessment KEY --year Y [--register-units]
     (the province's own assessments, see app.cli.assessments)
 validate/import/diff also take --unit-set, --scale 1|100|1000, --override-year (a --year that
 differs from the title year is refused without it), --mapping FILE.json
-({"header text": "code"}; saved for reuse after a successful import, see data.ingest)
+({"header text": "code"}; saved in the store for reuse after a successful import, see
+data.mappings_store)
 and --lang vi|en for messages. import without --replace refuses an edition that already
 has a current version.
 Exit codes: 0 ok, 1 invalid input (store unchanged), 2 usage or unreadable file/store.
@@ -218,51 +219,31 @@ def _read_province_mapping(path: str | None) -> dict[str, dict[str, str]] | None
     return {str(u): {str(k): str(v) for k, v in m.items()} for u, m in data.items()}
 
 
-def _parse_file(args: argparse.Namespace) -> tuple[Any, bytes]:
-    """Read and parse FILE with the common options; returns (IngestResult, bytes)."""
-    from data.ingest import Limits, parse, problem
+def _imports() -> Any:
+    """The import service (app.imports) over the store."""
+    from app.imports import Imports
 
-    mapping = _read_mapping(args.mapping)
-    province_mapping = _read_province_mapping(args.province_mapping)
-    path = Path(args.file)
-    limits = Limits()
-    try:
-        size = path.stat().st_size
-        # Do not even read a file over the cap into memory.
-        data = path.read_bytes() if size <= limits.max_file_bytes else b""
-    except OSError:
-        from data.ingest import IngestResult
+    return Imports(Store())
 
-        res = IngestResult(file_name=path.name, sha256="")
-        res.problems.append(problem("FILE_NOT_FOUND", file=str(path)))
-        return res, b""
-    if size > limits.max_file_bytes:
-        from data.ingest import IngestResult
 
-        mb = 1024 * 1024
-        res = IngestResult(file_name=path.name, sha256="")
-        res.problems.append(
-            problem(
-                "FILE_TOO_LARGE",
-                file=path.name,
-                size=round(size / mb, 1),
-                cap=round(limits.max_file_bytes / mb, 1),
-            )
-        )
-        return res, b""
-    res = parse(
-        data,
-        path.name,
+def _options(args: argparse.Namespace) -> Any:
+    """The common file options as app.imports.ImportOptions (mapping files read here)."""
+    from app.imports import ImportOptions
+
+    return ImportOptions(
         year=args.year,
         unit_set=args.unit_set,
         scale=args.scale,
-        mapping=mapping,
-        limits=limits,
-        province_mapping=province_mapping,
-        missing_tokens=args.missing_token,
+        mapping=_read_mapping(args.mapping),
+        province_mapping=_read_province_mapping(args.province_mapping),
+        missing_tokens=tuple(args.missing_token),
         override_year=bool(getattr(args, "override_year", False)),
     )
-    return res, data
+
+
+def _parse_file(args: argparse.Namespace, imp: Any) -> tuple[Any, bytes]:
+    """Read and parse FILE with the common options; returns (IngestResult, bytes)."""
+    return imp.parse_path(Path(args.file), _options(args))
 
 
 def _exit_code(result: Any) -> int:
@@ -311,7 +292,7 @@ def _print_diff(diff: Any, limit: int = 40) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result, _ = _parse_file(args)
+    result, _ = _parse_file(args, _imports())
     if args.json:
         print(json.dumps(result.as_json(args.lang), ensure_ascii=False, indent=1))
     else:
@@ -322,16 +303,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from data.ingest import import_result, save_mappings
-
-    result, data = _parse_file(args)
+    imp = _imports()
+    opts = _options(args)
+    result, data = imp.parse_path(Path(args.file), opts)
     _print_problems(result, args.lang)
     if not result.ok:
         print("refused: the store is unchanged", file=sys.stderr)
         return _exit_code(result)
-    store = Store()
-    out = import_result(
-        store, result, data, user=args.user or getpass.getuser(), replace=args.replace
+    # the mappings given are saved in the store with the version (app.imports)
+    [out] = imp.confirm(
+        [(result, data)],
+        user=args.user or getpass.getuser(),
+        replace=args.replace,
+        mappings=opts.given,
     )
     if out.status == "invalid":
         for p in out.problems:
@@ -359,12 +343,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         print(f"refused: {t('upload.busy', args.lang)}", file=sys.stderr)
         return 1
-    if args.mapping:
-        save_mappings(_read_mapping(args.mapping) or {})
-    if args.province_mapping:
-        from data.ingest import save_province_mappings
-
-        save_province_mappings(_read_province_mapping(args.province_mapping) or {})
     v = out.version
     if out.status == "identical":
         print(f"identical to version {v.number} of {v.edition} ({v.unit_set}); nothing stored")
@@ -381,13 +359,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from data.ingest import diff_current
-
-    result, _ = _parse_file(args)
+    imp = _imports()
+    result, _ = _parse_file(args, imp)
     _print_problems(result, args.lang)
     if not result.ok:
         return _exit_code(result)
-    _print_diff(diff_current(Store(), result))
+    _print_diff(imp.diff(result))
     return 0
 
 

@@ -38,7 +38,16 @@ def _infer(args: argparse.Namespace, year: int | None) -> Any:
         unit_set=args.unit_set,
         total_points=args.total_points,
         lang=args.lang,
+        saved_mappings=_saved_mappings(),
     )
+
+
+def _saved_mappings() -> Any:
+    """The store's saved header/province mappings, as an import uses them (app.imports)."""
+    from app.imports import Imports
+    from data.store import Store
+
+    return Imports(Store()).saved()
 
 
 def cmd_framework_infer(args: argparse.Namespace) -> int:

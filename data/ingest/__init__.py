@@ -24,9 +24,8 @@ Steps, each adding located problems rather than raising:
    in a header turn any indicator alias into its rank/value column. Headers the table
    does not know are resolved by a user mapping ``{"header text": "code"}`` (code may be
    ``<indicator>``, ``<indicator>:rank``, ``province`` or ``ignore``); mappings are
-   saved as JSON in the folder named by ``DTI_CONFIG_DIR`` (default
-   ``$XDG_CONFIG_HOME/dti-dashboard`` or ``~/.config/dti-dashboard``), file
-   ``header_mappings.json``, after a successful import, and reused for later files.
+   saved in the store after a successful import (data.mappings_store) and passed back
+   in for later files by app.imports (``saved_mappings``): this package reads no store.
 4. values: numbers or numeric text (decimal comma allowed); scale 0–1, 0–100 or points
    of 1000 (each indicator's points) detected with certainty, else refused until a scale
    is given; edition year from the option, the title rows, the sheet name or the file
@@ -41,7 +40,7 @@ the one translation table i18n/strings.csv (keys ``ingest.<code>``).
 The package, by job: safety (caps, sniffing, zip guards), read (workbooks/CSV -> Sheet),
 table (header vocabulary and location), checks (year, provinces, values, scale, totals,
 ranks), report (Problem and the per-sheet Reporter), result (IngestResult), parse (the
-stages in order), mappings (saved header/province mappings), importing (schema, diff,
+stages in order), mappings (header/province mappings: validation, SavedMappings), importing (schema, diff,
 import into the store) and template (the blank workbook). Everything other modules use
 is importable from ``data.ingest``.
 """
@@ -55,16 +54,10 @@ from data.ingest.importing import (
     import_results,
 )
 from data.ingest.mappings import (
-    config_dir,
-    load_saved_mappings,
-    load_saved_province_mappings,
-    mappings_path,
+    SavedMappings,
     normalise_mapping,
     normalise_province_mapping,
     parse_mapping_target,
-    province_mappings_path,
-    save_mappings,
-    save_province_mappings,
 )
 from data.ingest.parse import parse
 from data.ingest.read import Sheet
@@ -95,31 +88,25 @@ __all__ = [
     "Limits",
     "Problem",
     "Reporter",
+    "SavedMappings",
     "Sheet",
     "Table",
     "cell_ref",
     "check_schema",
     "classify_header",
     "col_letter",
-    "config_dir",
     "diff_current",
     "header_aliases",
     "header_key",
     "import_result",
     "import_results",
-    "load_saved_mappings",
-    "load_saved_province_mappings",
     "make_template",
-    "mappings_path",
     "name_of",
     "normalise_mapping",
     "normalise_province_mapping",
     "parse",
     "parse_mapping_target",
     "problem",
-    "province_mappings_path",
     "recompute",
-    "save_mappings",
-    "save_province_mappings",
     "to_number",
 ]

@@ -141,6 +141,7 @@ def import_results(
     basis: dict[tuple[int, str], int | None] | None = None,
     framework: Any = None,
     replace_framework: bool = False,
+    mappings: list[Any] | None = None,
 ) -> list[ImportOutcome]:
     """Store valid parses as new versions in ONE transaction: all files or none.
 
@@ -172,7 +173,7 @@ def import_results(
     if framework is not None and not isinstance(framework, dict):
         fws = {int(framework.edition): framework}
     pending = []
-    for result, data in files:
+    for i, (result, data) in enumerate(files):
         key = (int(result.edition), str(result.unit_set))  # type: ignore[arg-type]
         seen = missing if basis is None else basis.get(key, missing)
         pending.append(
@@ -187,6 +188,7 @@ def import_results(
                 sha256=result.sha256,
                 framework=fws.get(key[0]),
                 replace_framework=replace_framework,
+                mappings=mappings[i] if mappings else None,
             )
         )
         if basis is not None and seen is missing:  # a file the preview did not show

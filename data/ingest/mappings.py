@@ -2,17 +2,15 @@
 
 Header mappings ``{"header text": "code"}`` (code may be ``<indicator>``,
 ``<indicator>:rank``, ``province`` or ``ignore``) and province mappings
-``{unit_set: {"name as written": "code"}}`` are saved as JSON in the folder named by
-``DTI_CONFIG_DIR`` (default ``$XDG_CONFIG_HOME/dti-dashboard`` or
-``~/.config/dti-dashboard``) after a successful import, and reused for later files."""
+``{unit_set: {"name as written": "code"}}``: validated and normalised here. Saved ones live
+in the store (data.mappings_store); the caller passes them to parse() as a
+``SavedMappings`` record, so this package never reads the store or any saved file."""
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from contextvars import ContextVar
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from data.frameworks import ALL_INDICATORS, indicator_codes
 from data.ingest.table import header_key, norm
@@ -21,6 +19,17 @@ from data.provinces import UNIT_SETS, by_code
 # Codes of a framework being declared with the file being parsed (set by parse()): its new
 # indices are valid mapping targets before the framework is stored.
 DECLARING_CODES: ContextVar[frozenset[str]] = ContextVar("declaring_codes", default=frozenset())
+
+
+@dataclass(frozen=True)
+class SavedMappings:
+    """Saved mappings as written: header {"text": "code"}, province {unit_set: {"name": "code"}}."""
+
+    header: Mapping[str, str] = field(default_factory=dict)
+    province: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.header) or any(self.province.values())
 
 
 def parse_mapping_target(target: str) -> tuple[str, str]:
@@ -47,56 +56,16 @@ def normalise_mapping(mapping: Mapping[str, str] | None) -> dict[str, tuple[str,
     return {header_key(k): parse_mapping_target(v) for k, v in (mapping or {}).items()}
 
 
-def config_dir() -> Path:
-    env = os.environ.get("DTI_CONFIG_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "dti-dashboard"
-
-
-def mappings_path() -> Path:
-    return config_dir() / "header_mappings.json"
-
-
-def province_mappings_path() -> Path:
-    return config_dir() / "province_mappings.json"
-
-
-def _write_json(p: Path, data: object) -> Path:
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    tmp.replace(p)
-    return p
-
-
-def load_saved_mappings(path: Path | None = None) -> dict[str, str]:
-    p = path or mappings_path()
-    if not p.exists():
-        return {}
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
-def save_mappings(mapping: Mapping[str, str], path: Path | None = None) -> Path:
-    """Merge ``mapping`` into the saved mappings (validated first) and write them."""
-    normalise_mapping(mapping)
-    p = path or mappings_path()
-    return _write_json(p, {**load_saved_mappings(p), **dict(mapping)})
-
-
 def header_mapping(
-    mapping: Mapping[str, str] | None, use_saved: bool
+    mapping: Mapping[str, str] | None, saved: SavedMappings | None
 ) -> dict[str, tuple[str, str]]:
-    """The saved header mappings (unless ``use_saved`` is False) overlaid by ``mapping``."""
-    try:
-        user_map = normalise_mapping(load_saved_mappings() if use_saved else {})
-    except ValueError:
-        user_map = {}  # a broken saved file must not block imports; explicit mappings do
+    """The ``saved`` header mappings overlaid by ``mapping``."""
+    user_map: dict[str, tuple[str, str]] = {}
+    for k, v in (saved.header if saved else {}).items():
+        try:  # a saved entry that no longer holds must not block imports; explicit ones do
+            user_map[header_key(k)] = parse_mapping_target(v)
+        except ValueError:
+            continue
     user_map.update(normalise_mapping(mapping))
     return user_map
 
@@ -118,33 +87,53 @@ def normalise_province_mapping(
     return out
 
 
-def load_saved_province_mappings(path: Path | None = None) -> dict[str, dict[str, str]]:
-    p = path or province_mappings_path()
-    try:
-        data = json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
-        normalise_province_mapping(data)
-    except (OSError, ValueError, AttributeError):
-        return {}
-    return {str(u): {str(k): str(v) for k, v in m.items()} for u, m in data.items()}
-
-
-def save_province_mappings(
-    mapping: Mapping[str, Mapping[str, str]], path: Path | None = None
-) -> Path:
-    """Merge ``mapping`` ({unit_set: {name: code}}) into the saved ones and write them."""
-    normalise_province_mapping(mapping)
-    p = path or province_mappings_path()
-    merged = load_saved_province_mappings(p)
-    for unit_set, by_name in mapping.items():
-        merged.setdefault(unit_set, {}).update({str(k): str(v) for k, v in by_name.items()})
-    return _write_json(p, merged)
-
-
 def province_mapping(
-    mapping: Mapping[str, Mapping[str, str]] | None, use_saved: bool
+    mapping: Mapping[str, Mapping[str, str]] | None, saved: SavedMappings | None
 ) -> dict[str, dict[str, str]]:
-    """The saved province mappings (unless ``use_saved`` is False) overlaid by ``mapping``."""
-    out = normalise_province_mapping(load_saved_province_mappings() if use_saved else {})
+    """The ``saved`` province mappings overlaid by ``mapping``."""
+    try:
+        out = normalise_province_mapping(saved.province if saved else {})
+    except ValueError:
+        out = {}
     for u, m in normalise_province_mapping(mapping).items():
         out.setdefault(u, {}).update(m)
     return out
+
+
+class Hits(dict):
+    """A mapping table that remembers which of its keys a parse looked up successfully:
+    the mappings that produced the file's values (recorded with the version)."""
+
+    def __init__(self, data: Mapping, seen: set) -> None:
+        super().__init__(data)
+        self.seen = seen
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def, override]
+        if key in self:
+            self.seen.add(key)
+            return self[key]
+        return default
+
+
+def used_mappings(
+    mapping: Mapping[str, str] | None,
+    province: Mapping[str, Mapping[str, str]] | None,
+    saved: SavedMappings | None,
+    header_hits: set,
+    province_hits: dict[str, set],
+) -> SavedMappings:
+    """The user mappings (``saved`` overlaid by ``mapping``/``province``, as written) whose
+    header or name a parse resolved through them."""
+    headers = {**(saved.header if saved else {}), **(mapping or {})}
+    by_set: dict[str, dict[str, str]] = {}
+    for source in ((saved.province if saved else {}), province or {}):
+        for u, m in source.items():
+            by_set.setdefault(str(u), {}).update({str(k): str(v) for k, v in m.items()})
+    return SavedMappings(
+        {str(k): str(v) for k, v in headers.items() if header_key(k) in header_hits},
+        {
+            u: used
+            for u, m in by_set.items()
+            if (used := {k: v for k, v in m.items() if norm(k) in province_hits.get(u, set())})
+        },
+    )

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from data.frameworks import Framework, framework
 from data.ingest import checks
 from data.ingest.extent import check_extent
-from data.ingest.mappings import DECLARING_CODES, header_mapping
+from data.ingest.mappings import (
+    DECLARING_CODES,
+    Hits,
+    SavedMappings,
+    header_mapping,
+    used_mappings,
+)
 from data.ingest.mappings import province_mapping as _province_map
 from data.ingest.read import formulas_without_value, read_sheets
 from data.ingest.report import IngestError, Reporter
@@ -31,11 +37,12 @@ class Options:
     unit_set: str | None = None
     scale: str | None = None
     mapping: Mapping[str, str] | None = None
-    use_saved: bool = True
+    saved: SavedMappings | None = None
     limits: Limits = Limits()
     missing_tokens: frozenset[str] = frozenset()
     framework: Framework | None = None
     override_year: bool = False
+    mapping_hits: dict[str, set] = field(default_factory=dict)
 
 
 def parse(
@@ -47,6 +54,7 @@ def parse(
     scale: str | None = None,
     mapping: Mapping[str, str] | None = None,
     use_saved_mappings: bool = True,
+    saved_mappings: SavedMappings | None = None,
     limits: Limits | None = None,
     province_mapping: Mapping[str, Mapping[str, str]] | None = None,
     missing_tokens: Iterable[str] | None = None,
@@ -58,7 +66,9 @@ def parse(
     Writes nothing. ``scale`` is "1", "100" or "1000" (points); None = detect. ``mapping``
     maps header texts the alias table does not know to codes (see data.ingest.mappings);
     ``province_mapping`` ({unit_set: {"name": "code"}}) does the same for province names.
-    Saved mappings of both kinds are used too unless ``use_saved_mappings`` is False.
+    ``saved_mappings`` (the store's, loaded by app.imports: this package reads no store)
+    are used under those, unless ``use_saved_mappings`` is False. The user mappings that
+    resolved a header or a name are in ``result.mappings_used``.
     ``missing_tokens`` are the texts the uploader declares as "missing" ("n/a", "-");
     any other text in a value cell is an error.
     ``framework``: read and check the file against this framework (one being declared with
@@ -66,19 +76,23 @@ def parse(
     that ``year`` wins over a different year in the file's title (else that is refused).
     Example: parse(Path("dti_2022.xlsx").read_bytes(), "dti_2022.xlsx").ok
     """
+    saved = saved_mappings if use_saved_mappings else None
+    hits: dict[str, set] = {"header": set()}
     opts = Options(
         year,
         unit_set,
         scale,
         mapping,
-        use_saved_mappings,
+        saved,
         limits or Limits(),
         checks.normalise_tokens(missing_tokens),
         framework,
         override_year,
+        hits,
     )
     result = IngestResult(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
-    token = PROVINCE_MAP.set(_province_map(province_mapping, use_saved_mappings))
+    by_set = _province_map(province_mapping, saved)
+    token = PROVINCE_MAP.set({u: Hits(m, hits.setdefault(u, set())) for u, m in by_set.items()})
     codes = DECLARING_CODES.set(frozenset(framework.codes if framework is not None else ()))
     try:
         _stages(result, data, opts)
@@ -88,6 +102,10 @@ def parse(
     finally:
         PROVINCE_MAP.reset(token)
         DECLARING_CODES.reset(codes)
+    province_hits = {u: hits.get(u, set()) for u in [result.unit_set] if u}
+    result.mappings_used = used_mappings(
+        mapping, province_mapping, saved, hits["header"], province_hits
+    )
     return result
 
 
@@ -115,7 +133,8 @@ def _stages(result: IngestResult, data: bytes, opts: Options) -> None:
     if kind in ("xlsx", "ods", "xls"):
         check_extent(data, kind, opts.limits, rep)  # before calamine builds any grid
     sheets = read_sheets(data, kind, rep, opts.limits)
-    mapping = {**new_index_headers(opts.framework), **header_mapping(opts.mapping, opts.use_saved)}
+    user = header_mapping(opts.mapping, opts.saved)
+    mapping = Hits({**new_index_headers(opts.framework), **user}, opts.mapping_hits["header"])
     table = locate_table(sheets, mapping, rep)
     result.sheet = table.sheet.name
     result.headers = {

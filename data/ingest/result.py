@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.ingest.mappings import SavedMappings
 from data.ingest.report import Problem
 from data.ingest.safety import FILE_LEVEL_CODES
 from domain.values import VALUE_COLUMNS
@@ -28,6 +29,8 @@ class IngestResult:
     locations: dict[tuple[str, str], tuple[str, int, str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # header text -> mapped code
     detected_year: int | None = None  # the year written in the file (title, sheet, name)
+    # the user mappings (explicit or saved) that resolved a header or a province name
+    mappings_used: SavedMappings = field(default_factory=SavedMappings)
 
     @property
     def missing_framework(self) -> int | None:
