@@ -20,12 +20,19 @@ REPEAT = 5
 
 def best_of(fn: Callable[[], object], repeat: int = REPEAT) -> float:
     """Minimum wall time of ``fn`` over ``repeat`` runs (noise only ever adds time)."""
-    best = float("inf")
+    return best_of_clocks(fn, repeat)[0]
+
+
+def best_of_clocks(fn: Callable[[], object], repeat: int = REPEAT) -> tuple[float, float]:
+    """Minimum wall time and minimum CPU time (``time.process_time``) of ``fn`` over
+    ``repeat`` runs. On a shared machine the CPU time is the steadier of the two."""
+    wall = cpu = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return wall, cpu
 
 
 def _rows(name: str, ours: float, floor_name: str, floor: float | None, budget: float) -> list[Row]:
@@ -136,7 +143,7 @@ def scale_case() -> list[Row]:
     def ours_fn() -> None:
         all_measures(compute_scores(values, fws), units, fws, "63")
 
-    ours = best_of(ours_fn, repeat=2)
+    ours, ours_cpu = best_of_clocks(ours_fn, repeat=2)
     tracemalloc.start()
     ours_fn()
     _, peak = tracemalloc.get_traced_memory()
@@ -149,10 +156,12 @@ def scale_case() -> list[Row]:
         s = np.floor(cube @ (w / w.sum()) * 1e4 + 0.5)
         np.argsort(-s, axis=1)
 
-    floor = best_of(floor_fn)
-    rows = _rows(
-        "scale 10 ed x 700 units x 100 ind", ours, "numpy weighted sum + argsort", floor, 1.0
-    )
+    floor, floor_cpu = best_of_clocks(floor_fn)
+    name = "scale 10 ed x 700 units x 100 ind"
+    rows = _rows(name, ours, "numpy weighted sum + argsort", floor, 1.0)
+    # CPU time: what to compare while other jobs share the machine (wall time then
+    # includes waiting for a core); measured only, the budget row above is the target.
+    rows.insert(1, Row(f"{name} (CPU time)", ours_cpu, "same floor, CPU time", floor_cpu, None))
     # The harness prints seconds; memory rides in the same columns as MB/1000 so the ratio
     # against the 300 MB budget is exact. The name carries the readable figure.
     rows.append(

@@ -5,12 +5,13 @@ The year-on-year table itself is ``metrics.ranking.year_on_year``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from metrics.keys import scatter
 from metrics.scoring import DECIMALS
 
 if TYPE_CHECKING:
@@ -148,6 +149,36 @@ def _not_comparable(
     )
 
 
+def _wide_scores(
+    s: pd.DataFrame, editions: list[int], indicators: list[str]
+) -> tuple[list[str], Callable[[int, list[str]], np.ndarray]]:
+    """The scores of ``editions`` x ``indicators`` per province: the sorted province codes
+    and ``grab(edition, indicators)`` -> matrix (one row per code, NaN where missing).
+
+    What ``pivot(index="province_code", columns=["edition", "indicator"])`` gives, on
+    integer codes (the pivot was most of a contribution's cost on large tables)."""
+    part = s.loc[
+        s["edition"].isin(editions) & s["indicator"].isin(indicators),
+        ["province_code", "edition", "indicator", "score"],
+    ]
+    row, codes = pd.factorize(part["province_code"], sort=True)
+    width = len(indicators)
+    ind, names = pd.factorize(part["indicator"])  # then a lookup among few names
+    col = (
+        pd.Index(editions).get_indexer(part["edition"]) * width
+        + pd.Index(indicators).get_indexer(names)[ind]
+    )
+    score = part["score"].to_numpy(dtype=float, na_value=np.nan)
+    wide, _ = scatter(row, col, score, (len(codes), len(editions) * width))
+
+    def grab(ed: int, inds: list[str]) -> np.ndarray:
+        at = editions.index(ed) * width
+        # row-major (fancy indexing gives column-major): row sums add up in the same order
+        return np.ascontiguousarray(wide[:, [at + indicators.index(i) for i in inds]])
+
+    return list(codes), grab
+
+
 def contributions(
     scores: pd.DataFrame,
     frameworks: Mapping[int, Framework],
@@ -188,20 +219,14 @@ def contributions(
         return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
     inputs = list(fw.inputs)
-    sub = s[s["edition"].isin([edition, prev_edition]) & s["indicator"].isin([*inputs, "dti"])]
-    wide = sub.pivot(index="province_code", columns=["edition", "indicator"], values="score")
-    codes = list(wide.index)
-
-    def grab(ed: int, inds: list[str]) -> np.ndarray:
-        cols_ = pd.MultiIndex.from_product([[ed], inds])
-        return wide.reindex(columns=cols_).to_numpy(dtype=float)
-
+    codes, grab = _wide_scores(s, [edition, prev_edition], [*inputs, "dti"])
     dti_change = np.round(
         grab(edition, ["dti"])[:, 0] - grab(prev_edition, ["dti"])[:, 0], DECIMALS
     )
     if not fw.comparable_with(pfw):
         return _not_comparable(edition, prev_edition, unit_set, codes)
-    pts = np.array([fw.points[i] for i in inputs], dtype=float)
+    points = fw.points
+    pts = np.array([points[i] for i in inputs], dtype=float)
     v, pv = grab(edition, inputs), grab(prev_edition, inputs)
     contrib = (v - pv) * (pts / pts.sum())[None, :]  # NaN where either value is missing
     complete = ~np.isnan(contrib).any(axis=1)
@@ -216,8 +241,8 @@ def contributions(
             "edition": edition,
             "prev_edition": prev_edition,
             "unit_set": unit_set,
-            "province_code": np.repeat(np.array(codes, dtype=object), k),
-            "indicator": np.tile(np.array([*inputs, ROUNDING], dtype=object), n),
+            "province_code": pd.array(codes, dtype="str").take(np.repeat(np.arange(n), k)),
+            "indicator": pd.array([*inputs, ROUNDING], dtype="str").take(np.tile(np.arange(k), n)),
             "points": np.tile(np.append(pts, np.nan), n),
             "value": np.hstack([v, nan_col]).ravel(),
             "prev_value": np.hstack([pv, nan_col]).ravel(),

@@ -62,6 +62,44 @@ def distinct_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataF
     return table, row_of.astype(np.int64, copy=False)
 
 
+def lookup(frame: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """For every row of ``frame``, the position of the row of ``table`` with the same
+    ``columns`` (-1 when none): a left join's row match without merging strings. ``table``
+    holds each key once (the last one wins otherwise). Columns are coded on ``frame``'s
+    distinct values, so the string work is one hash per column.
+    """
+    ids = np.zeros(len(frame), dtype=np.int64)
+    keys = np.zeros(len(table), dtype=np.int64)
+    found = np.ones(len(table), dtype=bool)
+    size = 1
+    for col in columns:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+        at = pd.Index(uniques).get_indexer(table[col])
+        found &= at >= 0
+        width = max(len(uniques), 1)
+        ids, keys, size = ids * width + codes, keys * width + at, size * width
+    if size > 4 * len(frame) + 1024:  # sparse combinations: hash them instead
+        return pd.Index(keys[found]).get_indexer(ids).astype(np.int64)
+    position = np.full(size, -1, dtype=np.int64)
+    position[keys[found]] = np.flatnonzero(found)
+    return position[ids]
+
+
+def scatter(
+    row: np.ndarray, col: np.ndarray, values: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A float matrix of ``shape`` with ``values`` at (``row``, ``col``) and NaN elsewhere,
+    and which cells were given: a pivot on integer codes. Like a pivot, it refuses a cell
+    given twice (ValueError)."""
+    wide = np.full(shape, np.nan)
+    wide[row, col] = values
+    held = np.zeros(shape, dtype=bool)
+    held[row, col] = True
+    if int(held.sum()) != len(row):
+        raise ValueError("Index contains duplicate entries, cannot reshape")
+    return wide, held
+
+
 def sort_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The permutation that sorts the int64 ``key`` (ties keep row order) and the sorted keys.
 

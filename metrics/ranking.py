@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import column_codes, dense_ids, distinct_rows, group_ids, sort_order, tie_blocks
+from metrics.keys import column_codes, dense_ids, group_ids, lookup, sort_order, tie_blocks
 from metrics.scoring import KEY, ticks
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ def _competition(
     """
     ids, size = dense_ids(ids, size)
     valid = ~np.isnan(t)
-    tv, gv = t[valid], ids[valid]
+    every = bool(valid.all())
+    tv, gv = (t, ids) if every else (t[valid], ids[valid])
     n_group = np.bincount(gv, minlength=size)
     rank = np.full(len(t), np.nan)
     below = np.full(len(t), np.nan)
@@ -64,7 +65,7 @@ def _competition(
         first = np.repeat(starts, length)  # sorted position of the tie's first row
         group = key // width
         group_start = (np.cumsum(n_group) - n_group)[group]
-        rows = np.flatnonzero(valid)[order]
+        rows = order if every else np.flatnonzero(valid)[order]
         rank[rows] = first - group_start + 1
         below[rows] = group_start + n_group[group] - (first + np.repeat(length, length))
     return rank, n_group[ids], below
@@ -123,12 +124,9 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 
 def _region_codes(scores: pd.DataFrame, units: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
-    """The region code of every row's (unit set, province) in ``units`` (missing when absent);
-    looked up once per distinct unit, not per row."""
-    keys = ["unit_set", "province_code"]
-    distinct, row_of = distinct_rows(scores, keys)
-    found = pd.MultiIndex.from_frame(units[keys]).get_indexer(pd.MultiIndex.from_frame(distinct))
-    return units["region_code"].array.take(found[row_of], allow_fill=True)
+    """The region code of every row's (unit set, province) in ``units`` (missing when absent)."""
+    found = lookup(scores, units, ["unit_set", "province_code"])
+    return units["region_code"].array.take(found, allow_fill=True)
 
 
 TIER_LABELS: dict[int, dict[str, str]] = {

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import distinct_rows
+from metrics.keys import distinct_rows, scatter
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
     from domain.framework import Framework
@@ -82,7 +82,7 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     indices give dti raw 0.70236.. -> score 0.7024.
 
     Vectorised: keys are integer-coded once and the values scattered into one (unit x
-    indicator) matrix; ``composites`` runs once per run of editions sharing a framework.
+    indicator) matrix; ``composites`` runs once per edition.
     A (unit, indicator) stored twice raises ValueError.
     """
     if values.empty:
@@ -94,12 +94,8 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     if (col_of < 0).any():
         raise ValueError("values without an indicator code")
     shape = (len(units), len(vocab))
-    stored = np.full(shape, np.nan)
-    stored[unit_of, col_of] = values["value"].to_numpy(dtype=float, na_value=np.nan)
-    held = np.zeros(shape, dtype=bool)
-    held[unit_of, col_of] = True
-    if int(held.sum()) != len(values):
-        raise ValueError("Index contains duplicate entries, cannot reshape")
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan)
+    stored, held = scatter(unit_of, col_of, value, shape)
     raw, framed = _recompute(stored, units["edition"].to_numpy(), vocab, frameworks)
     cell = np.flatnonzero((framed | held).ravel())  # row-major: sorted by unit, indicator
     row, col = np.divmod(cell, shape[1])
@@ -138,20 +134,16 @@ def _recompute(
     frameworks: Mapping[int, Framework],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Raw scores (inputs as stored, composites by ``composites``) and the cells every
-    edition's framework defines, for units sorted by edition."""
+    edition's framework defines, for units sorted by edition.
+
+    One ``composites`` call per edition, on that edition's units only: a matrix product's
+    last bits depend on the rows it runs over, so this keeps ``raw`` bit for bit what an
+    edition-by-edition computation gives (the loop is over editions, not rows)."""
     raw = np.full(stored.shape, np.nan)
     framed = np.zeros(stored.shape, dtype=bool)
     bounds = np.flatnonzero(np.diff(unit_edition)) + 1
-    starts = [0, *bounds.tolist()]
-    ends = [*bounds.tolist(), len(unit_edition)]
-    runs: list[tuple[int, int, Framework]] = []
-    for lo, hi in zip(starts, ends, strict=True):  # merge editions sharing a framework
+    for lo, hi in zip([0, *bounds], [*bounds, len(unit_edition)], strict=True):
         fw = frameworks[int(unit_edition[lo])]
-        if runs and _same_formula(runs[-1][2], fw):
-            runs[-1] = (runs[-1][0], hi, runs[-1][2])
-        else:
-            runs.append((lo, hi, fw))
-    for lo, hi, fw in runs:
         inputs = vocab.get_indexer(list(fw.inputs))
         x = stored[lo:hi][:, inputs]
         raw[lo:hi, inputs] = x
@@ -159,11 +151,6 @@ def _recompute(
             raw[lo:hi, vocab.get_loc(comp)] = arr
         framed[lo:hi, vocab.get_indexer([*fw.inputs, *fw.composites])] = True
     return raw, framed
-
-
-def _same_formula(a: Framework, b: Framework) -> bool:
-    """Whether two frameworks score alike: same inputs and points, composites, members."""
-    return a.points == b.points and a.composites == b.composites and a.members == b.members
 
 
 def reconcile(
