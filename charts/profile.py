@@ -137,17 +137,28 @@ def matrix(
     """Indicator x edition heat map of ranks (colour) with scores and ranks as text."""
     inds = [i for i in order if i in set(frame["indicator"])]
     eds = sorted(frame["edition"].unique())
+    # The first row of each (indicator, edition), looked up once (not 70 boolean filters).
+    cells = {
+        (ind, e): (score, rank, n)
+        for ind, e, score, rank, n in reversed(
+            list(
+                zip(
+                    *(frame[c] for c in ("indicator", "edition", "score", "rank", "n")), strict=True
+                )
+            )
+        )
+    }
     z, text = [], []
     for ind in inds:
         row_z, row_t = [], []
         for e in eds:
-            m = frame[(frame["indicator"] == ind) & (frame["edition"] == e)]
-            if len(m) and pd.notna(m["rank"].iloc[0]):
-                row_z.append(float(m["rank"].iloc[0]) / float(m["n"].iloc[0]))
-                row_t.append(f"{fmt_num(m['score'].iloc[0], lang)}<br>#{int(m['rank'].iloc[0])}")
-            elif len(m) and pd.notna(m["score"].iloc[0]):
+            score, rank, n = cells.get((ind, e), (None, None, None))
+            if pd.notna(rank):
+                row_z.append(float(rank) / float(n))
+                row_t.append(f"{fmt_num(score, lang)}<br>#{int(rank)}")
+            elif pd.notna(score):
                 row_z.append(None)
-                row_t.append(fmt_num(m["score"].iloc[0], lang))
+                row_t.append(fmt_num(score, lang))
             else:
                 row_z.append(None)
                 row_t.append("")

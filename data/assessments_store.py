@@ -21,8 +21,9 @@ a rollback moves the current pointer, publishing flips a flag.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -45,7 +46,7 @@ from data.assessments_schema import (
 from data.audit import Change, bump, record
 from data.audit import now as _now
 from data.store import Store, StoreError
-from data.versioned import Versioned
+from data.versioned import Versioned, as_record
 
 __all__ = ["KINDS", "AssessmentData", "AssessmentStore"]
 
@@ -179,12 +180,8 @@ class AssessmentStore:
 
     def version_file(self, version_id: int) -> tuple[str, bytes | None]:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(assessment_versions.c.file_name, assessment_versions.c.file_bytes).where(
-                    assessment_versions.c.id == version_id
-                )
-            ).one()
-        return row.file_name, row.file_bytes
+            row = ASSESSMENTS.get(conn, version_id)
+        return row["file_name"], row["file_bytes"]
 
     def snapshot(self) -> dict[str, list[tuple]]:
         """Every row of every table of this module, sorted (tests compare before/after)."""
@@ -270,10 +267,7 @@ class AssessmentStore:
                 published_by=None,
             )
             bump(conn)
-            got = conn.execute(
-                sa.select(assessment_versions).where(assessment_versions.c.id == vid)
-            )
-            return AssessmentImport(_info(got.mappings().one(), vid), True, added)
+            return AssessmentImport(_info(ASSESSMENTS.get(conn, vid), vid), True, added)
 
     def _ensure_assessment(
         self,
@@ -442,18 +436,5 @@ def _write_units(conn: Connection, rvid: int, units: pd.DataFrame) -> None:
     )
 
 
-def _info(row: Iterable | dict, current_id: int | None) -> AssessmentVersion:
-    r = dict(row)
-    return AssessmentVersion(
-        id=r["id"],
-        assessment_key=r["assessment_key"],
-        year=int(r["year"]),
-        number=r["number"],
-        file_name=r["file_name"],
-        sha256=r["sha256"],
-        user=r["user"],
-        created_at=r["created_at"],
-        n_values=r["n_values"],
-        layout=r["layout"],
-        current=r["id"] == current_id,
-    )
+def _info(row: Mapping[str, Any], current_id: int | None) -> AssessmentVersion:
+    return as_record(AssessmentVersion, row, current_id)

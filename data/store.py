@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,7 +54,7 @@ from data.tables import (  # noqa: F401 - re-exported: data.store is their old h
     values,
     versions,
 )
-from data.versioned import Versioned
+from data.versioned import Versioned, as_record
 from domain.values import VALUE_COLUMNS
 
 FILES = Path(__file__).resolve().parent / "files"
@@ -190,7 +190,7 @@ class Store:
         with self.engine.connect() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(framework_versions)).scalar():
                 return
-        with exclusive(self.engine), self.engine.begin() as conn:
+        with exclusive(self.engine), self.write() as conn:
             if seed_into(self, conn):
                 bump(conn)
 
@@ -287,12 +287,8 @@ class Store:
 
     def version_file(self, version_id: int) -> tuple[str, bytes | None]:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(versions.c.file_name, versions.c.file_bytes).where(
-                    versions.c.id == version_id
-                )
-            ).one()
-        return row.file_name, row.file_bytes
+            row = VALUES.get(conn, version_id)
+        return row["file_name"], row["file_bytes"]
 
     def audit_log(self, limit: int = 500) -> pd.DataFrame:
         q = sa.select(audit).order_by(audit.c.id.desc()).limit(limit)
@@ -413,8 +409,7 @@ class Store:
                         item.file_bytes,
                         "import",
                     )
-                    row = conn.execute(sa.select(versions).where(versions.c.id == vid)).mappings()
-                    out.append(ImportResult(self._info(row.one(), vid), True, status))
+                    out.append(ImportResult(self._info(VALUES.get(conn, vid), vid), True, status))
             for item, done in zip(items, out, strict=True):  # saved mappings (issue 14)
                 if item.mappings is not None:
                     item.mappings.record(self, conn, user, done)
@@ -541,20 +536,8 @@ class Store:
         bump(conn)
 
     @staticmethod
-    def _info(row: Iterable | dict, current_id: int | None) -> VersionInfo:
-        r = dict(row)
-        return VersionInfo(
-            id=r["id"],
-            edition=r["edition"],
-            unit_set=r["unit_set"],
-            number=r["number"],
-            file_name=r["file_name"],
-            sha256=r["sha256"],
-            user=r["user"],
-            created_at=r["created_at"],
-            n_values=r["n_values"],
-            current=r["id"] == current_id,
-        )
+    def _info(row: Mapping[str, Any], current_id: int | None) -> VersionInfo:
+        return as_record(VersionInfo, row, current_id)
 
 
 def _write_values(conn: Connection, vid: int, rows: pd.DataFrame) -> None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -28,6 +28,14 @@ from data.audit import Change, record
 from data.db import lock_row
 
 Key = Sequence[object]
+R = TypeVar("R")
+
+
+def as_record(cls: type[R], row: Mapping[str, Any], current_id: int | None) -> R:
+    """A version record (a dataclass whose fields are version columns plus ``current``)
+    from a version row."""
+    names = [f.name for f in fields(cls) if f.name != "current"]  # type: ignore[arg-type]
+    return cls(**{n: row[n] for n in names}, current=row["id"] == current_id)
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,11 @@ class Versioned:
         return conn.execute(
             sa.select(self.heads.c[self.pointer]).where(*self._head_of(key))
         ).scalar()
+
+    def get(self, conn: Connection, version_id: int) -> sa.RowMapping:
+        """The version row with id ``version_id`` (NoResultFound when there is none)."""
+        q = sa.select(self.versions).where(self.versions.c.id == version_id)
+        return conn.execute(q).mappings().one()
 
     def find(
         self, conn: Connection, key: Key, *where: sa.ColumnElement[bool]

@@ -377,3 +377,35 @@ def test_confirm_while_another_import_holds_the_store(uploader):
     assert [v.number for v in Store().versions(2024, "63")] == [1]
     at.button(key="upload_go_0").click().run()
     assert "Stored version 2 of DTI 2024" in at.success[0].value
+
+
+def test_file_that_would_remove_values_is_merged_by_default(uploader):
+    """A 2022 file lacks the published pillar totals the store holds: the page warns, and
+    merging (the default choice) keeps them in the new version."""
+    s = Store()
+    s.seed_if_empty()
+
+    def pillars() -> dict:
+        v = s.load_values()
+        part = v[(v["edition"] == 2022) & v["indicator"].isin(["gov", "econ", "soc"])]
+        return {(r.province_code, r.indicator): r.value for r in part.itertuples()}
+
+    before = pillars()
+    assert before  # the bundle holds published pillar scores for 2022
+    at = logged_in()
+    at.get("file_uploader")[0].upload("dti_2022.xlsx", workbook(2022), XLSX)
+    at.run()
+    assert not at.exception, at.exception
+    assert f"would REMOVE {len(before)} current values of DTI 2022" in at.error[0].value
+    assert at.radio(key="merge_dti_2022.xlsx_0").value == "merge"
+    changes = set(table(at, "diff")["Change"])
+    assert "Removed" not in changes and changes <= {"Changed", "Added"}
+    at.checkbox(key="upload_ok_0").check().run()
+    at.button(key="upload_go_0").click().run()
+    assert not at.exception, at.exception
+    assert "Stored version 2" in at.success[0].value
+    assert pillars() == before  # kept, with their own source
+    v = s.load_values()
+    assert set(v[(v["edition"] == 2022) & (v["indicator"] == "gov")]["source"]) != {
+        "upload:dti_2022.xlsx"
+    }

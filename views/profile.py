@@ -17,6 +17,7 @@ from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
     MARK_STYLE,
+    below_the_fold,
     chart,
     current_lang,
     dataset,
@@ -25,6 +26,7 @@ from views._shared import (
     memo,
     metric,
     official_mode,
+    page_drawn,
     pro_forma_label,
     pro_forma_note,
     provenance_table,
@@ -183,6 +185,8 @@ with h1:
     )
 with h2:
     chart(memo(ds, "p_rank", fig_key, lambda: rank_path(traj, province, lang)), "p_rank", traj)
+fold = (*fig_key, target_rank, official)
+below_the_fold(ds, "profile", fold)
 chart(
     memo(
         ds,
@@ -370,3 +374,4 @@ if p["rank_interval_90"]:
     chart(
         memo(ds, "p_interval", fig_key, lambda: interval(iv, code, names, lang)), "p_interval", iv
     )
+page_drawn(ds, "profile", fold)
