@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import scatter
+from metrics.keys import codes_at, isin_at, scatter
 from metrics.scoring import DECIMALS
 
 if TYPE_CHECKING:
@@ -44,6 +44,44 @@ def previous_edition(editions: list[int] | np.ndarray, edition: int) -> int | No
     eds = np.asarray(editions, dtype=np.int64)
     earlier = eds[eds < int(edition)]
     return int(earlier.max()) if earlier.size else None
+
+
+def edition_rows(
+    frame: pd.DataFrame,
+    editions: list[int | None],
+    unit_set: str,
+    indicators: list[str] | None = None,
+) -> np.ndarray:
+    """Positions (ascending) of the rows of ``frame`` in ``editions`` (None is skipped) of
+    ``unit_set`` and, when given, of ``indicators``.
+
+    The editions are matched on integers first, so the string comparisons run on those
+    editions' rows only (not on the whole table)."""
+    ed = frame["edition"].to_numpy()
+    mask = np.zeros(len(ed), dtype=bool)
+    for e in editions:
+        if e is not None:
+            mask |= ed == e
+    rows = np.flatnonzero(mask)
+    ok = isin_at(frame["unit_set"], rows, [unit_set])
+    if indicators is not None:
+        ok = ok & isin_at(frame["indicator"], rows, indicators)
+    return rows[ok]
+
+
+def latest_edition_before(
+    frame: pd.DataFrame, edition: int, unit_set: str, indicators: list[str] | None = None
+) -> int | None:
+    """``previous_edition`` among the editions of ``frame`` holding a row of ``unit_set``
+    (and of ``indicators`` when given), checking the earlier editions latest first."""
+    ed = frame["edition"].to_numpy()
+    earlier = ed < int(edition)
+    while earlier.any():
+        cand = int(ed[earlier].max())
+        if len(edition_rows(frame, [cand], unit_set, indicators)):
+            return cand
+        earlier &= ed < cand
+    return None
 
 
 def trend(
@@ -152,25 +190,23 @@ def _not_comparable(
 
 
 def _wide_scores(
-    s: pd.DataFrame, editions: list[int], indicators: list[str]
+    s: pd.DataFrame, editions: list[int], unit_set: str, indicators: list[str]
 ) -> tuple[list[str], Callable[[int, list[str]], np.ndarray]]:
-    """The scores of ``editions`` x ``indicators`` per province: the sorted province codes
-    and ``grab(edition, indicators)`` -> matrix (one row per code, NaN where missing).
+    """The scores of ``unit_set`` in ``editions`` x ``indicators`` per province: the sorted
+    province codes and ``grab(edition, indicators)`` -> matrix (one row per code, NaN where
+    missing).
 
     What ``pivot(index="province_code", columns=["edition", "indicator"])`` gives, on
     integer codes (the pivot was most of a contribution's cost on large tables)."""
-    part = s.loc[
-        s["edition"].isin(editions) & s["indicator"].isin(indicators),
-        ["province_code", "edition", "indicator", "score"],
-    ]
-    row, codes = pd.factorize(part["province_code"], sort=True)
+    rows = edition_rows(s, list(editions), unit_set, indicators)
+    row, codes = codes_at(s["province_code"], rows)
     width = len(indicators)
-    ind, names = pd.factorize(part["indicator"])  # then a lookup among few names
+    ind, names = codes_at(s["indicator"], rows)  # then a lookup among few names
     col = (
-        pd.Index(editions).get_indexer(part["edition"]) * width
+        pd.Index(editions).get_indexer(s["edition"].to_numpy()[rows]) * width
         + pd.Index(indicators).get_indexer(names)[ind]
     )
-    score = part["score"].to_numpy(dtype=float, na_value=np.nan)
+    score = s["score"].to_numpy(dtype=float, na_value=np.nan)[rows]
     wide, _ = scatter(row, col, score, (len(codes), len(editions) * width))
 
     def grab(ed: int, inds: list[str]) -> np.ndarray:
@@ -214,14 +250,13 @@ def contributions(
     value, prev_value, contribution, dti_change, comparable). Example: awareness 0.8528 ->
     0.8461 with 100 of 1000 points contributes 0.1 * -0.0067 = -0.00067.
     """
-    s = scores[scores["unit_set"] == unit_set]
     if prev_edition is None:
-        prev_edition = previous_edition(s["edition"].to_numpy(), edition)
+        prev_edition = latest_edition_before(scores, edition, unit_set)
     if prev_edition is None:
         return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
     inputs = list(fw.inputs)
-    codes, grab = _wide_scores(s, [edition, prev_edition], [*inputs, "dti"])
+    codes, grab = _wide_scores(scores, [edition, prev_edition], unit_set, [*inputs, "dti"])
     dti_change = np.round(
         grab(edition, ["dti"])[:, 0] - grab(prev_edition, ["dti"])[:, 0], DECIMALS
     )

@@ -6,6 +6,7 @@ Pure numpy/pandas.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,10 +14,76 @@ import pandas as pd
 
 _LIMIT = 2**62  # combined ids stay below this (int64 with room for one more product)
 
+# Codes already known for an Arrow-backed string column, by the identity of its (immutable)
+# Arrow data: a producer that builds a column by ``take`` from a small table (compute_scores,
+# rank_scores) records its codes, so later functions do not hash the same strings again.
+# Entries go when the Arrow data is freed; read-only codes, so no caller can alter them.
+_KNOWN: dict[int, tuple[weakref.ref, np.ndarray, pd.Index]] = {}
+
+
+def _arrow_data(column: object) -> object | None:
+    """The immutable Arrow data behind an Arrow-backed string column, else None."""
+    arr = getattr(column, "array", column)
+    if isinstance(arr, pd.arrays.ArrowStringArray):
+        return arr.__arrow_array__()
+    return None
+
+
+def known_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index] | None:
+    """``column_codes`` of ``column`` when a producer recorded them (see ``remember_taken``),
+    else None (nothing is computed)."""
+    data = _arrow_data(column)
+    hit = _KNOWN.get(id(data)) if data is not None else None
+    if hit is None or hit[0]() is not data:
+        return None
+    return hit[1], hit[2]
+
+
+def remember_taken(column: pd.Series, small: pd.Series | pd.Index, rows: np.ndarray) -> None:
+    """Record the codes of ``column``, built as ``small.take(rows)`` (all ``rows`` >= 0),
+    from the codes of the small ``small``: the one hash is over ``small``'s few values."""
+    data = _arrow_data(column)
+    if data is None or len(rows) != len(column):
+        return
+    codes, uniques = column_codes(small)
+    codes = codes[rows]
+    held = np.bincount(codes, minlength=len(uniques)) > 0
+    if not held.all():  # values of ``small`` the column lacks: renumber densely
+        codes = (np.cumsum(held) - 1)[codes]
+        uniques = uniques[held]
+    codes.flags.writeable = False
+    key = id(data)
+    _KNOWN[key] = (weakref.ref(data, lambda _ref: _KNOWN.pop(key, None)), codes, uniques)
+
+
+def codes_at(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """``column_codes`` of ``column.take(rows)``, from recorded codes when there are some
+    (no strings hashed), else by coding the taken rows only."""
+    hit = known_codes(column)
+    if hit is None:
+        return column_codes(column.take(rows))
+    codes, uniques = hit[0][rows], hit[1]
+    held = np.bincount(codes, minlength=len(uniques)) > 0
+    return (np.cumsum(held) - 1)[codes], uniques[held]
+
+
+def isin_at(column: pd.Series, rows: np.ndarray, wanted: Sequence[str]) -> np.ndarray:
+    """``column.take(rows).isin(wanted)`` as a bool array, on recorded codes when there
+    are some (see ``codes_at``)."""
+    hit = known_codes(column)
+    if hit is None:
+        return column.take(rows).isin(wanted).to_numpy(dtype=bool)
+    codes, uniques = hit
+    return np.asarray(uniques.isin(wanted), dtype=bool)[codes[rows]]
+
 
 def column_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index]:
     """Codes of ``column`` in sorted order of its distinct values (missing last, as its own
-    value). Example: ["b", None, "a"] -> ([1, 2, 0], ["a", "b", nan])."""
+    value). Example: ["b", None, "a"] -> ([1, 2, 0], ["a", "b", nan]). The codes may be
+    read-only (recorded ones are shared)."""
+    hit = known_codes(column)
+    if hit is not None:
+        return hit
     codes, uniques = pd.factorize(column, sort=True, use_na_sentinel=False)
     return codes.astype(np.int64, copy=False), uniques
 
@@ -73,7 +140,7 @@ def lookup(frame: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str]) -> 
     found = np.ones(len(table), dtype=bool)
     size = 1
     for col in columns:
-        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+        codes, uniques = column_codes(frame[col])
         at = pd.Index(uniques).get_indexer(table[col])
         found &= at >= 0
         width = max(len(uniques), 1)

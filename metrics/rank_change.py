@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.change import previous_edition
+from metrics.change import edition_rows, latest_edition_before
 from metrics.ranking import count_above
 from metrics.scoring import round4
 
@@ -70,12 +70,11 @@ def rank_change_decomposition(
     earlier edition of the unit set. Example: prev scores A .9 B .8 C .7, new A .85 B .75
     C .8 -> C: prev rank 3, counterfactual 2 (0.8 ties B's old 0.8), rank 2 -> own +1, others 0.
     """
-    rows = np.flatnonzero(ranked["indicator"] == indicator)  # then the unit set among few
-    part = ranked[["unit_set", "edition", "province_code", "score"]].iloc[rows]
-    part = part[part["unit_set"] == unit_set]
     if prev_edition is None:
-        prev_edition = previous_edition(sorted(part["edition"].unique()), edition)
-    part = part[part["edition"].isin([edition, prev_edition]) & part["score"].notna()]
+        prev_edition = latest_edition_before(ranked, edition, unit_set, [indicator])
+    rows = edition_rows(ranked, [edition, prev_edition], unit_set, [indicator])
+    part = ranked[["edition", "province_code", "score"]].take(rows)
+    part = part[part["score"].notna()]
     wide = part.pivot(index="province_code", columns="edition", values="score")
     codes = list(wide.index)
     s_now = wide[edition] if edition in wide else pd.Series(np.nan, index=wide.index)

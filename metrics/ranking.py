@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import column_codes, dense_ids, group_ids, lookup, sort_order, tie_blocks
+from metrics.keys import (
+    column_codes,
+    dense_ids,
+    group_ids,
+    lookup,
+    remember_taken,
+    sort_order,
+    tie_blocks,
+)
 from metrics.scoring import KEY, ticks
 
 if TYPE_CHECKING:
@@ -126,7 +134,10 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 def _region_codes(scores: pd.DataFrame, units: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     """The region code of every row's (unit set, province) in ``units`` (missing when absent)."""
     found = lookup(scores, units, ["unit_set", "province_code"])
-    return units["region_code"].array.take(found, allow_fill=True)
+    region = units["region_code"].array.take(found, allow_fill=True)
+    if len(found) and found.min() >= 0:  # ``distances`` reuses these codes
+        remember_taken(region, units["region_code"], found)
+    return region
 
 
 TIER_LABELS: dict[int, dict[str, str]] = {

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import distinct_rows, scatter
+from metrics.keys import distinct_rows, remember_taken, scatter
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
     from domain.framework import Framework
@@ -108,6 +108,9 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     basis = np.where(has, 0, np.where(np.isnan(raw_v), -1, 1))
     out = {k: units[k].array.take(row) for k in KEY}
     out["indicator"] = vocab.array.take(col)
+    for k in KEY:  # later functions reuse these codes instead of hashing the strings again
+        remember_taken(out[k], units[k], row)
+    remember_taken(out["indicator"], vocab, col)
     out["raw"] = raw_v
     out["recomputed"] = recomputed
     out["score"] = np.where(has, value, recomputed)
