@@ -215,10 +215,11 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     prev = np.full(len(key), -1, dtype=np.int64)
     prev[order[1:]] = np.where(sorted_key[1:] == sorted_key[:-1] + 1, order[:-1], -1)
     prev[at == 0] = -1  # the first edition has none (key - 1 is another series' last)
-    before = base[["score", "rank"]].reindex(prev)  # -1: no previous row -> missing
-    out = base.copy()
-    out["prev_score"] = before["score"].to_numpy()
-    out["prev_rank"] = before["rank"].array
+    has_prev = prev >= 0  # -1: no previous row -> missing
+    out = base  # a new frame already (copy on write keeps ``ranked`` as it is)
+    score = base["score"].to_numpy(dtype=float, na_value=np.nan)
+    out["prev_score"] = np.where(has_prev, score[np.where(has_prev, prev, 0)], np.nan)
+    out["prev_rank"] = base["rank"].array.take(prev, allow_fill=True)
     out["score_change"] = (out["score"] - out["prev_score"]).round(4)
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
     comparable = np.array(
