@@ -39,9 +39,11 @@ TREND_COLUMNS = [
 
 
 def previous_edition(editions: list[int] | np.ndarray, edition: int) -> int | None:
-    """The latest edition before ``edition`` in ``editions`` (None for the first)."""
-    earlier = [int(e) for e in editions if int(e) < int(edition)]
-    return max(earlier) if earlier else None
+    """The latest edition before ``edition`` in ``editions`` (None for the first); repeats
+    are fine, so a whole edition column can be passed without ``unique``."""
+    eds = np.asarray(editions, dtype=np.int64)
+    earlier = eds[eds < int(edition)]
+    return int(earlier.max()) if earlier.size else None
 
 
 def trend(
@@ -214,7 +216,7 @@ def contributions(
     """
     s = scores[scores["unit_set"] == unit_set]
     if prev_edition is None:
-        prev_edition = previous_edition(sorted(s["edition"].unique()), edition)
+        prev_edition = previous_edition(s["edition"].to_numpy(), edition)
     if prev_edition is None:
         return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]

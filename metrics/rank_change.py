@@ -70,8 +70,9 @@ def rank_change_decomposition(
     earlier edition of the unit set. Example: prev scores A .9 B .8 C .7, new A .85 B .75
     C .8 -> C: prev rank 3, counterfactual 2 (0.8 ties B's old 0.8), rank 2 -> own +1, others 0.
     """
-    mine = (ranked["indicator"] == indicator) & (ranked["unit_set"] == unit_set)
-    part = ranked.loc[mine, ["edition", "province_code", "score"]]  # only what is used
+    rows = np.flatnonzero(ranked["indicator"] == indicator)  # then the unit set among few
+    part = ranked[["unit_set", "edition", "province_code", "score"]].iloc[rows]
+    part = part[part["unit_set"] == unit_set]
     if prev_edition is None:
         prev_edition = previous_edition(sorted(part["edition"].unique()), edition)
     part = part[part["edition"].isin([edition, prev_edition]) & part["score"].notna()]
