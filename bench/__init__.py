@@ -8,6 +8,7 @@ track, since absolute seconds vary between machines and ratios much less.
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -82,3 +83,27 @@ def format_table(rows: Sequence[Row]) -> str:
         return "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
 
     return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *map(fmt, body)])
+
+
+def load_average() -> str:
+    """The machine's 1/5/15-minute load averages: a ratio taken on a busy machine moves."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (cores: {os.cpu_count()})"
+
+
+def format_misses(rows: Sequence[Row]) -> str:
+    """One line per missed target: by how much, and where the reasons are written down."""
+    missed = [r for r in rows if r.status == "FAIL" and r.target_ratio]
+    if not missed:
+        return "every target met"
+    lines = [f"{len(missed)} target(s) missed:"]
+    for r in missed:
+        assert r.target_ratio is not None
+        lines.append(
+            f"  {r.name}: {r.ratio:.2f}x against <= {r.target_ratio:.2f}x,"
+            f" missed by a factor of {r.ratio / r.target_ratio:.2f}"
+        )
+    lines.append(
+        "why each miss stands and what was tried: README.md, Performance, 'Where the targets stand'"
+    )
+    return "\n".join(lines)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sys
 
-from bench import Row, discover, format_table
+from bench import Row, discover, format_misses, format_table, load_average
 
 
 def main(argv: list[str]) -> int:
     rows: list[Row] = []
+    started = load_average()
     for fn in discover():
         label = f"{fn.__module__}.{fn.__name__}"
         if argv and not any(a in label for a in argv):
@@ -22,6 +23,8 @@ def main(argv: list[str]) -> int:
         print("no benchmarks matched", file=sys.stderr)
         return 1
     print(format_table(rows))
+    print(f"\nload average at the start {started}, at the end {load_average()}")
+    print(format_misses(rows))
     return 1 if any(r.status == "FAIL" for r in rows) else 0
 
 
