@@ -54,13 +54,20 @@ LONGEST_UNIT = {  # i18n unit.34_pro_forma, the longest unit-set label
     "vi": ("Nhóm đơn vị", "34 tỉnh, thành phố (quy đổi pro-forma)"),
     "en": ("Unit set", "34 provinces (pro-forma)"),
 }
+# The profile labels the 34 set the same way in every edition (i18n unit.34).
+PROFILE_UNIT = {
+    "vi": ("Nhóm đơn vị", "34 tỉnh, thành phố (sau sáp nhập)"),
+    "en": ("Unit set", "34 provinces (post-merger)"),
+}
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_rankings_unit_set_label_not_cut_at_1366(app_server, browser, lang):
+@pytest.mark.parametrize("path", ["rankings", "profile"])
+def test_rankings_unit_set_label_not_cut_at_1366(app_server, browser, lang, path):
+    """The unit-set select shows its longest label whole on Rankings and the profile."""
     page = browser.new_page(viewport={"width": 1366, "height": 768})
-    page.goto(f"{app_server}/rankings?lang={lang}&edition=2021&unit=34&measure=gov")
+    page.goto(f"{app_server}/{path}?lang={lang}&edition=2021&unit=34&measure=gov")
     page.wait_for_selector(CHART, timeout=90_000)
-    label, text = LONGEST_UNIT[lang]
+    label, text = (LONGEST_UNIT if path == "rankings" else PROFILE_UNIT)[lang]
     assert page.evaluate(UNIT_SHOWN, label) == {"text": text, "cut": False}
     page.close()
