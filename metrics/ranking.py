@@ -45,14 +45,15 @@ def competition_rank(scores: pd.Series, by: pd.Series | np.ndarray | None = None
 
 
 def _competition(
-    t: np.ndarray, ids: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t: np.ndarray, ids: np.ndarray, size: int, with_below: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """``competition_rank``'s arithmetic on whole-number scores ``t`` (``ticks``) in groups
     ``ids`` (int64 below ``size``), with one sort for all groups.
 
     Returns per row: the rank (NaN where ``t`` is NaN), ``n`` (the scored rows of its
-    group) and ``below`` (scored rows of its group strictly below it; NaN where ``t`` is
-    NaN). rank = 1 + rows strictly above, so ties share the best rank.
+    group) and, when ``with_below``, ``below`` (scored rows of its group strictly below it;
+    NaN where ``t`` is NaN; else None). rank = 1 + rows strictly above, so ties share the
+    best rank.
     """
     ids, size = dense_ids(ids, size)
     valid = ~np.isnan(t)
@@ -60,7 +61,7 @@ def _competition(
     tv, gv = (t, ids) if every else (t[valid], ids[valid])
     n_group = np.bincount(gv, minlength=size)
     rank = np.full(len(t), np.nan)
-    below = np.full(len(t), np.nan)
+    below = np.full(len(t), np.nan) if with_below else None
     if len(tv):
         lo, hi = float(tv.min()), float(tv.max())
         if np.isfinite(lo) and np.isfinite(hi) and (hi - lo + 1) * size < 2**62:
@@ -69,14 +70,27 @@ def _competition(
             distinct, inverse = np.unique(tv, return_inverse=True)
             level, width = len(distinct) - 1 - inverse, len(distinct)
         order, key = sort_order(gv * width + level)  # by group, then best first
-        starts, length = tie_blocks(key)
-        first = np.repeat(starts, length)  # sorted position of the tie's first row
-        group = key // width
-        group_start = (np.cumsum(n_group) - n_group)[group]
         rows = order if every else np.flatnonzero(valid)[order]
-        rank[rows] = first - group_start + 1
-        below[rows] = group_start + n_group[group] - (first + np.repeat(length, length))
+        _sorted_ranks(key, n_group, rows, rank, below)
     return rank, n_group[ids], below
+
+
+def _sorted_ranks(
+    key: np.ndarray,
+    n_group: np.ndarray,
+    rows: np.ndarray,
+    rank: np.ndarray,
+    below: np.ndarray | None,
+) -> None:
+    """Fill ``rank`` (and ``below``) at ``rows`` from the sorted keys of ``_competition``:
+    groups lie one after another in ascending id, each best first."""
+    starts, length = tie_blocks(key)
+    first = np.repeat(starts, length)  # sorted position of the tie's first row
+    group_start = np.repeat(np.cumsum(n_group) - n_group, n_group)
+    rank[rows] = first - group_start + 1
+    if below is not None:
+        group_end = group_start + np.repeat(n_group, n_group)
+        below[rows] = group_end - (first + np.repeat(length, length))
 
 
 def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
@@ -125,7 +139,8 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     out["n"] = pd.array(n, dtype="Int64")
     out["percentile"] = pct
     reg, regions = column_codes(out["region_code"])
-    rank, n, _ = _competition(score, gid * max(len(regions), 1) + reg, size * max(len(regions), 1))
+    width = max(len(regions), 1)
+    rank, n, _ = _competition(score, gid * width + reg, size * width, with_below=False)
     out["region_rank"] = _ints(rank)
     out["region_n"] = pd.array(n, dtype="Int64")
     return add_tiers(out, copy=False)

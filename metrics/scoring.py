@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from domain.framework import TOTAL
 from metrics.keys import distinct_rows, remember_taken, scatter
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
@@ -52,8 +53,9 @@ def composites(x: np.ndarray, fw: Framework) -> dict[str, np.ndarray]:
     total check, so there is one formula."""
     out: dict[str, np.ndarray] = {}
     column = {c: j for j, c in enumerate(fw.inputs)}
+    points = fw.points  # ``Framework.weights``, with the points dict built once, not per member
     for comp in fw.composites:
-        w = fw.weights(comp)
+        w = points if comp == TOTAL else {c: points[c] for c in fw.members[comp]}
         sub = x[:, [column[c] for c in w]]
         pts = np.array(list(w.values()), dtype=float)
         total = np.nan_to_num(sub) @ pts / pts.sum()
