@@ -129,12 +129,22 @@ def dense_ids(ids: np.ndarray, size: int) -> tuple[np.ndarray, int]:
 def distinct_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct combinations of ``columns`` in ``frame``, sorted (a new frame with a
     fresh index), and for every row of ``frame`` the row of that table holding its key."""
-    ids, _ = group_ids(frame, columns)
-    row_of, distinct = pd.factorize(ids, sort=True)
-    row = np.zeros(len(distinct), dtype=np.int64)
+    row_of, count = compact_ids(*group_ids(frame, columns))
+    row = np.zeros(count, dtype=np.int64)
     row[row_of] = np.arange(len(frame))  # a row of every key (any one holds it)
     table = frame[list(columns)].take(row).reset_index(drop=True)
-    return table, row_of.astype(np.int64, copy=False)
+    return table, row_of
+
+
+def compact_ids(ids: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """``ids`` (below ``size``) renumbered 0..k-1 in the same order, and k: the sorted
+    factorisation of ``ids``, by counting when ``size`` is small (no hashing)."""
+    if size <= 2 * len(ids) + 1024:
+        held = np.bincount(ids, minlength=size) > 0
+        rank = np.cumsum(held) - 1
+        return rank[ids], int(rank[-1]) + 1 if size else 0
+    codes, uniques = pd.factorize(ids, sort=True)
+    return codes.astype(np.int64, copy=False), len(uniques)
 
 
 def lookup(frame: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:

@@ -90,8 +90,8 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     if values.empty:
         return pd.DataFrame(columns=[*KEY, "indicator", "raw", "basis", "score"])
     units, unit_of = distinct_rows(values, KEY)
-    vocab = _indicator_vocabulary(values, frameworks, units["edition"].unique())
     ind_codes, ind_uniques = pd.factorize(values["indicator"], use_na_sentinel=False)
+    vocab = _indicator_vocabulary(ind_uniques, frameworks, units["edition"].unique())
     col_of = vocab.get_indexer(ind_uniques)[ind_codes]
     if (col_of < 0).any():
         raise ValueError("values without an indicator code")
@@ -121,10 +121,11 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
 
 
 def _indicator_vocabulary(
-    values: pd.DataFrame, frameworks: Mapping[int, Framework], editions: np.ndarray
+    stored: pd.Index, frameworks: Mapping[int, Framework], editions: np.ndarray
 ) -> pd.Index:
-    """Every indicator stored or defined by an edition's framework, sorted."""
-    names = set(values["indicator"].dropna().unique())
+    """Every indicator ``stored`` (the distinct stored codes) or defined by an edition's
+    framework, sorted."""
+    names = set(stored.dropna())
     for e in editions:
         fw = frameworks[int(e)]
         names.update(fw.inputs)
