@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import codes_at, isin_at, scatter
+from metrics.keys import codes_at, isin_at, scatter, take_small
 from metrics.scoring import DECIMALS
 
 if TYPE_CHECKING:
@@ -113,6 +113,22 @@ class EditionRows:
             if len(rows):
                 return cand, rows
         return None, np.zeros(0, dtype=np.int64)
+
+    def pair(
+        self,
+        edition: int,
+        prev_edition: int | None,
+        prev_rows: np.ndarray | None,
+        unit_set: str,
+        indicators: list[str],
+    ) -> np.ndarray:
+        """``select`` of ``edition`` and ``prev_edition`` (in no particular order);
+        ``prev_rows``: the previous edition's rows of the unit set when ``previous`` found
+        them already (then only filtered by ``indicators``), else None."""
+        if prev_rows is None:
+            return self.select([edition, prev_edition], unit_set, indicators)
+        prev_rows = prev_rows[isin_at(self.frame["indicator"], prev_rows, indicators)]
+        return np.concatenate([self.select([edition], unit_set, indicators), prev_rows])
 
 
 def edition_rows(
@@ -303,11 +319,7 @@ def contributions(
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
     inputs = list(fw.inputs)
     wanted = [*inputs, "dti"]
-    if prev_rows is None:
-        rows = find.select([edition, prev_edition], unit_set, wanted)
-    else:
-        prev_rows = prev_rows[isin_at(scores["indicator"], prev_rows, wanted)]
-        rows = np.concatenate([find.select([edition], unit_set, wanted), prev_rows])
+    rows = find.pair(edition, prev_edition, prev_rows, unit_set, wanted)
     codes, wide = wide_scores(scores, rows, [edition, prev_edition], wanted)
     k = len(wanted)
     # row-major copies (fancy indexing gives column-major): row sums add up in the same order
@@ -329,8 +341,10 @@ def contributions(
             "edition": edition,
             "prev_edition": prev_edition,
             "unit_set": unit_set,
-            "province_code": pd.array(codes, dtype="str").take(np.repeat(np.arange(n), k)),
-            "indicator": pd.array([*inputs, ROUNDING], dtype="str").take(np.tile(np.arange(k), n)),
+            "province_code": take_small(pd.array(codes, dtype="str"), np.repeat(np.arange(n), k)),
+            "indicator": take_small(
+                pd.array([*inputs, ROUNDING], dtype="str"), np.tile(np.arange(k), n)
+            ),
             "points": np.tile(np.append(pts, np.nan), n),
             "value": np.hstack([v, nan_col]).ravel(),
             "prev_value": np.hstack([pv, nan_col]).ravel(),

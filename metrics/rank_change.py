@@ -70,12 +70,10 @@ def rank_change_decomposition(
     earlier edition of the unit set. Example: prev scores A .9 B .8 C .7, new A .85 B .75
     C .8 -> C: prev rank 3, counterfactual 2 (0.8 ties B's old 0.8), rank 2 -> own +1, others 0.
     """
-    find = EditionRows(ranked)
+    find, prev_rows = EditionRows(ranked), None
     if prev_edition is None:  # its rows come with it
         prev_edition, prev_rows = find.previous(edition, unit_set, [indicator])
-        rows = np.concatenate([find.select([edition], unit_set, [indicator]), prev_rows])
-    else:
-        rows = find.select([edition, prev_edition], unit_set, [indicator])
+    rows = find.pair(edition, prev_edition, prev_rows, unit_set, [indicator])
     rows = rows[~ranked["score"].array.take(rows).isna()]  # unscored units get no row
     codes, wide = wide_scores(ranked, rows, [edition, prev_edition], [indicator])
     s_now, s_prev = wide[:, 0], wide[:, 1]

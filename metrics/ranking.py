@@ -15,6 +15,7 @@ from metrics.keys import (
     lookup,
     remember_taken,
     sort_order,
+    take_small,
     tie_blocks,
 )
 from metrics.scoring import KEY, ticks
@@ -96,7 +97,8 @@ def _sorted_ranks(
 def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
     """Whole numbers held as floats (NaN = missing) as a nullable Int64 array."""
     missing = np.isnan(x)
-    return pd.arrays.IntegerArray(np.where(missing, 0, x).astype(np.int64), missing)
+    data = np.where(missing, 0, x) if missing.any() else x
+    return pd.arrays.IntegerArray(data.astype(np.int64), missing)
 
 
 def count_above(
@@ -136,20 +138,27 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(n > 1, below / (n - 1), np.nan)
     out["rank"] = _ints(rank)
-    out["n"] = pd.array(n, dtype="Int64")
+    out["n"] = _counts(n)
     out["percentile"] = pct
     reg, regions = column_codes(out["region_code"])
     width = max(len(regions), 1)
-    rank, n, _ = _competition(score, gid * width + reg, size * width, with_below=False)
-    out["region_rank"] = _ints(rank)
-    out["region_n"] = pd.array(n, dtype="Int64")
-    return add_tiers(out, copy=False)
+    region_rank, region_n, _ = _competition(
+        score, gid * width + reg, size * width, with_below=False
+    )
+    out["region_rank"] = _ints(region_rank)
+    out["region_n"] = _counts(region_n)
+    return _add_tiers(out, rank, n)
+
+
+def _counts(n: np.ndarray) -> pd.arrays.IntegerArray:
+    """Counts (int64, none missing) as a nullable Int64 array."""
+    return pd.arrays.IntegerArray(n.astype(np.int64, copy=False), np.zeros(len(n), dtype=bool))
 
 
 def _region_codes(scores: pd.DataFrame, units: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     """The region code of every row's (unit set, province) in ``units`` (missing when absent)."""
     found = lookup(scores, units, ["unit_set", "province_code"])
-    region = units["region_code"].array.take(found, allow_fill=True)
+    region = take_small(units["region_code"].array, found, allow_fill=True)
     if len(found) and found.min() >= 0:  # ``distances`` reuses these codes
         remember_taken(region, units["region_code"], found)
     return region
@@ -178,7 +187,12 @@ def tier_of(rank: pd.Series, n: pd.Series) -> pd.Series:
 def _tiers(rank: np.ndarray, n: np.ndarray | float) -> np.ndarray:
     """``tier_of``'s formula on float arrays (NaN = no rank)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.floor(4 * (rank - 1) / n) + 1
+        x = np.subtract(rank, 1, dtype=float)  # then in place: 4 * (rank - 1) / n, floor, + 1
+        x *= 4
+        x /= n
+        np.floor(x, out=x)
+        x += 1
+        return x
 
 
 def tier_label(tier: int, lang: str = "vi") -> str:
@@ -194,14 +208,21 @@ def add_tiers(ranked: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
     """
     out = ranked.copy() if copy else ranked
     rank = out["rank"].to_numpy(dtype=float, na_value=np.nan)
-    t = _tiers(rank, out["n"].to_numpy(dtype=float, na_value=np.nan))
+    return _add_tiers(out, rank, out["n"].to_numpy(dtype=float, na_value=np.nan))
+
+
+def _add_tiers(out: pd.DataFrame, rank: np.ndarray, n: np.ndarray) -> pd.DataFrame:
+    """``add_tiers`` in place on ``out``, from its ranks and counts as float (NaN = none)
+    or integer arrays."""
+    t = _tiers(rank, n)
     ok = ~np.isnan(t)
     out["tier"] = _ints(t)
-    idx = np.where(ok, t, 1).astype(int) - 1
+    every = bool(ok.all())
+    idx = (t - 1).astype(np.intp) if every else np.where(ok, t - 1, -1).astype(np.intp)
     for lang in ("vi", "en"):
         labels = pd.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype="str")
         out[f"tier_{lang}"] = (
-            labels.take(np.where(ok, idx, -1), allow_fill=True)
+            take_small(labels, idx, allow_fill=not every)
             if ok.any()
             else np.full(len(out), None, dtype=object)  # as pandas infers an all-None column
         )

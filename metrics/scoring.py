@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from domain.framework import TOTAL
-from metrics.keys import distinct_rows, remember_taken, scatter
+from metrics.keys import distinct_rows, remember_taken, scatter, take_small
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
     from domain.framework import Framework
@@ -108,15 +108,15 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     # indices, so it may differ from the recomputed one by 0.0001): it is the score shown
     # and ranked. One that cannot be recomputed (an upload of totals only) is used as is.
     basis = np.where(has, 0, np.where(np.isnan(raw_v), -1, 1))
-    out = {k: units[k].array.take(row) for k in KEY}
-    out["indicator"] = vocab.array.take(col)
+    out = {k: take_small(units[k].array, row) for k in KEY}
+    out["indicator"] = take_small(vocab.array, col)
     for k in KEY:  # later functions reuse these codes instead of hashing the strings again
         remember_taken(out[k], units[k], row)
     remember_taken(out["indicator"], vocab, col)
     out["raw"] = raw_v
     out["recomputed"] = recomputed
     out["score"] = np.where(has, value, recomputed)
-    out["basis"] = pd.array(["stored", "recomputed"], dtype="str").take(basis, allow_fill=True)
+    out["basis"] = take_small(pd.array(["stored", "recomputed"], dtype="str"), basis, True)
     return pd.DataFrame(out, copy=False)  # no consolidation copy of the float columns
 
 
