@@ -94,7 +94,8 @@ def isin_at(column: pd.Series, rows: np.ndarray, wanted: Sequence[str]) -> np.nd
     if hit is None:
         return column.take(rows).isin(wanted).to_numpy(dtype=bool)
     codes, uniques = hit
-    return np.asarray(uniques.isin(wanted), dtype=bool)[codes[rows]]
+    found = np.asarray(uniques.isin(wanted), dtype=bool)
+    return np.ones(len(rows), dtype=bool) if found.all() else found[codes[rows]]
 
 
 def column_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index]:

@@ -238,23 +238,17 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     break in series. Missing in either edition -> missing change.
     """
     base = ranked[[*KEY, "indicator", "score", "rank"]].reset_index(drop=True)
-    editions = sorted(base["edition"].unique())
+    at, editions = column_codes(base["edition"])  # position among the sorted editions
     prev_of = {e: p for p, e in zip(editions, editions[1:], strict=False)}
-    # Integer-coded (unit set, province, indicator) x edition position, sorted once: a row's
-    # previous-edition row is the one just before it with the key one lower.
-    series, _ = dense_ids(*group_ids(base, ["unit_set", "province_code", "indicator"]))
-    at = np.searchsorted(np.asarray(editions), base["edition"].to_numpy())
-    key = series * max(len(editions), 1) + at
-    order, sorted_key = sort_order(key)
-    if (sorted_key[1:] == sorted_key[:-1]).any():
-        raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
-    prev = np.full(len(key), -1, dtype=np.int64)
-    prev[order[1:]] = np.where(sorted_key[1:] == sorted_key[:-1] + 1, order[:-1], -1)
+    # Integer-coded (unit set, province, indicator) x edition position: a row's
+    # previous-edition row is the one with the key one lower.
+    series, n_series = dense_ids(*group_ids(base, ["unit_set", "province_code", "indicator"]))
+    width = max(len(editions), 1)
+    prev = _one_lower(series * width + at, n_series * width)
     prev[at == 0] = -1  # the first edition has none (key - 1 is another series' last)
-    has_prev = prev >= 0  # -1: no previous row -> missing
     out = base  # a new frame already (copy on write keeps ``ranked`` as it is)
     score = base["score"].to_numpy(dtype=float, na_value=np.nan)
-    out["prev_score"] = np.where(has_prev, score[np.where(has_prev, prev, 0)], np.nan)
+    out["prev_score"] = np.append(score, np.nan)[prev]  # -1: no previous row -> missing
     out["prev_rank"] = base["rank"].array.take(prev, allow_fill=True)
     out["score_change"] = (out["score"] - out["prev_score"]).round(4)
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
@@ -267,3 +261,22 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     )  # per edition, not per row
     out["comparable"] = comparable[at]
     return out
+
+
+def _one_lower(key: np.ndarray, size: int) -> np.ndarray:
+    """For every row, the row whose ``key`` (below ``size``) is one lower (-1: none).
+    Keys must not repeat (ValueError); a table of rows by key when ``size`` is small, else
+    one sort."""
+    rows = np.arange(len(key))
+    if size <= 4 * len(key) + 1024:
+        row_of = np.full(size + 1, -1, dtype=np.int64)  # row_of[0]: below the lowest key
+        row_of[key + 1] = rows
+        if (row_of[key + 1] != rows).any():
+            raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
+        return row_of[key]
+    order, sorted_key = sort_order(key)
+    if (sorted_key[1:] == sorted_key[:-1]).any():
+        raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
+    prev = np.full(len(key), -1, dtype=np.int64)
+    prev[order[1:]] = np.where(sorted_key[1:] == sorted_key[:-1] + 1, order[:-1], -1)
+    return prev
