@@ -169,9 +169,8 @@ def trend(
     Editions where the unit's score is missing are skipped. Example: 0.4773 (2021) ->
     0.7223 (2023) gives change 0.2450, cagr (0.7223/0.4773)**0.5 - 1 = 0.2302.
     """
-    every = np.arange(len(ranked))
-    keep = isin_at(ranked["indicator"], every, [indicator]) & ranked["score"].notna().to_numpy()
-    d = ranked[["edition", "unit_set", "province_code", "score", "rank"]].take(every[keep])
+    keep = isin_at(ranked["indicator"], None, [indicator]) & ranked["score"].notna().to_numpy()
+    d = ranked[["edition", "unit_set", "province_code", "score", "rank"]].take(np.flatnonzero(keep))
     d = d.sort_values(["unit_set", "province_code", "edition"], kind="stable")
     d = d.reset_index(drop=True)
     # Series id per edition: +1 at every framework break, so rows sharing the last row's

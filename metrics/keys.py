@@ -87,15 +87,18 @@ def codes_at(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]
     return (np.cumsum(held) - 1)[codes], uniques[held]
 
 
-def isin_at(column: pd.Series, rows: np.ndarray, wanted: Sequence[str]) -> np.ndarray:
-    """``column.take(rows).isin(wanted)`` as a bool array, on recorded codes when there
-    are some (see ``codes_at``)."""
+def isin_at(column: pd.Series, rows: np.ndarray | None, wanted: Sequence[str]) -> np.ndarray:
+    """``column.take(rows).isin(wanted)`` as a bool array (``rows`` None: the whole column),
+    on recorded codes when there are some (see ``codes_at``)."""
     hit = known_codes(column)
     if hit is None:
-        return column.take(rows).isin(wanted).to_numpy(dtype=bool)
+        part = column if rows is None else column.take(rows)
+        return part.isin(wanted).to_numpy(dtype=bool)
     codes, uniques = hit
     found = np.asarray(uniques.isin(wanted), dtype=bool)
-    return np.ones(len(rows), dtype=bool) if found.all() else found[codes[rows]]
+    if found.all():
+        return np.ones(len(codes) if rows is None else len(rows), dtype=bool)
+    return found[codes] if rows is None else found[codes[rows]]
 
 
 def column_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index]:
@@ -110,9 +113,10 @@ def column_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index]:
         x = np.asarray(column)
         lo, hi = int(x.min()), int(x.max())
         if hi - lo <= 2 * len(x) + 1024:
-            held = np.bincount(x - lo, minlength=hi - lo + 1) > 0
+            offset = x - lo
+            held = np.bincount(offset, minlength=hi - lo + 1) > 0
             uniques = pd.Index((np.flatnonzero(held) + lo).astype(x.dtype))
-            return (np.cumsum(held) - 1)[x - lo], uniques
+            return (np.cumsum(held) - 1)[offset], uniques
     codes, uniques = pd.factorize(column, sort=True, use_na_sentinel=False)
     return codes.astype(np.int64, copy=False), uniques
 
@@ -133,7 +137,8 @@ def group_ids(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, 
         if size * width >= _LIMIT:  # renumber densely before the product overflows
             ids, dense = pd.factorize(ids, sort=True)
             size = max(len(dense), 1)
-        ids = ids * width + codes
+        ids *= width  # in place: ``ids`` is this function's own array
+        ids += codes
         size *= width
     return ids, size
 
@@ -216,8 +221,12 @@ def sort_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(key)
     bits = max(n.bit_length(), 1)
     if n and int(key.min()) >= 0 and int(key.max()) < (1 << (62 - bits)):
-        packed = np.sort((key.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))
-        return packed & ((1 << bits) - 1), packed >> bits
+        packed = key.astype(np.int64, copy=False) << bits  # a new array, then in place
+        packed |= np.arange(n, dtype=np.int64)
+        packed.sort()
+        order = packed & ((1 << bits) - 1)
+        packed >>= bits
+        return order, packed
     order = np.argsort(key, kind="stable")
     return order, key[order]
 

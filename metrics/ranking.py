@@ -70,7 +70,9 @@ def _competition(
         else:
             distinct, inverse = np.unique(tv, return_inverse=True)
             level, width = len(distinct) - 1 - inverse, len(distinct)
-        order, key = sort_order(gv * width + level)  # by group, then best first
+        key = gv * width
+        key += level
+        order, key = sort_order(key)  # by group, then best first
         rows = order if every else np.flatnonzero(valid)[order]
         _sorted_ranks(key, n_group, rows, rank, below)
     return rank, n_group[ids], below
