@@ -40,16 +40,19 @@ def known_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index] | N
     return hit[1], hit[2]
 
 
-def remember_taken(column: pd.Series, small: pd.Series | pd.Index, rows: np.ndarray) -> None:
+def remember_taken(
+    column: pd.Series, small: pd.Series | pd.Index, rows: np.ndarray, complete: bool = False
+) -> None:
     """Record the codes of ``column``, built as ``small.take(rows)`` (all ``rows`` >= 0),
-    from the codes of the small ``small``: the one hash is over ``small``'s few values."""
+    from the codes of the small ``small``: the one hash is over ``small``'s few values.
+    ``complete``: the caller knows every row of ``small`` is taken (nothing to check)."""
     data = _arrow_data(column)
     if data is None or len(rows) != len(column):
         return
     codes, uniques = column_codes(small)
     codes = codes[rows]
-    held = np.bincount(codes, minlength=len(uniques)) > 0
-    if not held.all():  # values of ``small`` the column lacks: renumber densely
+    held = None if complete else np.bincount(codes, minlength=len(uniques)) > 0
+    if held is not None and not held.all():  # values ``small`` has, the column not
         codes = (np.cumsum(held) - 1)[codes]
         uniques = uniques[held]
     codes.flags.writeable = False
