@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import codes_at, isin_at, scatter, take_small
-from metrics.scoring import DECIMALS
+from metrics.keys import codes_among, codes_at, isin_at, scatter, take_small
+from metrics.scoring import DECIMALS, floats
 
 if TYPE_CHECKING:
     from domain.framework import Framework
@@ -120,14 +120,15 @@ class EditionRows:
         prev_edition: int | None,
         prev_rows: np.ndarray | None,
         unit_set: str,
-        indicators: list[str],
+        indicators: list[str] | None,
     ) -> np.ndarray:
         """``select`` of ``edition`` and ``prev_edition`` (in no particular order);
         ``prev_rows``: the previous edition's rows of the unit set when ``previous`` found
         them already (then only filtered by ``indicators``), else None."""
         if prev_rows is None:
             return self.select([edition, prev_edition], unit_set, indicators)
-        prev_rows = prev_rows[isin_at(self.frame["indicator"], prev_rows, indicators)]
+        if indicators is not None:
+            prev_rows = prev_rows[isin_at(self.frame["indicator"], prev_rows, indicators)]
         return np.concatenate([self.select([edition], unit_set, indicators), prev_rows])
 
 
@@ -256,22 +257,25 @@ def _not_comparable(
 def wide_scores(
     s: pd.DataFrame, rows: np.ndarray, editions: list[int | None], indicators: list[str]
 ) -> tuple[pd.Index, np.ndarray]:
-    """The scores of ``s`` at ``rows`` (all in ``editions`` x ``indicators``) per province:
-    the sorted province codes and a matrix with one row per code and one column per
-    (edition, indicator), edition-major, NaN where missing (an edition None has no rows).
+    """The scores of ``s`` at ``rows`` (all in ``editions``; rows of other indicators than
+    ``indicators`` are left out) per province: the sorted province codes and a matrix with
+    one row per code and one column per (edition, indicator), edition-major, NaN where
+    missing (an edition None has no rows).
 
     What ``pivot(index="province_code", columns=["edition", "indicator"])`` gives, on
     integer codes (the pivot was most of a contribution's cost on large tables). A cell
     given twice raises ValueError, as the pivot does."""
-    row, codes = codes_at(s["province_code"], rows)
     width = len(indicators)
-    ind, names = codes_at(s["indicator"], rows)  # then a lookup among few names
+    ind, names = codes_among(s["indicator"], rows)  # then a lookup among few names
+    col = pd.Index(indicators).get_indexer(names)[ind]
+    wanted = col >= 0
+    if not wanted.all():
+        rows, col = rows[wanted], col[wanted]
+    row, codes = codes_at(s["province_code"], rows)
     ed = s["edition"].to_numpy()[rows]
-    at = np.zeros(len(rows), dtype=np.int64)  # the position of each row's edition
-    for k, e in enumerate(editions[1:], start=1):
-        at[ed == e] = k
-    col = at * width + pd.Index(indicators).get_indexer(names)[ind]
-    score = s["score"].array.take(rows).to_numpy(dtype=float, na_value=np.nan)
+    for k, e in enumerate(editions[1:], start=1):  # edition-major columns
+        col[ed == e] += k * width
+    score = floats(s["score"])[rows]
     wide, _ = scatter(row, col, score, (len(codes), len(editions) * width))
     return codes, wide
 
@@ -318,7 +322,7 @@ def contributions(
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
     inputs = list(fw.inputs)
     wanted = [*inputs, "dti"]
-    rows = find.pair(edition, prev_edition, prev_rows, unit_set, wanted)
+    rows = find.pair(edition, prev_edition, prev_rows, unit_set, None)  # any indicator
     codes, wide = wide_scores(scores, rows, [edition, prev_edition], wanted)
     k = len(wanted)
     # row-major copies (fancy indexing gives column-major): row sums add up in the same order

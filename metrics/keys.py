@@ -82,12 +82,20 @@ def take_small(
 def codes_at(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
     """``column_codes`` of ``column.take(rows)``, from recorded codes when there are some
     (no strings hashed), else by coding the taken rows only."""
+    codes, uniques = codes_among(column, rows)
+    held = np.bincount(codes, minlength=len(uniques)) > 0
+    if held.all():
+        return codes, uniques
+    return (np.cumsum(held) - 1)[codes], uniques[held]
+
+
+def codes_among(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``column.take(rows)`` into distinct values that may include some the rows
+    lack (the column's recorded ones): ``codes_at`` without the renumbering."""
     hit = known_codes(column)
     if hit is None:
         return column_codes(column.take(rows))
-    codes, uniques = hit[0][rows], hit[1]
-    held = np.bincount(codes, minlength=len(uniques)) > 0
-    return (np.cumsum(held) - 1)[codes], uniques[held]
+    return hit[0][rows], hit[1]
 
 
 def isin_at(column: pd.Series, rows: np.ndarray | None, wanted: Sequence[str]) -> np.ndarray:
@@ -238,9 +246,13 @@ def tie_blocks(sorted_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Runs of equal values in a sorted array: each run's first position and length.
     Example: [1, 3, 3, 4] -> ([0, 1, 3], [1, 2, 1])."""
     n = len(sorted_key)
-    starts = (
-        np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
-        if n
-        else np.zeros(0, np.int64)
-    )
-    return starts, np.diff(np.r_[starts, n])
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    new_run = np.empty(n, dtype=bool)
+    new_run[0] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_run[1:])
+    starts = np.flatnonzero(new_run)
+    length = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=length[:-1])
+    length[-1] = n - starts[-1]
+    return starts, length

@@ -87,13 +87,13 @@ def _sorted_ranks(
 ) -> None:
     """Fill ``rank`` (and ``below``) at ``rows`` from the sorted keys of ``_competition``:
     groups lie one after another in ascending id, each best first."""
-    starts, length = tie_blocks(key)
-    first = np.repeat(starts, length)  # sorted position of the tie's first row
-    group_start = np.repeat(np.cumsum(n_group) - n_group, n_group)
-    rank[rows] = first - group_start + 1
+    starts, length = tie_blocks(key)  # per tie: its first sorted position, its size
+    group_end = np.cumsum(n_group)
+    start = np.repeat(group_end - n_group, n_group)[starts]  # the tie's group's first
+    rank[rows] = np.repeat(starts - start + 1, length)
     if below is not None:
-        group_end = group_start + np.repeat(n_group, n_group)
-        below[rows] = group_end - (first + np.repeat(length, length))
+        end = np.repeat(group_end, n_group)[starts]
+        below[rows] = np.repeat(end - (starts + length), length)
 
 
 def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
@@ -220,7 +220,7 @@ def _add_tiers(out: pd.DataFrame, rank: np.ndarray, n: np.ndarray) -> pd.DataFra
     ok = ~np.isnan(t)
     out["tier"] = _ints(t)
     every = bool(ok.all())
-    idx = (t - 1).astype(np.intp) if every else np.where(ok, t - 1, -1).astype(np.intp)
+    idx = (t - 1).astype(np.int8) if every else np.where(ok, t - 1, -1).astype(np.int8)
     for lang in ("vi", "en"):
         labels = pd.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype="str")
         out[f"tier_{lang}"] = (
