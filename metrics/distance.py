@@ -72,7 +72,7 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
         "diff_median",
         "gap_region_best",
     ):
-        out[c] = np.round(out[c], DECIMALS)
+        np.round(out[c], DECIMALS, out=out[c])  # in place: each is a new array
     return pd.DataFrame(out, index=d.index, columns=DISTANCE_COLUMNS, copy=False)
 
 
@@ -82,7 +82,9 @@ def _neighbour_levels(s: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.nd
     that sort's order (groups one after another in ascending id, each by ascending score)."""
     inverse, distinct = pd.factorize(s, sort=True)  # hashing: few distinct scores
     width = max(len(distinct), 1)
-    order, key = sort_order(gid * width + inverse)
+    key = gid * width
+    key += inverse
+    order, key = sort_order(key)
     starts, length = tie_blocks(key)
     block_group = key[starts] // width
     level = distinct[key[starts] - block_group * width]

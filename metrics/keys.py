@@ -199,7 +199,9 @@ def lookup(frame: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str]) -> 
         at = pd.Index(uniques).get_indexer(table[col])
         found &= at >= 0
         width = max(len(uniques), 1)
-        ids, keys, size = ids * width + codes, keys * width + at, size * width
+        ids *= width  # in place: ``ids`` is this function's own array
+        ids += codes
+        keys, size = keys * width + at, size * width
     if size > 4 * len(frame) + 1024:  # sparse combinations: hash them instead
         return pd.Index(keys[found]).get_indexer(ids).astype(np.int64)
     position = np.full(size, -1, dtype=np.int64)
