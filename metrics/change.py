@@ -5,14 +5,14 @@ The year-on-year table itself is ``metrics.ranking.year_on_year``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from metrics.keys import codes_at, isin_at, scatter
-from metrics.scoring import DECIMALS
+from metrics.keys import codes_among, codes_at, isin_at, scatter, take_small
+from metrics.scoring import DECIMALS, floats
 
 if TYPE_CHECKING:
     from domain.framework import Framework
@@ -46,6 +46,92 @@ def previous_edition(editions: list[int] | np.ndarray, edition: int) -> int | No
     return int(earlier.max()) if earlier.size else None
 
 
+class EditionRows:
+    """Rows of a scores or ranked frame by edition, unit set and indicators.
+
+    Editions are matched on integers first, so string comparisons run on those editions'
+    rows only: by binary search when the edition column holds sorted integers
+    (``compute_scores`` and ``rank_scores`` leave it so), by whole-column masks otherwise.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        ed = frame["edition"].to_numpy()
+        self.frame, self.ed = frame, ed
+        self.sorted = ed.dtype.kind in "iu" and bool((ed[1:] >= ed[:-1]).all())
+
+    def of_editions(self, editions: list[int | None]) -> np.ndarray:
+        """Positions (ascending) of the rows in ``editions`` (None is skipped)."""
+        ed, wanted = self.ed, [e for e in editions if e is not None]
+        if self.sorted:
+            spans = [
+                np.arange(np.searchsorted(ed, e, "left"), np.searchsorted(ed, e, "right"))
+                for e in sorted({int(e) for e in wanted})
+            ]
+            return np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
+        if len(wanted) == 1:
+            return np.flatnonzero(ed == wanted[0])
+        mask = np.zeros(len(ed), dtype=bool)
+        for e in wanted:
+            mask |= ed == e
+        return np.flatnonzero(mask)
+
+    def earlier(self, edition: int) -> Iterator[int]:
+        """The editions of the column before ``edition``, latest first."""
+        ed = self.ed
+        if self.sorted:
+            end = int(np.searchsorted(ed, int(edition), "left"))
+            while end > 0:
+                cand = int(ed[end - 1])
+                yield cand
+                end = int(np.searchsorted(ed, cand, "left"))
+            return
+        before = ed < int(edition)
+        while before.any():
+            cand = int(ed[before].max())
+            yield cand
+            before &= ed < cand
+
+    def keep(self, rows: np.ndarray, unit_set: str, indicators: list[str] | None) -> np.ndarray:
+        """The ``rows`` of ``unit_set`` (and of ``indicators`` when given)."""
+        ok = isin_at(self.frame["unit_set"], rows, [unit_set])
+        if indicators is not None:
+            ok = ok & isin_at(self.frame["indicator"], rows, indicators)
+        return rows[ok]
+
+    def select(
+        self, editions: list[int | None], unit_set: str, indicators: list[str] | None = None
+    ) -> np.ndarray:
+        """``edition_rows``."""
+        return self.keep(self.of_editions(editions), unit_set, indicators)
+
+    def previous(
+        self, edition: int, unit_set: str, indicators: list[str] | None = None
+    ) -> tuple[int | None, np.ndarray]:
+        """``latest_edition_before`` and that edition's rows (``select``; empty when None)."""
+        for cand in self.earlier(edition):
+            rows = self.select([cand], unit_set, indicators)
+            if len(rows):
+                return cand, rows
+        return None, np.zeros(0, dtype=np.int64)
+
+    def pair(
+        self,
+        edition: int,
+        prev_edition: int | None,
+        prev_rows: np.ndarray | None,
+        unit_set: str,
+        indicators: list[str] | None,
+    ) -> np.ndarray:
+        """``select`` of ``edition`` and ``prev_edition`` (in no particular order);
+        ``prev_rows``: the previous edition's rows of the unit set when ``previous`` found
+        them already (then only filtered by ``indicators``), else None."""
+        if prev_rows is None:
+            return self.select([edition, prev_edition], unit_set, indicators)
+        if indicators is not None:
+            prev_rows = prev_rows[isin_at(self.frame["indicator"], prev_rows, indicators)]
+        return np.concatenate([self.select([edition], unit_set, indicators), prev_rows])
+
+
 def edition_rows(
     frame: pd.DataFrame,
     editions: list[int | None],
@@ -53,20 +139,8 @@ def edition_rows(
     indicators: list[str] | None = None,
 ) -> np.ndarray:
     """Positions (ascending) of the rows of ``frame`` in ``editions`` (None is skipped) of
-    ``unit_set`` and, when given, of ``indicators``.
-
-    The editions are matched on integers first, so the string comparisons run on those
-    editions' rows only (not on the whole table)."""
-    ed = frame["edition"].to_numpy()
-    mask = np.zeros(len(ed), dtype=bool)
-    for e in editions:
-        if e is not None:
-            mask |= ed == e
-    rows = np.flatnonzero(mask)
-    ok = isin_at(frame["unit_set"], rows, [unit_set])
-    if indicators is not None:
-        ok = ok & isin_at(frame["indicator"], rows, indicators)
-    return rows[ok]
+    ``unit_set`` and, when given, of ``indicators`` (see ``EditionRows``)."""
+    return EditionRows(frame).select(editions, unit_set, indicators)
 
 
 def latest_edition_before(
@@ -74,14 +148,7 @@ def latest_edition_before(
 ) -> int | None:
     """``previous_edition`` among the editions of ``frame`` holding a row of ``unit_set``
     (and of ``indicators`` when given), checking the earlier editions latest first."""
-    ed = frame["edition"].to_numpy()
-    earlier = ed < int(edition)
-    while earlier.any():
-        cand = int(ed[earlier].max())
-        if len(edition_rows(frame, [cand], unit_set, indicators)):
-            return cand
-        earlier &= ed < cand
-    return None
+    return EditionRows(frame).previous(edition, unit_set, indicators)[0]
 
 
 def trend(
@@ -103,9 +170,8 @@ def trend(
     Editions where the unit's score is missing are skipped. Example: 0.4773 (2021) ->
     0.7223 (2023) gives change 0.2450, cagr (0.7223/0.4773)**0.5 - 1 = 0.2302.
     """
-    every = np.arange(len(ranked))
-    keep = isin_at(ranked["indicator"], every, [indicator]) & ranked["score"].notna().to_numpy()
-    d = ranked[["edition", "unit_set", "province_code", "score", "rank"]].take(every[keep])
+    keep = isin_at(ranked["indicator"], None, [indicator]) & ranked["score"].notna().to_numpy()
+    d = ranked[["edition", "unit_set", "province_code", "score", "rank"]].take(np.flatnonzero(keep))
     d = d.sort_values(["unit_set", "province_code", "edition"], kind="stable")
     d = d.reset_index(drop=True)
     # Series id per edition: +1 at every framework break, so rows sharing the last row's
@@ -188,32 +254,30 @@ def _not_comparable(
     )
 
 
-def _wide_scores(
-    s: pd.DataFrame, editions: list[int], unit_set: str, indicators: list[str]
-) -> tuple[list[str], Callable[[int, list[str]], np.ndarray]]:
-    """The scores of ``unit_set`` in ``editions`` x ``indicators`` per province: the sorted
-    province codes and ``grab(edition, indicators)`` -> matrix (one row per code, NaN where
-    missing).
+def wide_scores(
+    s: pd.DataFrame, rows: np.ndarray, editions: list[int | None], indicators: list[str]
+) -> tuple[pd.Index, np.ndarray]:
+    """The scores of ``s`` at ``rows`` (all in ``editions``; rows of other indicators than
+    ``indicators`` are left out) per province: the sorted province codes and a matrix with
+    one row per code and one column per (edition, indicator), edition-major, NaN where
+    missing (an edition None has no rows).
 
     What ``pivot(index="province_code", columns=["edition", "indicator"])`` gives, on
-    integer codes (the pivot was most of a contribution's cost on large tables)."""
-    rows = edition_rows(s, list(editions), unit_set, indicators)
-    row, codes = codes_at(s["province_code"], rows)
+    integer codes (the pivot was most of a contribution's cost on large tables). A cell
+    given twice raises ValueError, as the pivot does."""
     width = len(indicators)
-    ind, names = codes_at(s["indicator"], rows)  # then a lookup among few names
-    col = (
-        pd.Index(editions).get_indexer(s["edition"].to_numpy()[rows]) * width
-        + pd.Index(indicators).get_indexer(names)[ind]
-    )
-    score = s["score"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    ind, names = codes_among(s["indicator"], rows)  # then a lookup among few names
+    col = pd.Index(indicators).get_indexer(names)[ind]
+    wanted = col >= 0
+    if not wanted.all():
+        rows, col = rows[wanted], col[wanted]
+    row, codes = codes_at(s["province_code"], rows)
+    ed = s["edition"].to_numpy()[rows]
+    for k, e in enumerate(editions[1:], start=1):  # edition-major columns
+        col[ed == e] += k * width
+    score = floats(s["score"])[rows]
     wide, _ = scatter(row, col, score, (len(codes), len(editions) * width))
-
-    def grab(ed: int, inds: list[str]) -> np.ndarray:
-        at = editions.index(ed) * width
-        # row-major (fancy indexing gives column-major): row sums add up in the same order
-        return np.ascontiguousarray(wide[:, [at + indicators.index(i) for i in inds]])
-
-    return list(codes), grab
+    return codes, wide
 
 
 def contributions(
@@ -249,27 +313,30 @@ def contributions(
     value, prev_value, contribution, dti_change, comparable). Example: awareness 0.8528 ->
     0.8461 with 100 of 1000 points contributes 0.1 * -0.0067 = -0.00067.
     """
-    if prev_edition is None:
-        prev_edition = latest_edition_before(scores, edition, unit_set)
+    find = EditionRows(scores)
+    prev_rows = None
+    if prev_edition is None:  # the previous edition's rows are then matched already
+        prev_edition, prev_rows = find.previous(edition, unit_set)
     if prev_edition is None:
         return pd.DataFrame(columns=CONTRIBUTION_COLUMNS)
     fw, pfw = frameworks[int(edition)], frameworks[int(prev_edition)]
     inputs = list(fw.inputs)
-    codes, grab = _wide_scores(scores, [edition, prev_edition], unit_set, [*inputs, "dti"])
-    dti_change = np.round(
-        grab(edition, ["dti"])[:, 0] - grab(prev_edition, ["dti"])[:, 0], DECIMALS
-    )
+    wanted = [*inputs, "dti"]
+    rows = find.pair(edition, prev_edition, prev_rows, unit_set, None)  # any indicator
+    codes, wide = wide_scores(scores, rows, [edition, prev_edition], wanted)
+    k = len(wanted)
+    # row-major copies (fancy indexing gives column-major): row sums add up in the same order
+    v, pv = np.ascontiguousarray(wide[:, : k - 1]), np.ascontiguousarray(wide[:, k : 2 * k - 1])
+    dti_change = np.round(wide[:, k - 1] - wide[:, 2 * k - 1], DECIMALS)
     if not fw.comparable_with(pfw):
         return _not_comparable(edition, prev_edition, unit_set, codes)
     points = fw.points
     pts = np.array([points[i] for i in inputs], dtype=float)
-    v, pv = grab(edition, inputs), grab(prev_edition, inputs)
     contrib = (v - pv) * (pts / pts.sum())[None, :]  # NaN where either value is missing
     complete = ~np.isnan(contrib).any(axis=1)
     contrib[~complete] = np.nan
     # Residual against the shown 4-decimal DTI change: closes the waterfall exactly.
     rounding = dti_change - contrib.sum(axis=1)
-    k = len(inputs) + 1
     n = len(codes)
     nan_col = np.full((n, 1), np.nan)
     return pd.DataFrame(
@@ -277,8 +344,10 @@ def contributions(
             "edition": edition,
             "prev_edition": prev_edition,
             "unit_set": unit_set,
-            "province_code": pd.array(codes, dtype="str").take(np.repeat(np.arange(n), k)),
-            "indicator": pd.array([*inputs, ROUNDING], dtype="str").take(np.tile(np.arange(k), n)),
+            "province_code": take_small(pd.array(codes, dtype="str"), np.repeat(np.arange(n), k)),
+            "indicator": take_small(
+                pd.array([*inputs, ROUNDING], dtype="str"), np.tile(np.arange(k), n)
+            ),
             "points": np.tile(np.append(pts, np.nan), n),
             "value": np.hstack([v, nan_col]).ravel(),
             "prev_value": np.hstack([pv, nan_col]).ravel(),

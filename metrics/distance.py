@@ -50,17 +50,15 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
     cols = [*KEY, "indicator", "region_code", "score", "rank"]
     scored = ranked["score"].notna()
     d = (ranked[cols] if scored.all() else ranked.loc[scored, cols]).reset_index(drop=True)
-    # Integer-coded groups; neighbours from one sort of (group, score level) for all groups.
+    # Integer-coded groups; neighbours, leader and median from one sort of (group, score
+    # level) for all groups, the region's best from one unbuffered maximum.
     s = d["score"].to_numpy(dtype=float)
     gid, _ = dense_ids(*group_ids(d, GROUP))
-    above, below = _neighbour_levels(s, gid)
-    g = pd.Series(s).groupby(gid, sort=False)
     reg, regions = column_codes(d["region_code"])
-    region = pd.Series(s).groupby(gid * max(len(regions), 1) + reg, sort=False)
-    leader = g.transform("max").to_numpy()
-    mean = g.transform("mean").to_numpy()
-    median = g.transform("median").to_numpy()
-    best = region.transform("max").to_numpy()
+    rgid = gid * max(len(regions), 1) + reg
+    above, below, order = _neighbour_levels(s, gid)
+    leader, median, best = _group_references(s, gid, order, rgid)
+    mean = pd.Series(s).groupby(gid, sort=False).transform("mean").to_numpy()
     out = {c: d[c] for c in [*KEY, "indicator", "score", "rank"]}
     out |= {"above_score": above, "gap_above": above - s, "below_score": below}
     out |= {"gap_below": s - below, "leader_score": leader, "gap_leader": leader - s}
@@ -74,19 +72,23 @@ def distances(ranked: pd.DataFrame) -> pd.DataFrame:
         "diff_median",
         "gap_region_best",
     ):
-        out[c] = np.round(out[c], DECIMALS)
+        np.round(out[c], DECIMALS, out=out[c])  # in place: each is a new array
     return pd.DataFrame(out, index=d.index, columns=DISTANCE_COLUMNS, copy=False)
 
 
-def _neighbour_levels(s: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For every score, the next distinct score above and below it in its group (NaN at the
-    ends), with one sort of (group, distinct score) levels for all groups."""
+def _neighbour_levels(s: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every score (no NaN), the next distinct score above and below it in its group
+    (NaN at the ends), with one sort of (group, distinct score) levels for all groups; and
+    that sort's order (groups one after another in ascending id, each by ascending score)."""
     inverse, distinct = pd.factorize(s, sort=True)  # hashing: few distinct scores
     width = max(len(distinct), 1)
-    order, key = sort_order(gid * width + inverse)  # by group, then ascending score
+    key = gid * width
+    key += inverse
+    order, key = sort_order(key)
     starts, length = tie_blocks(key)
-    level = distinct[key[starts] % width]
-    same = (key[starts] // width)[1:] == (key[starts] // width)[:-1]
+    block_group = key[starts] // width
+    level = distinct[key[starts] - block_group * width]
+    same = block_group[1:] == block_group[:-1]
     up = np.full(len(starts), np.nan)
     down = np.full(len(starts), np.nan)
     up[:-1] = np.where(same, level[1:], np.nan)
@@ -95,7 +97,34 @@ def _neighbour_levels(s: np.ndarray, gid: np.ndarray) -> tuple[np.ndarray, np.nd
     below = np.empty(len(s))
     above[order] = np.repeat(up, length)
     below[order] = np.repeat(down, length)
-    return above, below
+    return above, below, order
+
+
+def _group_references(
+    s: np.ndarray, gid: np.ndarray, order: np.ndarray, rgid: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per score (no NaN): its group's maximum and median, and the maximum of its region
+    group ``rgid``, as pandas' groupby max and median give them.
+
+    From ``order`` (``_neighbour_levels``): the median is the middle score, or the two middle
+    ones added and halved. Where 0.0 and -0.0 both occur, which of the two a maximum or a
+    median returns depends on pandas' own selection, so pandas computes them."""
+    zero = s == 0
+    if zero.any() and np.signbit(s[zero]).any():
+        g = pd.Series(s).groupby(gid, sort=False)
+        region = pd.Series(s).groupby(rgid, sort=False)
+        leader, median = g.transform("max").to_numpy(), g.transform("median").to_numpy()
+        return leader, median, region.transform("max").to_numpy()
+    n = np.bincount(gid) if len(gid) else np.zeros(0, dtype=np.int64)
+    end = np.cumsum(n)
+    ordered = s[order]
+    upper = np.minimum(end - n + n // 2, max(len(s) - 1, 0))  # an empty group: any row
+    lower = np.maximum(upper - 1, 0)
+    median = np.where(n % 2 == 1, ordered[upper], (ordered[upper] + ordered[lower]) / 2)
+    leader = ordered[np.maximum(end - 1, 0)]
+    best = np.full(int(rgid.max()) + 1 if len(rgid) else 0, -np.inf)
+    np.maximum.at(best, rgid, s)  # exact, as a groupby max
+    return leader[gid], median[gid], best[rgid]
 
 
 def neighbours(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 _LIMIT = 2**62  # combined ids stay below this (int64 with room for one more product)
 
@@ -39,16 +40,19 @@ def known_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index] | N
     return hit[1], hit[2]
 
 
-def remember_taken(column: pd.Series, small: pd.Series | pd.Index, rows: np.ndarray) -> None:
+def remember_taken(
+    column: pd.Series, small: pd.Series | pd.Index, rows: np.ndarray, complete: bool = False
+) -> None:
     """Record the codes of ``column``, built as ``small.take(rows)`` (all ``rows`` >= 0),
-    from the codes of the small ``small``: the one hash is over ``small``'s few values."""
+    from the codes of the small ``small``: the one hash is over ``small``'s few values.
+    ``complete``: the caller knows every row of ``small`` is taken (nothing to check)."""
     data = _arrow_data(column)
     if data is None or len(rows) != len(column):
         return
     codes, uniques = column_codes(small)
     codes = codes[rows]
-    held = np.bincount(codes, minlength=len(uniques)) > 0
-    if not held.all():  # values of ``small`` the column lacks: renumber densely
+    held = None if complete else np.bincount(codes, minlength=len(uniques)) > 0
+    if held is not None and not held.all():  # values ``small`` has, the column not
         codes = (np.cumsum(held) - 1)[codes]
         uniques = uniques[held]
     codes.flags.writeable = False
@@ -56,25 +60,56 @@ def remember_taken(column: pd.Series, small: pd.Series | pd.Index, rows: np.ndar
     _KNOWN[key] = (weakref.ref(data, lambda _ref: _KNOWN.pop(key, None)), codes, uniques)
 
 
+def take_small(
+    small: pd.api.extensions.ExtensionArray, rows: np.ndarray, allow_fill: bool = False
+) -> pd.api.extensions.ExtensionArray:
+    """``small.take(rows, allow_fill=allow_fill)``: a long column built from a short one.
+
+    Arrow-backed strings are taken by pyarrow directly (pandas' own take costs about
+    twice as much on long columns); the result is the same array. Any other array, and
+    negative ``rows`` without ``allow_fill`` (counted from the end), go through pandas."""
+    if not isinstance(small, pd.arrays.ArrowStringArray):
+        return small.take(rows, allow_fill=allow_fill)
+    missing = rows < 0
+    if missing.any() and not allow_fill:
+        return small.take(rows)
+    chunked = small.__arrow_array__()
+    data = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
+    taken = data.take(pa.array(rows, mask=missing if missing.any() else None))
+    return pd.arrays.ArrowStringArray(pa.chunked_array([taken], type=data.type), dtype=small.dtype)
+
+
 def codes_at(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
     """``column_codes`` of ``column.take(rows)``, from recorded codes when there are some
     (no strings hashed), else by coding the taken rows only."""
-    hit = known_codes(column)
-    if hit is None:
-        return column_codes(column.take(rows))
-    codes, uniques = hit[0][rows], hit[1]
+    codes, uniques = codes_among(column, rows)
     held = np.bincount(codes, minlength=len(uniques)) > 0
+    if held.all():
+        return codes, uniques
     return (np.cumsum(held) - 1)[codes], uniques[held]
 
 
-def isin_at(column: pd.Series, rows: np.ndarray, wanted: Sequence[str]) -> np.ndarray:
-    """``column.take(rows).isin(wanted)`` as a bool array, on recorded codes when there
-    are some (see ``codes_at``)."""
+def codes_among(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """Codes of ``column.take(rows)`` into distinct values that may include some the rows
+    lack (the column's recorded ones): ``codes_at`` without the renumbering."""
     hit = known_codes(column)
     if hit is None:
-        return column.take(rows).isin(wanted).to_numpy(dtype=bool)
+        return column_codes(column.take(rows))
+    return hit[0][rows], hit[1]
+
+
+def isin_at(column: pd.Series, rows: np.ndarray | None, wanted: Sequence[str]) -> np.ndarray:
+    """``column.take(rows).isin(wanted)`` as a bool array (``rows`` None: the whole column),
+    on recorded codes when there are some (see ``codes_at``)."""
+    hit = known_codes(column)
+    if hit is None:
+        part = column if rows is None else column.take(rows)
+        return part.isin(wanted).to_numpy(dtype=bool)
     codes, uniques = hit
-    return np.asarray(uniques.isin(wanted), dtype=bool)[codes[rows]]
+    found = np.asarray(uniques.isin(wanted), dtype=bool)
+    if found.all():
+        return np.ones(len(codes) if rows is None else len(rows), dtype=bool)
+    return found[codes] if rows is None else found[codes[rows]]
 
 
 def column_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index]:
@@ -89,9 +124,10 @@ def column_codes(column: pd.Series | pd.Index) -> tuple[np.ndarray, pd.Index]:
         x = np.asarray(column)
         lo, hi = int(x.min()), int(x.max())
         if hi - lo <= 2 * len(x) + 1024:
-            held = np.bincount(x - lo, minlength=hi - lo + 1) > 0
+            offset = x - lo
+            held = np.bincount(offset, minlength=hi - lo + 1) > 0
             uniques = pd.Index((np.flatnonzero(held) + lo).astype(x.dtype))
-            return (np.cumsum(held) - 1)[x - lo], uniques
+            return (np.cumsum(held) - 1)[offset], uniques
     codes, uniques = pd.factorize(column, sort=True, use_na_sentinel=False)
     return codes.astype(np.int64, copy=False), uniques
 
@@ -112,7 +148,8 @@ def group_ids(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[np.ndarray, 
         if size * width >= _LIMIT:  # renumber densely before the product overflows
             ids, dense = pd.factorize(ids, sort=True)
             size = max(len(dense), 1)
-        ids = ids * width + codes
+        ids *= width  # in place: ``ids`` is this function's own array
+        ids += codes
         size *= width
     return ids, size
 
@@ -129,12 +166,22 @@ def dense_ids(ids: np.ndarray, size: int) -> tuple[np.ndarray, int]:
 def distinct_rows(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct combinations of ``columns`` in ``frame``, sorted (a new frame with a
     fresh index), and for every row of ``frame`` the row of that table holding its key."""
-    ids, _ = group_ids(frame, columns)
-    row_of, distinct = pd.factorize(ids, sort=True)
-    row = np.zeros(len(distinct), dtype=np.int64)
+    row_of, count = compact_ids(*group_ids(frame, columns))
+    row = np.zeros(count, dtype=np.int64)
     row[row_of] = np.arange(len(frame))  # a row of every key (any one holds it)
     table = frame[list(columns)].take(row).reset_index(drop=True)
-    return table, row_of.astype(np.int64, copy=False)
+    return table, row_of
+
+
+def compact_ids(ids: np.ndarray, size: int) -> tuple[np.ndarray, int]:
+    """``ids`` (below ``size``) renumbered 0..k-1 in the same order, and k: the sorted
+    factorisation of ``ids``, by counting when ``size`` is small (no hashing)."""
+    if size <= 2 * len(ids) + 1024:
+        held = np.bincount(ids, minlength=size) > 0
+        rank = np.cumsum(held) - 1
+        return rank[ids], int(rank[-1]) + 1 if size else 0
+    codes, uniques = pd.factorize(ids, sort=True)
+    return codes.astype(np.int64, copy=False), len(uniques)
 
 
 def lookup(frame: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
@@ -152,7 +199,9 @@ def lookup(frame: pd.DataFrame, table: pd.DataFrame, columns: Sequence[str]) -> 
         at = pd.Index(uniques).get_indexer(table[col])
         found &= at >= 0
         width = max(len(uniques), 1)
-        ids, keys, size = ids * width + codes, keys * width + at, size * width
+        ids *= width  # in place: ``ids`` is this function's own array
+        ids += codes
+        keys, size = keys * width + at, size * width
     if size > 4 * len(frame) + 1024:  # sparse combinations: hash them instead
         return pd.Index(keys[found]).get_indexer(ids).astype(np.int64)
     position = np.full(size, -1, dtype=np.int64)
@@ -185,8 +234,12 @@ def sort_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(key)
     bits = max(n.bit_length(), 1)
     if n and int(key.min()) >= 0 and int(key.max()) < (1 << (62 - bits)):
-        packed = np.sort((key.astype(np.int64) << bits) | np.arange(n, dtype=np.int64))
-        return packed & ((1 << bits) - 1), packed >> bits
+        packed = key.astype(np.int64, copy=False) << bits  # a new array, then in place
+        packed |= np.arange(n, dtype=np.int64)
+        packed.sort()
+        order = packed & ((1 << bits) - 1)
+        packed >>= bits
+        return order, packed
     order = np.argsort(key, kind="stable")
     return order, key[order]
 
@@ -195,9 +248,13 @@ def tie_blocks(sorted_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Runs of equal values in a sorted array: each run's first position and length.
     Example: [1, 3, 3, 4] -> ([0, 1, 3], [1, 2, 1])."""
     n = len(sorted_key)
-    starts = (
-        np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
-        if n
-        else np.zeros(0, np.int64)
-    )
-    return starts, np.diff(np.r_[starts, n])
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    new_run = np.empty(n, dtype=bool)
+    new_run[0] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_run[1:])
+    starts = np.flatnonzero(new_run)
+    length = np.empty_like(starts)
+    np.subtract(starts[1:], starts[:-1], out=length[:-1])
+    length[-1] = n - starts[-1]
+    return starts, length

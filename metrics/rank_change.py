@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.change import edition_rows, latest_edition_before
+from metrics.change import EditionRows, wide_scores
 from metrics.ranking import count_above
 from metrics.scoring import round4
 
@@ -70,16 +70,13 @@ def rank_change_decomposition(
     earlier edition of the unit set. Example: prev scores A .9 B .8 C .7, new A .85 B .75
     C .8 -> C: prev rank 3, counterfactual 2 (0.8 ties B's old 0.8), rank 2 -> own +1, others 0.
     """
-    if prev_edition is None:
-        prev_edition = latest_edition_before(ranked, edition, unit_set, [indicator])
-    rows = edition_rows(ranked, [edition, prev_edition], unit_set, [indicator])
-    part = ranked[["edition", "province_code", "score"]].take(rows)
-    part = part[part["score"].notna()]
-    wide = part.pivot(index="province_code", columns="edition", values="score")
-    codes = list(wide.index)
-    s_now = wide[edition] if edition in wide else pd.Series(np.nan, index=wide.index)
-    s_prev = wide[prev_edition] if prev_edition in wide else pd.Series(np.nan, index=wide.index)
-    s_now, s_prev = s_now.to_numpy(dtype=float), s_prev.to_numpy(dtype=float)
+    find, prev_rows = EditionRows(ranked), None
+    if prev_edition is None:  # its rows come with it
+        prev_edition, prev_rows = find.previous(edition, unit_set, [indicator])
+    rows = find.pair(edition, prev_edition, prev_rows, unit_set, [indicator])
+    rows = rows[~ranked["score"].array.take(rows).isna()]  # unscored units get no row
+    codes, wide = wide_scores(ranked, rows, [edition, prev_edition], [indicator])
+    s_now, s_prev = wide[:, 0], wide[:, 1]
     rank_now = 1 + count_above(s_now, s_now)
     rank_prev = 1 + count_above(s_prev, s_prev)
     # others' old scores above our new one: all old scores above it, minus our own old one

@@ -15,6 +15,7 @@ from metrics.keys import (
     lookup,
     remember_taken,
     sort_order,
+    take_small,
     tie_blocks,
 )
 from metrics.scoring import KEY, ticks
@@ -45,14 +46,15 @@ def competition_rank(scores: pd.Series, by: pd.Series | np.ndarray | None = None
 
 
 def _competition(
-    t: np.ndarray, ids: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    t: np.ndarray, ids: np.ndarray, size: int, with_below: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """``competition_rank``'s arithmetic on whole-number scores ``t`` (``ticks``) in groups
     ``ids`` (int64 below ``size``), with one sort for all groups.
 
     Returns per row: the rank (NaN where ``t`` is NaN), ``n`` (the scored rows of its
-    group) and ``below`` (scored rows of its group strictly below it; NaN where ``t`` is
-    NaN). rank = 1 + rows strictly above, so ties share the best rank.
+    group) and, when ``with_below``, ``below`` (scored rows of its group strictly below it;
+    NaN where ``t`` is NaN; else None). rank = 1 + rows strictly above, so ties share the
+    best rank.
     """
     ids, size = dense_ids(ids, size)
     valid = ~np.isnan(t)
@@ -60,7 +62,7 @@ def _competition(
     tv, gv = (t, ids) if every else (t[valid], ids[valid])
     n_group = np.bincount(gv, minlength=size)
     rank = np.full(len(t), np.nan)
-    below = np.full(len(t), np.nan)
+    below = np.full(len(t), np.nan) if with_below else None
     if len(tv):
         lo, hi = float(tv.min()), float(tv.max())
         if np.isfinite(lo) and np.isfinite(hi) and (hi - lo + 1) * size < 2**62:
@@ -68,21 +70,37 @@ def _competition(
         else:
             distinct, inverse = np.unique(tv, return_inverse=True)
             level, width = len(distinct) - 1 - inverse, len(distinct)
-        order, key = sort_order(gv * width + level)  # by group, then best first
-        starts, length = tie_blocks(key)
-        first = np.repeat(starts, length)  # sorted position of the tie's first row
-        group = key // width
-        group_start = (np.cumsum(n_group) - n_group)[group]
+        key = gv * width
+        key += level
+        order, key = sort_order(key)  # by group, then best first
         rows = order if every else np.flatnonzero(valid)[order]
-        rank[rows] = first - group_start + 1
-        below[rows] = group_start + n_group[group] - (first + np.repeat(length, length))
+        _sorted_ranks(key, n_group, rows, rank, below)
     return rank, n_group[ids], below
+
+
+def _sorted_ranks(
+    key: np.ndarray,
+    n_group: np.ndarray,
+    rows: np.ndarray,
+    rank: np.ndarray,
+    below: np.ndarray | None,
+) -> None:
+    """Fill ``rank`` (and ``below``) at ``rows`` from the sorted keys of ``_competition``:
+    groups lie one after another in ascending id, each best first."""
+    starts, length = tie_blocks(key)  # per tie: its first sorted position, its size
+    group_end = np.cumsum(n_group)
+    start = np.repeat(group_end - n_group, n_group)[starts]  # the tie's group's first
+    rank[rows] = np.repeat(starts - start + 1, length)
+    if below is not None:
+        end = np.repeat(group_end, n_group)[starts]
+        below[rows] = np.repeat(end - (starts + length), length)
 
 
 def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
     """Whole numbers held as floats (NaN = missing) as a nullable Int64 array."""
     missing = np.isnan(x)
-    return pd.arrays.IntegerArray(np.where(missing, 0, x).astype(np.int64), missing)
+    data = np.where(missing, 0, x) if missing.any() else x
+    return pd.arrays.IntegerArray(data.astype(np.int64), missing)
 
 
 def count_above(
@@ -122,19 +140,27 @@ def rank_scores(scores: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(n > 1, below / (n - 1), np.nan)
     out["rank"] = _ints(rank)
-    out["n"] = pd.array(n, dtype="Int64")
+    out["n"] = _counts(n)
     out["percentile"] = pct
     reg, regions = column_codes(out["region_code"])
-    rank, n, _ = _competition(score, gid * max(len(regions), 1) + reg, size * max(len(regions), 1))
-    out["region_rank"] = _ints(rank)
-    out["region_n"] = pd.array(n, dtype="Int64")
-    return add_tiers(out, copy=False)
+    width = max(len(regions), 1)
+    region_rank, region_n, _ = _competition(
+        score, gid * width + reg, size * width, with_below=False
+    )
+    out["region_rank"] = _ints(region_rank)
+    out["region_n"] = _counts(region_n)
+    return _add_tiers(out, rank, n)
+
+
+def _counts(n: np.ndarray) -> pd.arrays.IntegerArray:
+    """Counts (int64, none missing) as a nullable Int64 array."""
+    return pd.arrays.IntegerArray(n.astype(np.int64, copy=False), np.zeros(len(n), dtype=bool))
 
 
 def _region_codes(scores: pd.DataFrame, units: pd.DataFrame) -> pd.api.extensions.ExtensionArray:
     """The region code of every row's (unit set, province) in ``units`` (missing when absent)."""
     found = lookup(scores, units, ["unit_set", "province_code"])
-    region = units["region_code"].array.take(found, allow_fill=True)
+    region = take_small(units["region_code"].array, found, allow_fill=True)
     if len(found) and found.min() >= 0:  # ``distances`` reuses these codes
         remember_taken(region, units["region_code"], found)
     return region
@@ -163,7 +189,12 @@ def tier_of(rank: pd.Series, n: pd.Series) -> pd.Series:
 def _tiers(rank: np.ndarray, n: np.ndarray | float) -> np.ndarray:
     """``tier_of``'s formula on float arrays (NaN = no rank)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.floor(4 * (rank - 1) / n) + 1
+        x = np.subtract(rank, 1, dtype=float)  # then in place: 4 * (rank - 1) / n, floor, + 1
+        x *= 4
+        x /= n
+        np.floor(x, out=x)
+        x += 1
+        return x
 
 
 def tier_label(tier: int, lang: str = "vi") -> str:
@@ -179,14 +210,21 @@ def add_tiers(ranked: pd.DataFrame, copy: bool = True) -> pd.DataFrame:
     """
     out = ranked.copy() if copy else ranked
     rank = out["rank"].to_numpy(dtype=float, na_value=np.nan)
-    t = _tiers(rank, out["n"].to_numpy(dtype=float, na_value=np.nan))
+    return _add_tiers(out, rank, out["n"].to_numpy(dtype=float, na_value=np.nan))
+
+
+def _add_tiers(out: pd.DataFrame, rank: np.ndarray, n: np.ndarray) -> pd.DataFrame:
+    """``add_tiers`` in place on ``out``, from its ranks and counts as float (NaN = none)
+    or integer arrays."""
+    t = _tiers(rank, n)
     ok = ~np.isnan(t)
     out["tier"] = _ints(t)
-    idx = np.where(ok, t, 1).astype(int) - 1
+    every = bool(ok.all())
+    idx = (t - 1).astype(np.int8) if every else np.where(ok, t - 1, -1).astype(np.int8)
     for lang in ("vi", "en"):
         labels = pd.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype="str")
         out[f"tier_{lang}"] = (
-            labels.take(np.where(ok, idx, -1), allow_fill=True)
+            take_small(labels, idx, allow_fill=not every)
             if ok.any()
             else np.full(len(out), None, dtype=object)  # as pandas infers an all-None column
         )
@@ -202,23 +240,17 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     break in series. Missing in either edition -> missing change.
     """
     base = ranked[[*KEY, "indicator", "score", "rank"]].reset_index(drop=True)
-    editions = sorted(base["edition"].unique())
+    at, editions = column_codes(base["edition"])  # position among the sorted editions
     prev_of = {e: p for p, e in zip(editions, editions[1:], strict=False)}
-    # Integer-coded (unit set, province, indicator) x edition position, sorted once: a row's
-    # previous-edition row is the one just before it with the key one lower.
-    series, _ = dense_ids(*group_ids(base, ["unit_set", "province_code", "indicator"]))
-    at = np.searchsorted(np.asarray(editions), base["edition"].to_numpy())
-    key = series * max(len(editions), 1) + at
-    order, sorted_key = sort_order(key)
-    if (sorted_key[1:] == sorted_key[:-1]).any():
-        raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
-    prev = np.full(len(key), -1, dtype=np.int64)
-    prev[order[1:]] = np.where(sorted_key[1:] == sorted_key[:-1] + 1, order[:-1], -1)
+    # Integer-coded (unit set, province, indicator) x edition position: a row's
+    # previous-edition row is the one with the key one lower.
+    series, n_series = dense_ids(*group_ids(base, ["unit_set", "province_code", "indicator"]))
+    width = max(len(editions), 1)
+    prev = _one_lower(series * width + at, n_series * width)
     prev[at == 0] = -1  # the first edition has none (key - 1 is another series' last)
-    has_prev = prev >= 0  # -1: no previous row -> missing
     out = base  # a new frame already (copy on write keeps ``ranked`` as it is)
     score = base["score"].to_numpy(dtype=float, na_value=np.nan)
-    out["prev_score"] = np.where(has_prev, score[np.where(has_prev, prev, 0)], np.nan)
+    out["prev_score"] = np.append(score, np.nan)[prev]  # -1: no previous row -> missing
     out["prev_rank"] = base["rank"].array.take(prev, allow_fill=True)
     out["score_change"] = (out["score"] - out["prev_score"]).round(4)
     out["rank_change"] = (out["prev_rank"] - out["rank"]).astype("Int64")
@@ -231,3 +263,22 @@ def year_on_year(ranked: pd.DataFrame, frameworks: Mapping[int, Framework]) -> p
     )  # per edition, not per row
     out["comparable"] = comparable[at]
     return out
+
+
+def _one_lower(key: np.ndarray, size: int) -> np.ndarray:
+    """For every row, the row whose ``key`` (below ``size``) is one lower (-1: none).
+    Keys must not repeat (ValueError); a table of rows by key when ``size`` is small, else
+    one sort."""
+    rows = np.arange(len(key))
+    if size <= 4 * len(key) + 1024:
+        row_of = np.full(size + 1, -1, dtype=np.int64)  # row_of[0]: below the lowest key
+        row_of[key + 1] = rows
+        if (row_of[key + 1] != rows).any():
+            raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
+        return row_of[key]
+    order, sorted_key = sort_order(key)
+    if (sorted_key[1:] == sorted_key[:-1]).any():
+        raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
+    prev = np.full(len(key), -1, dtype=np.int64)
+    prev[order[1:]] = np.where(sorted_key[1:] == sorted_key[:-1] + 1, order[:-1], -1)
+    return prev

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from metrics.keys import distinct_rows, remember_taken, scatter
+from domain.framework import TOTAL
+from metrics.keys import distinct_rows, remember_taken, scatter, take_small
 
 if TYPE_CHECKING:  # the type only; metrics never loads files
     from domain.framework import Framework
@@ -27,9 +28,21 @@ def ticks(x: pd.Series | np.ndarray | float | list[float]) -> np.ndarray:
     The one rounding rule: ``round4`` and every rank compare these whole numbers, so two
     scores that publish alike (0.63834 and 0.63826 -> 0.6383) are equal. A tiny guard
     absorbs binary error (0.63835 is stored as 0.638349999...). Missing stays NaN."""
-    if isinstance(x, pd.Series):
-        x = x.to_numpy(dtype=float, na_value=np.nan)
-    return np.floor(np.asarray(x, dtype=float) * _SCALE + 0.5 + 1e-7)
+    arr = floats(x) if isinstance(x, pd.Series) else np.asarray(x, dtype=float)
+    if arr.ndim == 0:
+        return np.floor(arr * _SCALE + 0.5 + 1e-7)
+    t = arr * _SCALE  # a new array, then the same steps in place
+    t += 0.5
+    t += 1e-7
+    return np.floor(t, out=t)
+
+
+def floats(x: pd.Series) -> np.ndarray:
+    """The values of ``x`` as float64 with NaN for missing: the column's own (read-only)
+    array when it is float64 already, else a converted copy."""
+    if x.dtype == np.float64:
+        return x.to_numpy()
+    return x.to_numpy(dtype=float, na_value=np.nan)
 
 
 def round4(x: pd.Series | np.ndarray | float) -> pd.Series | np.ndarray | float:
@@ -52,8 +65,9 @@ def composites(x: np.ndarray, fw: Framework) -> dict[str, np.ndarray]:
     total check, so there is one formula."""
     out: dict[str, np.ndarray] = {}
     column = {c: j for j, c in enumerate(fw.inputs)}
+    points = fw.points  # ``Framework.weights``, with the points dict built once, not per member
     for comp in fw.composites:
-        w = fw.weights(comp)
+        w = points if comp == TOTAL else {c: points[c] for c in fw.members[comp]}
         sub = x[:, [column[c] for c in w]]
         pts = np.array(list(w.values()), dtype=float)
         total = np.nan_to_num(sub) @ pts / pts.sum()
@@ -88,41 +102,45 @@ def compute_scores(values: pd.DataFrame, frameworks: Mapping[int, Framework]) ->
     if values.empty:
         return pd.DataFrame(columns=[*KEY, "indicator", "raw", "basis", "score"])
     units, unit_of = distinct_rows(values, KEY)
-    vocab = _indicator_vocabulary(values, frameworks, units["edition"].unique())
     ind_codes, ind_uniques = pd.factorize(values["indicator"], use_na_sentinel=False)
+    vocab = _indicator_vocabulary(ind_uniques, frameworks, units["edition"].unique())
     col_of = vocab.get_indexer(ind_uniques)[ind_codes]
     if (col_of < 0).any():
         raise ValueError("values without an indicator code")
     shape = (len(units), len(vocab))
-    value = values["value"].to_numpy(dtype=float, na_value=np.nan)
-    stored, held = scatter(unit_of, col_of, value, shape)
+    stored, held = scatter(unit_of, col_of, floats(values["value"]), shape)
     raw, framed = _recompute(stored, units["edition"].to_numpy(), vocab, frameworks)
-    cell = np.flatnonzero((framed | held).ravel())  # row-major: sorted by unit, indicator
-    row, col = np.divmod(cell, shape[1])
-    raw_v, value = raw.ravel()[cell], stored.ravel()[cell]
+    framed |= held  # the cells of the output
+    row, col = np.nonzero(framed)  # row-major: sorted by unit, indicator
+    raw_v, value = raw[framed], stored[framed]
     has = ~np.isnan(value)
     recomputed = ticks(raw_v) / _SCALE
     # A stored composite is the official figure (the publisher rounds from unrounded
     # indices, so it may differ from the recomputed one by 0.0001): it is the score shown
     # and ranked. One that cannot be recomputed (an upload of totals only) is used as is.
-    basis = np.where(has, 0, np.where(np.isnan(raw_v), -1, 1))
-    out = {k: units[k].array.take(row) for k in KEY}
-    out["indicator"] = vocab.array.take(col)
-    for k in KEY:  # later functions reuse these codes instead of hashing the strings again
-        remember_taken(out[k], units[k], row)
-    remember_taken(out["indicator"], vocab, col)
+    basis = np.ones(len(row), dtype=np.int8)  # 1 recomputed, 0 stored, -1 neither
+    basis[np.isnan(raw_v)] = -1
+    basis[has] = 0
+    out = {k: take_small(units[k].array, row) for k in KEY}
+    out["indicator"] = take_small(vocab.array, col)
+    # Later functions reuse these codes instead of hashing the strings again. Every unit
+    # and every indicator of the vocabulary has a cell, so no code is missing.
+    for k in KEY:
+        remember_taken(out[k], units[k], row, complete=True)
+    remember_taken(out["indicator"], vocab, col, complete=True)
     out["raw"] = raw_v
     out["recomputed"] = recomputed
     out["score"] = np.where(has, value, recomputed)
-    out["basis"] = pd.array(["stored", "recomputed"], dtype="str").take(basis, allow_fill=True)
+    out["basis"] = take_small(pd.array(["stored", "recomputed"], dtype="str"), basis, True)
     return pd.DataFrame(out, copy=False)  # no consolidation copy of the float columns
 
 
 def _indicator_vocabulary(
-    values: pd.DataFrame, frameworks: Mapping[int, Framework], editions: np.ndarray
+    stored: pd.Index, frameworks: Mapping[int, Framework], editions: np.ndarray
 ) -> pd.Index:
-    """Every indicator stored or defined by an edition's framework, sorted."""
-    names = set(values["indicator"].dropna().unique())
+    """Every indicator ``stored`` (the distinct stored codes) or defined by an edition's
+    framework, sorted."""
+    names = set(stored.dropna())
     for e in editions:
         fw = frameworks[int(e)]
         names.update(fw.inputs)
