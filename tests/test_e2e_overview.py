@@ -50,11 +50,23 @@ def test_rankings_and_profile_in_browser(app_server, browser, output_dir):
     assert page.locator('[data-testid="stException"]').count() == 0
     # wait for the page to settle instead of counting at once (a race under load)
     page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
+    charts = '[data-testid="stPlotlyChart"]'
     page.wait_for_function(
-        "sel => document.querySelectorAll(sel).length >= 4", arg=CHART, timeout=60_000
-    )  # history, matrix, radar, waterfall...
+        "sel => document.querySelectorAll(sel).length >= 2", arg=charts, timeout=60_000
+    )  # the History tab: the score spread and the rank path
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert values[0] == "14/63"  # Hải Dương's 2023 rank in the bundled data
-    assert page.locator(CHART).count() >= 4
+    assert page.locator(charts).count() == 2
     page.screenshot(path=str(output_dir / "profile_en.png"))
+    # The other sections are tabs built when opened: each draws its charts.
+    for tab, n in (("Strengths and weaknesses", 2), ("Why did the rank move?", 1)):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length === n"
+            " && !document.querySelector('[data-stale=\"true\"]')",
+            arg=[charts, n],
+            timeout=60_000,
+        )
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(output_dir / f"profile_en_{n}_{tab[:3]}.png"))
     page.close()

@@ -157,7 +157,12 @@ def test_present_page_marks_and_asks_before_downloading(fresh_app, lang):
 def test_profile_marks_headline_strengths_and_why(fresh_app):
     at = run_page("profile", "vi", edition="2024")
     assert not at.exception, at.exception
-    assert marks(at, "vi") == 3
+    assert marks(at, "vi") == 1  # the headline; the sections are tabs, one built at a time
+    for tab in ("profile.strengths_title", "profile.why_title"):
+        at.session_state["profile_tab"] = t(tab, "vi")  # the user opens the section
+        at.run()
+        assert not at.exception, at.exception
+        assert marks(at, "vi") == 2, tab  # the headline's and the section's
     at = run_page("profile", "vi", edition="2024", official="1")
     assert not at.exception, at.exception
     assert marks(at, "vi") == 0

@@ -1,5 +1,6 @@
 """Page-speed measures that must not change what is shown: plain-dict figures are valid
-plotly figures, identical once validated; the profile splits its first visit only."""
+plotly figures, identical once validated; shipped figures are the figures; the profile
+builds only its open section; the memo builds a key once."""
 
 import json
 from pathlib import Path
@@ -64,14 +65,63 @@ def _profile() -> AppTest:
     return at.run()
 
 
-def test_profile_splits_only_its_first_visit(fresh_app):
-    first = _profile()  # nothing built yet: the run stops after the history and reruns
-    assert not first.exception, first.exception
-    assert "_fold_profile" in first.session_state
-    assert len(first.get("plotly_chart")) == 7  # the second run drew the rest (2023: all 7)
-    again = _profile()  # another session, same inputs: built, so one run draws it all
-    assert not again.exception, again.exception
-    assert "_fold_profile" not in again.session_state
-    assert [c.proto.spec for c in again.get("plotly_chart")] == [
-        c.proto.spec for c in first.get("plotly_chart")
-    ]
+SECTIONS = {  # profile tab -> the charts it holds (edition 2023: every section has one)
+    "History": ["p_spread", "p_rank"],
+    "Strengths and weaknesses": ["p_matrix", "p_radar"],
+    "Why did the rank move?": ["p_waterfall"],
+    "What would it take to climb?": ["p_ladder"],
+    "How certain is the rank?": ["p_interval"],
+}
+
+
+def test_profile_builds_only_the_open_section(fresh_app):
+    at = _profile()  # the headline and the first tab, History, only
+    assert not at.exception, at.exception
+    assert [tab.label for tab in at.tabs] == list(SECTIONS)
+    assert len(at.get("plotly_chart")) == 2
+    assert at.metric[0].value == "14/63"  # the headline stays above the tabs
+    seen = 0
+    for label in SECTIONS:
+        at.session_state["profile_tab"] = label  # the user opens the tab
+        at.run()
+        assert not at.exception, (label, at.exception)
+        n = len(at.get("plotly_chart"))
+        assert n == len(SECTIONS[label]), label
+        seen += n
+    assert seen == 7  # every chart of the page is still there, one tab at a time
+
+
+def test_a_shipped_figure_is_the_figure_made_once():
+    from charts.theme import shipped
+
+    fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[0.5, 0.25, 0.125], name="a"))
+    first = shipped(fig)
+    assert isinstance(first, go.Figure) and first.to_dict() == fig.to_dict()
+    assert shipped(fig).to_dict() is first.to_dict()  # the dict is made once per figure
+    assert shipped(first) is first
+
+
+def test_memo_builds_a_key_once_for_racing_sessions():
+    import threading
+    import time
+
+    from views._shared import _MemoTable
+
+    table = _MemoTable(2)
+    built: list[int] = []
+
+    def build() -> int:
+        built.append(1)
+        time.sleep(0.05)  # long enough for every thread to ask while it builds
+        return 42
+
+    got: list[int] = []
+    threads = [threading.Thread(target=lambda: got.append(table.get("k", build))) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert got == [42] * 8 and len(built) == 1
+    table.get("a", lambda: 1)
+    table.get("b", lambda: 2)  # bounded: the least recently used key ("k") goes
+    assert table.get("k", lambda: 7) == 7

@@ -163,6 +163,9 @@ def test_chart_data_downloads_are_valid_files():
 def test_profile_what_if_runs_only_when_opened(app_env):
     # Lazy: closed, no sliders are sent and no what-if ranking is computed.
     at = run_page("profile", "en")
+    at.session_state["profile_tab"] = "What would it take to climb?"  # the what-if's tab
+    at.run()
+    assert not at.exception, at.exception
     assert len(at.select_slider) == 0  # select sliders: their values use the formatter
     assert "What-if rank" not in [m.label for m in at.metric]
     at.session_state["whatif_open"] = True

@@ -165,34 +165,6 @@ def pairs_of(ds: Dataset) -> list[tuple[int, str]]:
     return memo(ds, "edition_pairs", (), lambda: edition_pairs(ds.ranked))
 
 
-@st.cache_resource(show_spinner=False)
-def _drawn() -> set[tuple[Hashable, ...]]:
-    """(data version, page, inputs) whose whole page has been built in this process."""
-    return set()
-
-
-def below_the_fold(ds: Dataset, page: str, inputs: tuple[Hashable, ...]) -> None:
-    """Call after a page's first chart. While what follows has never been built in this
-    process for ``inputs`` (its figures are not in the memo yet), the first run stops
-    here and starts again at once: the browser draws the first chart while the second
-    run builds and sends the rest. Once built (``page_drawn``), one run draws it all."""
-    key = (ds.data_version, page, inputs)
-    if key in _drawn():
-        return
-    if st.session_state.get(f"_fold_{page}") != key:
-        st.session_state[f"_fold_{page}"] = key
-        st.session_state["_url_notices_carry"] = sorted(st.session_state.get("_url_notices", ()))
-        st.rerun()
-
-
-def page_drawn(ds: Dataset, page: str, inputs: tuple[Hashable, ...]) -> None:
-    """The end of a page that called ``below_the_fold``: later visits need no split."""
-    drawn = _drawn()
-    if len(drawn) > 4096:  # bounded: input sets are few, data versions change rarely
-        drawn.clear()
-    drawn.add((ds.data_version, page, inputs))
-
-
 def provenance_table() -> pd.DataFrame:
     return _provenance(data_version())
 
@@ -303,13 +275,8 @@ def url_notice(name: str, lang: str | None = None) -> None:
 
 
 def reset_url_notices() -> None:
-    """Called once at the top of every run (dashboard.py): each notice shows once per run.
-    Notices of a run that ``below_the_fold`` cut short are shown again (the URL has been
-    corrected by then, so the second run would not find them itself)."""
-    carried = st.session_state.pop("_url_notices_carry", ())
+    """Called once at the top of every run (dashboard.py): each notice shows once per run."""
     st.session_state["_url_notices"] = set()
-    for name in carried:
-        url_notice(name)
 
 
 def query_int(name: str, default: int, low: int, high: int, clamp: bool = False) -> int:

@@ -16,7 +16,6 @@ from metrics.trajectory import field_scores, trajectory
 from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
     MARK_STYLE,
-    below_the_fold,
     chart,
     current_lang,
     dataset,
@@ -26,7 +25,6 @@ from views._shared import (
     memo,
     metric,
     official_mode,
-    page_drawn,
     pro_forma_label,
     pro_forma_note,
     provenance_table,
@@ -176,206 +174,259 @@ for col, pil in zip(pc, ("gov", "econ", "soc"), strict=True):
 if fw.assumed:
     st.caption(t("rankings.assumed_points", lang))
 
-st.header(t("profile.history", lang))
-h1, h2 = st.columns([3, 2])
-with h1:
-    chart(
-        memo(ds, "p_spread", fig_key, lambda: score_spread(field, traj, names, province, lang)),
-        "p_spread",
-        traj,
-    )
-with h2:
-    chart(memo(ds, "p_rank", fig_key, lambda: rank_path(traj, province, lang)), "p_rank", traj)
-fold = (*fig_key, target_rank, official)
-below_the_fold(ds, "profile", fold)
-chart(
-    memo(
-        ds,
-        "p_matrix",
-        fig_key,
-        lambda: matrix(
-            mat,
-            labels,
-            [*fw.inputs, "gov", "econ", "soc", "dti"]
-            if "gov" not in fw.inputs
-            else [*fw.inputs, "dti"],
-            lang,
-        ),
-    ),
-    "p_matrix",
-    mat,
-)
-
-st.header(t("profile.strengths_title", lang))
-if body_marked:
-    illustrative_mark(key="strengths")
-s1, s2 = st.columns(2)
-s1.markdown("**" + t("profile.strengths", lang) + "**")
-for col, inds in ((s1, p["strengths"]), (s2, p["weaknesses"])):
-    if col is s2:
-        s2.markdown("**" + t("profile.weaknesses", lang) + "**")
-    # ordered as the profile ranks them (largest gap to the overall rank first), each
-    # with its own rank
-    for ind in inds:
-        rank = (p["main_indices"].get(ind) or p["pillars"].get(ind) or {}).get("rank")
-        col.markdown(
-            "- " + t("deck.index_rank", lang, index=labels[ind], rank=fmt_rank(rank, p["n"], lang))
-        )
-chart(memo(ds, "p_radar", fig_key, lambda: radar(rad, labels, province, lang)), "p_radar", rad)
-
-st.header(t("profile.why_title", lang))
-if body_marked:
-    illustrative_mark(key="why")
-y = p["yoy"]
-if y["prev_edition"] is None:
-    st.info(t("profile.no_previous", lang))
-elif not y["comparable"]:
-    st.warning(t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition))
-elif all(v is None for v in y["contributions"].values()):
-    st.info(t("official.no_split", lang))
-else:
-    prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
-    chart(
-        memo(
-            ds,
-            "p_waterfall",
-            fig_key,
-            lambda: waterfall(
-                y["contributions"],
-                y["rounding"],
-                prev_score,
-                p["dti"],
-                labels,
-                y["prev_edition"],
-                edition,
-                lang,
-            ),
-        ),
-        "p_waterfall",
-        pd.DataFrame(
-            {"indicator": list(y["contributions"]), "points": list(y["contributions"].values())}
-        ),
-    )
-    st.markdown(
-        t(
-            "profile.decomposition",
-            lang,
-            own=fmt_int(y["own_effect"], lang, signed=True),
-            others=fmt_int(y["others_effect"], lang, signed=True),
-        )
-    )
-    w1, w2 = st.columns(2)
-    w1.markdown(
-        "**" + t("profile.overtook_us", lang) + "** " + (", ".join(y["overtook_us"]) or "–")
-    )
-    w2.markdown(
-        "**" + t("profile.we_overtook", lang) + "** " + (", ".join(y["we_overtook"]) or "–")
-    )
-
-st.header(t("profile.climb_title", lang))
-g = p["target"]
-complete = memo(
-    ds, "complete", (edition, unit_set), lambda: scores_complete(ds.ranked, edition, unit_set)
-)
-if not complete:
-    # official-only view with partial scores: no score for a rank can be worked out
-    st.info(t("official.no_target", lang))
-elif g["reached"]:
-    st.success(t("profile.target_reached", lang, rank=target_rank))
-else:
-    st.markdown(
-        t(
-            "profile.target_needed",
-            lang,
-            rank=target_rank,
-            score=fmt_num(g["score"], lang),
-            gap=fmt_num(g["gap"], lang),
-            holder=g["kth_province"] or "–",
-        )
-    )
-    if g["plan"]:
-        st.markdown(
-            t("profile.plan", lang)
-            + " "
-            + "; ".join(f"{labels[i]} +{fmt_num(v, lang)}" for i, v in g["plan"].items())
-        )
-        if fw.assumed:
-            st.caption(t("profile.plan_assumed", lang, year=edition))
-if complete:
-    if len(steps):
-        chart(
-            memo(ds, "p_ladder", fig_key, lambda: ladder(steps, p["dti"], names, lang)),
-            "p_ladder",
-            steps,
-        )
-    near = memo(
-        ds,
-        "adjacent",
-        (edition, unit_set, code),
-        lambda: adjacent(ds.ranked, edition, unit_set, code),
-    )
-    for line in adjacent_lines(near, names, lang):
-        st.markdown(f"- {line}")
-st.caption(
-    t(
-        "profile.gaps_leader",
-        lang,
-        leader=fmt_num(p["gap_to_leader"], lang),
-        median=fmt_num(p["diff_to_median"], lang, signed=True),
+# The sections are tabs, and only the open one is built and sent (choosing a tab reruns
+# the page): the headline and the history come first, the rest on demand.
+SECTIONS = {
+    "history": "profile.history",
+    "strengths": "profile.strengths_title",
+    "why": "profile.why_title",
+    "climb": "profile.climb_title",
+    "uncertainty": "profile.uncertainty_title",
+}
+tabs = dict(
+    zip(
+        SECTIONS,
+        st.tabs([t(k, lang) for k in SECTIONS.values()], on_change="rerun", key="profile_tab"),
+        strict=True,
     )
 )
-
-# Lazy: the sliders and the what-if ranking run only while the expander is open.
-whatif = st.expander(t("profile.whatif_title", lang), on_change="rerun", key="whatif_open")
-with whatif:
-    st.caption(t("profile.whatif_help", lang))
-    if whatif.open:
-        current = {
-            i: p["main_indices"][i]["score"] if i in p["main_indices"] else p["pillars"][i]["score"]
-            for i in fw.inputs
-        }
-        cols = st.columns(2)
-        edits = {}
-        for n, ind in enumerate(fw.inputs):
-            # a select slider: its values pass through our formatter (decimal comma in
-            # Vietnamese), in steps of 0.01 plus the current value itself
-            edits[ind] = cols[n % 2].select_slider(
-                labels[ind],
-                options=slider_steps(current[ind]),
-                value=float(current[ind] or 0.0),
-                format_func=lambda v: fmt_step(v, lang),
-                key=f"wi_{edition}_{code}_{ind}_{lang}",
+if tabs["history"].open:
+    with tabs["history"]:
+        h1, h2 = st.columns([3, 2])
+        with h1:
+            chart(
+                memo(
+                    ds,
+                    "p_spread",
+                    fig_key,
+                    lambda: score_spread(field, traj, names, province, lang),
+                ),
+                "p_spread",
+                traj,
             )
-        res = memo(
-            ds,
-            "what_if",
-            (edition, unit_set, code, tuple(edits.items())),
-            lambda: what_if(
-                ds.values, ds.frameworks, ds.units_of(unit_set), edition, unit_set, {code: edits}
+        with h2:
+            chart(
+                memo(ds, "p_rank", fig_key, lambda: rank_path(traj, province, lang)), "p_rank", traj
+            )
+
+
+if tabs["strengths"].open:
+    with tabs["strengths"]:
+        chart(
+            memo(
+                ds,
+                "p_matrix",
+                fig_key,
+                lambda: matrix(
+                    mat,
+                    labels,
+                    [*fw.inputs, "gov", "econ", "soc", "dti"]
+                    if "gov" not in fw.inputs
+                    else [*fw.inputs, "dti"],
+                    lang,
+                ),
             ),
-        )
-        me = row_where(res, province_code=code, indicator="dti")
-        st.metric(
-            t("profile.whatif_result", lang),
-            fmt_rank(me["rank"], me["n"], lang),
-            delta=fmt_num(me["score"], lang),
+            "p_matrix",
+            mat,
         )
 
-st.header(t("profile.uncertainty_title", lang))
-if p["rank_interval_90"]:
-    lo, hi = p["rank_interval_90"]
-    st.markdown(
-        t(
-            "profile.interval_text",
-            lang,
-            lo=lo,
-            hi=hi,
-            tied=", ".join(p["statistically_tied"][:8]) or "–",
+        if body_marked:
+            illustrative_mark(key="strengths")
+        s1, s2 = st.columns(2)
+        s1.markdown("**" + t("profile.strengths", lang) + "**")
+        for col, inds in ((s1, p["strengths"]), (s2, p["weaknesses"])):
+            if col is s2:
+                s2.markdown("**" + t("profile.weaknesses", lang) + "**")
+            # ordered as the profile ranks them (largest gap to the overall rank first), each
+            # with its own rank
+            for ind in inds:
+                rank = (p["main_indices"].get(ind) or p["pillars"].get(ind) or {}).get("rank")
+                col.markdown(
+                    "- "
+                    + t(
+                        "deck.index_rank",
+                        lang,
+                        index=labels[ind],
+                        rank=fmt_rank(rank, p["n"], lang),
+                    )
+                )
+        chart(
+            memo(ds, "p_radar", fig_key, lambda: radar(rad, labels, province, lang)), "p_radar", rad
         )
-    )
-    with st.expander(t("profile.method_click", lang)):
-        st.markdown(t("profile.interval_method", lang))
-    chart(
-        memo(ds, "p_interval", fig_key, lambda: interval(iv, code, names, lang)), "p_interval", iv
-    )
-page_drawn(ds, "profile", fold)
+
+
+if tabs["why"].open:
+    with tabs["why"]:
+        if body_marked:
+            illustrative_mark(key="why")
+        y = p["yoy"]
+        if y["prev_edition"] is None:
+            st.info(t("profile.no_previous", lang))
+        elif not y["comparable"]:
+            st.warning(t("profile.not_comparable", lang, prev=y["prev_edition"], year=edition))
+        elif all(v is None for v in y["contributions"].values()):
+            st.info(t("official.no_split", lang))
+        else:
+            prev_score = (p["dti"] or 0) - (y["dti_change"] or 0)
+            chart(
+                memo(
+                    ds,
+                    "p_waterfall",
+                    fig_key,
+                    lambda: waterfall(
+                        y["contributions"],
+                        y["rounding"],
+                        prev_score,
+                        p["dti"],
+                        labels,
+                        y["prev_edition"],
+                        edition,
+                        lang,
+                    ),
+                ),
+                "p_waterfall",
+                pd.DataFrame(
+                    {
+                        "indicator": list(y["contributions"]),
+                        "points": list(y["contributions"].values()),
+                    }
+                ),
+            )
+            st.markdown(
+                t(
+                    "profile.decomposition",
+                    lang,
+                    own=fmt_int(y["own_effect"], lang, signed=True),
+                    others=fmt_int(y["others_effect"], lang, signed=True),
+                )
+            )
+            w1, w2 = st.columns(2)
+            w1.markdown(
+                "**" + t("profile.overtook_us", lang) + "** " + (", ".join(y["overtook_us"]) or "–")
+            )
+            w2.markdown(
+                "**" + t("profile.we_overtook", lang) + "** " + (", ".join(y["we_overtook"]) or "–")
+            )
+
+
+if tabs["climb"].open:
+    with tabs["climb"]:
+        g = p["target"]
+        complete = memo(
+            ds,
+            "complete",
+            (edition, unit_set),
+            lambda: scores_complete(ds.ranked, edition, unit_set),
+        )
+        if not complete:
+            # official-only view with partial scores: no score for a rank can be worked out
+            st.info(t("official.no_target", lang))
+        elif g["reached"]:
+            st.success(t("profile.target_reached", lang, rank=target_rank))
+        else:
+            st.markdown(
+                t(
+                    "profile.target_needed",
+                    lang,
+                    rank=target_rank,
+                    score=fmt_num(g["score"], lang),
+                    gap=fmt_num(g["gap"], lang),
+                    holder=g["kth_province"] or "–",
+                )
+            )
+            if g["plan"]:
+                st.markdown(
+                    t("profile.plan", lang)
+                    + " "
+                    + "; ".join(f"{labels[i]} +{fmt_num(v, lang)}" for i, v in g["plan"].items())
+                )
+                if fw.assumed:
+                    st.caption(t("profile.plan_assumed", lang, year=edition))
+        if complete:
+            if len(steps):
+                chart(
+                    memo(ds, "p_ladder", fig_key, lambda: ladder(steps, p["dti"], names, lang)),
+                    "p_ladder",
+                    steps,
+                )
+            near = memo(
+                ds,
+                "adjacent",
+                (edition, unit_set, code),
+                lambda: adjacent(ds.ranked, edition, unit_set, code),
+            )
+            for line in adjacent_lines(near, names, lang):
+                st.markdown(f"- {line}")
+        st.caption(
+            t(
+                "profile.gaps_leader",
+                lang,
+                leader=fmt_num(p["gap_to_leader"], lang),
+                median=fmt_num(p["diff_to_median"], lang, signed=True),
+            )
+        )
+
+        # Lazy: the sliders and the what-if ranking run only while the expander is open.
+        whatif = st.expander(t("profile.whatif_title", lang), on_change="rerun", key="whatif_open")
+        with whatif:
+            st.caption(t("profile.whatif_help", lang))
+            if whatif.open:
+                current = {
+                    i: p["main_indices"][i]["score"]
+                    if i in p["main_indices"]
+                    else p["pillars"][i]["score"]
+                    for i in fw.inputs
+                }
+                cols = st.columns(2)
+                edits = {}
+                for n, ind in enumerate(fw.inputs):
+                    # a select slider: its values pass through our formatter (decimal comma in
+                    # Vietnamese), in steps of 0.01 plus the current value itself
+                    edits[ind] = cols[n % 2].select_slider(
+                        labels[ind],
+                        options=slider_steps(current[ind]),
+                        value=float(current[ind] or 0.0),
+                        format_func=lambda v: fmt_step(v, lang),
+                        key=f"wi_{edition}_{code}_{ind}_{lang}",
+                    )
+                res = memo(
+                    ds,
+                    "what_if",
+                    (edition, unit_set, code, tuple(edits.items())),
+                    lambda: what_if(
+                        ds.values,
+                        ds.frameworks,
+                        ds.units_of(unit_set),
+                        edition,
+                        unit_set,
+                        {code: edits},
+                    ),
+                )
+                me = row_where(res, province_code=code, indicator="dti")
+                st.metric(
+                    t("profile.whatif_result", lang),
+                    fmt_rank(me["rank"], me["n"], lang),
+                    delta=fmt_num(me["score"], lang),
+                )
+
+
+if tabs["uncertainty"].open:
+    with tabs["uncertainty"]:
+        if p["rank_interval_90"]:
+            lo, hi = p["rank_interval_90"]
+            st.markdown(
+                t(
+                    "profile.interval_text",
+                    lang,
+                    lo=lo,
+                    hi=hi,
+                    tied=", ".join(p["statistically_tied"][:8]) or "–",
+                )
+            )
+            with st.expander(t("profile.method_click", lang)):
+                st.markdown(t("profile.interval_method", lang))
+            chart(
+                memo(ds, "p_interval", fig_key, lambda: interval(iv, code, names, lang)),
+                "p_interval",
+                iv,
+            )
