@@ -220,11 +220,11 @@ def _add_tiers(out: pd.DataFrame, rank: np.ndarray, n: np.ndarray) -> pd.DataFra
     ok = ~np.isnan(t)
     out["tier"] = _ints(t)
     every = bool(ok.all())
-    idx = (t - 1).astype(np.int8) if every else np.where(ok, t - 1, -1).astype(np.int8)
+    idx = (t - 1).astype(np.intp) if every else np.where(ok, t - 1, -1).astype(np.intp)
     for lang in ("vi", "en"):
         labels = pd.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype="str")
         out[f"tier_{lang}"] = (
-            take_small(labels, idx, allow_fill=not every)
+            take_small(labels, idx, allow_fill=True)  # -1: no tier
             if ok.any()
             else np.full(len(out), None, dtype=object)  # as pandas infers an all-None column
         )
