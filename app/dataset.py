@@ -6,7 +6,7 @@ command-line tools call ``load_dataset`` so they cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -38,11 +38,20 @@ class Dataset:
             self.values, self.scores, self.ranked, self.frameworks, self.figures
         )
 
+    # units_of results, built once per (unit set, language) of this dataset
+    _units_of: dict[tuple[str, str], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
     def units_of(self, unit_set: str, lang: str = "vi") -> pd.DataFrame:
-        u = self.units[self.units["unit_set"] == unit_set].copy()
-        if lang != "vi":
-            u["region"] = u["region_code"].map(lambda r: region_name(r, lang))
-        return u
+        """The units of ``unit_set`` with region names in ``lang``; shared, do not mutate."""
+        got = self._units_of.get((unit_set, lang))
+        if got is None:
+            got = self.units[self.units["unit_set"] == unit_set].copy()
+            if lang != "vi":
+                got["region"] = got["region_code"].map(lambda r: region_name(r, lang))
+            self._units_of[unit_set, lang] = got
+        return got
 
 
 def units_table() -> pd.DataFrame:

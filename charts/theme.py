@@ -136,3 +136,30 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     a resolved template (``layout(...)``). Still a go.Figure, so it is read, drawn and
     exported like any other."""
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+class _Shipped(go.Figure):
+    """A stand-in handed to ``st.plotly_chart``: it is a ``go.Figure`` for Streamlit's
+    type check, and its ``to_dict`` returns the plain dict made once (``shipped``)."""
+
+    def __init__(self, spec: dict) -> None:  # no go.Figure state: only to_dict is read
+        object.__setattr__(self, "_spec", spec)
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def shipped(fig: go.Figure) -> go.Figure:
+    """``fig`` as Streamlit ships it, with its plain dict made only once per figure.
+
+    ``st.plotly_chart`` turns a figure into a dict on every run (a deep copy and an array
+    encoding: most of a chart's server cost); a figure shared across runs (a memoised one)
+    needs that only once. The dict is kept on the figure, so the figure must not change
+    after it was first shipped (memoised figures never do)."""
+    if isinstance(fig, _Shipped):
+        return fig
+    spec = fig.__dict__.get("_dti_spec")
+    if spec is None:
+        spec = fig.to_dict()
+        fig._dti_spec = spec  # private attributes are allowed on a BaseFigure
+    return _Shipped(spec)

@@ -82,6 +82,16 @@ def bump(conn: Connection) -> None:
         conn.execute(meta.insert().values(key="data_version", value=stamp))
 
 
+_commits = [0]
+
+
+def commits() -> int:
+    """How many transactions this process has committed on its stores (any write moves
+    it): a reader that holds the data-version stamp for a while reads it again when this
+    has moved, so a write is seen at once by the process that made it."""
+    return _commits[0]
+
+
 def log_after_commit(eng: Engine) -> Engine:
     """Audited changes are logged (data.logs) when their transaction commits, and never
     when it rolls back: ``record`` queues them on the connection."""
@@ -90,6 +100,7 @@ def log_after_commit(eng: Engine) -> Engine:
     def _emit(conn: Connection) -> None:
         from data.logs import event
 
+        _commits[0] += 1
         for fields in conn.info.pop(PENDING_LOG, []):
             event(fields.pop("action"), **fields)
 

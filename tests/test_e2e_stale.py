@@ -51,6 +51,7 @@ def test_language_switch_relabels_and_edition_carries(
 
     # Download menus: one compact button under each chart, its label whole.
     menus = page.locator('[data-testid="stPopover"] button').filter(has_text="Download")
+    menus.first.wait_for(timeout=30_000)  # drawn a moment after the chart above it
     assert menus.count() >= 1
     for i in range(menus.count()):
         fits = menus.nth(i).evaluate(
@@ -58,5 +59,11 @@ def test_language_switch_relabels_and_edition_carries(
             " && b.innerText.includes('Download')"
         )
         assert fits, i
+    # The menu's buttons are built when it opens (a rerun): they appear, with their labels.
+    menus.first.click()
+    items = page.locator('[data-testid="stDownloadButton"] button')
+    items.filter(has_text="Download PNG").first.wait_for(timeout=30_000)
+    labels = items.all_inner_texts()
+    assert any("Download SVG" in x for x in labels), labels
     page.screenshot(path=str(output_dir / f"stale_rankings_en_{width}.png"))
     page.close()

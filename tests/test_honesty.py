@@ -139,6 +139,9 @@ def test_present_page_marks_and_asks_before_downloading(fresh_app, lang):
     at = run_page("present", lang, edition="2024")
     assert not at.exception, at.exception
     assert marks(at, lang) == 1
+    assert not at.get("download_button")  # lazy: built only while the menu is open
+    at.session_state["present_downloads"] = True  # the user opens the downloads menu
+    at.run()
     pptx = at.get("download_button")
     dl = [b for b in pptx if b.proto.label == t("present.pptx", lang)][0]
     assert dl.proto.disabled

@@ -110,6 +110,12 @@ def test_rankings_views_pure():
 
 def test_every_chart_offers_png_svg_and_data_downloads(app_env):
     at = run_page("overview", "en")
+    assert len(at.get("plotly_chart")) == 2
+    assert not at.get("download_button")  # lazy: built only while a menu is open
+    for k in ("score_spread_dl", "rank_path_dl"):  # the user opens each chart's menu
+        at.session_state[k] = True
+    at.run()
+    assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("Download PNG") == 2 and labels.count("Download SVG") == 2
     assert labels.count("Download CSV") == 2 and labels.count("Download Excel") == 2

@@ -29,6 +29,7 @@ from data.auth import (
 from data.logs import event
 from data.store import BUNDLE_USER
 from i18n import t
+from views._run import per_run
 
 HASH_SETTING = "DTI_UPLOAD_PASSWORD_HASH"
 EMAILS_SETTING = "DTI_UPLOADER_EMAILS"
@@ -56,7 +57,8 @@ def configured_hash() -> str | None:
 
 
 def _auth_section() -> Mapping[str, Any] | None:
-    section = _secret("auth")
+    # once per run: reading st.secrets checks the secrets files on every access
+    section = per_run("auth_section", lambda: _secret("auth"))
     return section if isinstance(section, Mapping) and section else None
 
 

@@ -7,18 +7,25 @@ stamp read from the store, so an upload made through any app process is seen by 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
 from app.dataset import Dataset, load_dataset, official_view
+from charts.theme import shipped
+from data.audit import commits
 from data.logs import event
 from data.settings import DEFAULT_HOME, Home, SettingError, _home_from, home_province
 from data.store import Store, is_outage, load_published
 from i18n import LANGS, css_string, lang_or_default, t
-from metrics.editions import default_unit_set, unit_sets
+from metrics.editions import available_editions, default_unit_set, edition_pairs, unit_sets
+from views._run import per_run
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,11 +53,19 @@ def _official_dataset(version: str) -> Dataset:
     return official_view(_dataset(version), _provenance(version), published_table())
 
 
+def data_version() -> str:
+    """The store's data-version stamp, read once per script run (one query instead of one
+    per cached read) and again after any write this process commits (``data.audit.commits``),
+    so a page that writes sees its own write. Other processes' writes show at the next run."""
+    done = commits()
+    return per_run(("data_version", done), lambda: store().data_version())
+
+
 def dataset(official: bool | None = None) -> Dataset:
     """The dataset; in the "official figures only" view (``?official=1``, see
     ``official_mode``) every value that is not published or uploaded is blank."""
     try:
-        version = store().data_version()
+        version = data_version()
         if official_mode() if official is None else official:
             return _official_dataset(version)
         return _dataset(version)
@@ -64,12 +79,45 @@ def dataset(official: bool | None = None) -> Dataset:
 T = TypeVar("T")
 
 
+class _MemoTable:
+    """A bounded LRU of built objects, shared by every session of the process.
+
+    A hit is a dict lookup under a lock: no argument hashing (``st.cache_resource`` hashes
+    its arguments on every call, about 0.2 ms each, a dozen times a page). Sessions asking
+    for the same missing key at once wait for the first one's build (one lock per key)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._building: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+            own = self._building.setdefault(key, threading.Lock())
+        with own:
+            with self._lock:
+                if key in self._items:  # built by the session we waited for
+                    return self._items[key]  # type: ignore[return-value]
+            value = build()
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+                self._building.pop(key, None)
+        return value
+
+
 # cache_resource, not cache_data: a hit hands back the object itself. cache_data would
 # unpickle a copy on every hit, and unpickling a plotly figure re-validates it, which costs
-# about as much as building it (see README, Performance). Bounded LRU per process.
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _memo(version: str, name: str, inputs: tuple, _build: Callable[[], object]) -> object:
-    return _build()
+# about as much as building it (see README, Performance). One table per process; cleared
+# with every other resource (st.cache_resource.clear()).
+@st.cache_resource(show_spinner=False)
+def _memo_table() -> _MemoTable:
+    return _MemoTable(512)
 
 
 def memo(ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[], T]) -> T:
@@ -80,7 +128,41 @@ def memo(ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[
     ``inputs`` must name everything ``build`` reads besides ``ds`` (page inputs, language);
     the result is shared, so never mutate it. Sessions asking for the same key at once
     wait for the first one instead of computing it again."""
-    return _memo(ds.data_version, name, inputs, build)  # type: ignore[return-value]
+    return _memo_table().get((ds.data_version, name, inputs), build)
+
+
+def shown_table(
+    ds: Dataset, name: str, inputs: tuple[Hashable, ...], build: Callable[[], pd.DataFrame]
+) -> pa.Table:
+    """A table for ``st.dataframe``, built and converted to Arrow once per (data version,
+    ``name``, ``inputs``) with Streamlit's own conversion, so a run only serialises it (a
+    pandas frame is converted again on every run). Shown exactly as the frame would be."""
+    return memo(ds, name, inputs, lambda: convert_pandas_df_to_arrow_table(build()))
+
+
+def unit_names(ds: Dataset, unit_set: str, lang: str) -> dict[str, str]:
+    """Code -> name of every unit of ``unit_set`` (shared: do not mutate)."""
+
+    def build() -> dict[str, str]:
+        units = ds.units_of(unit_set, lang)
+        return dict(zip(units["province_code"], units["name"], strict=True))
+
+    return memo(ds, "unit_names", (unit_set, lang), build)
+
+
+def editions_of(ds: Dataset, unit_set: str, indicator: str | None = "dti") -> list[int]:
+    """``metrics.editions.available_editions`` once per data version (shared: do not mutate)."""
+    return memo(
+        ds,
+        "editions",
+        (unit_set, indicator),
+        lambda: available_editions(ds.ranked, unit_set, indicator),
+    )
+
+
+def pairs_of(ds: Dataset) -> list[tuple[int, str]]:
+    """``metrics.editions.edition_pairs`` once per data version (shared: do not mutate)."""
+    return memo(ds, "edition_pairs", (), lambda: edition_pairs(ds.ranked))
 
 
 @st.cache_resource(show_spinner=False)
@@ -112,7 +194,7 @@ def page_drawn(ds: Dataset, page: str, inputs: tuple[Hashable, ...]) -> None:
 
 
 def provenance_table() -> pd.DataFrame:
-    return _provenance(store().data_version())
+    return _provenance(data_version())
 
 
 def home() -> Home:
@@ -363,11 +445,13 @@ def unit_set_choice(ds: Dataset, container, lang: str, fmt=None) -> str:  # type
     return str(
         query_choice(
             "unit",
-            unit_sets(ds.ranked),
+            memo(ds, "unit_sets", (), lambda: unit_sets(ds.ranked)),
             container,
             t("rankings.unit_set", lang),
             fmt=fmt or (lambda u: t(f"unit.{u}", lang)),
-            default=default_unit_set(ds.ranked, edition),
+            default=memo(
+                ds, "default_unit_set", (edition,), lambda: default_unit_set(ds.ranked, edition)
+            ),
         )
     )
 
@@ -382,16 +466,28 @@ def chart(
     """A plotly chart with its downloads: PNG and SVG (title, source and language kept,
     rendered by kaleido only when clicked) and the data behind it as CSV/XLSX. Extra
     keyword arguments go to st.plotly_chart (e.g. on_select); its return value is returned."""
+    lang = current_lang()
+    event = st.plotly_chart(shipped(fig), width="stretch", key=key, **plotly_kwargs)
+    # One compact menu under the chart (never cut to "Tải ả…" in a narrow column). Lazy:
+    # its buttons are built only while it is open (opening it reruns the page), so a page
+    # run does not pay for four download buttons per chart.
+    menu = st.popover(
+        t("download.menu", lang),
+        icon=":material/download:",
+        type="tertiary",
+        key=f"{key}_dl",
+        on_change="rerun",
+    )
+    if menu.open:
+        _download_buttons(menu, fig, key, name or key, data, lang)
+    return event
+
+
+def _download_buttons(menu, fig, key: str, stem: str, data: pd.DataFrame | None, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """PNG and SVG of ``fig`` and, with ``data``, the table as CSV and XLSX."""
     from charts.export import figure_image
     from data.export import table_bytes
 
-    lang = current_lang()
-    event = st.plotly_chart(fig, width="stretch", key=key, **plotly_kwargs)
-    stem = name or key
-    # One compact menu under the chart (never cut to "Tải ả…" in a narrow column).
-    menu = st.popover(
-        t("download.menu", lang), icon=":material/download:", type="tertiary", key=f"{key}_dl"
-    )
     menu.download_button(
         t("download.png", lang),
         lambda: figure_image(fig, "png", scale=2),
@@ -438,7 +534,6 @@ def chart(
             on_click="ignore",
             width="stretch",
         )
-    return event
 
 
 def metric(container, label: str, value: str, delta: str | None = None, **kw) -> None:  # type: ignore[no-untyped-def]

@@ -16,16 +16,19 @@ from metrics.compare import (
     side_by_side,
     slope,
 )
-from metrics.editions import available_editions
+from metrics.select import row_where
 from views._shared import (
     chart,
     current_lang,
     dataset,
+    editions_of,
     home,
     memo,
     provenance_table,
     query_choice,
     query_codes,
+    shown_table,
+    unit_names,
     unit_set_choice,
 )
 
@@ -44,11 +47,15 @@ UNIT_SET = unit_set_choice(ds, st.columns([2, 2])[0], lang)
 HOME = home().code(UNIT_SET)
 home_name = home().name(UNIT_SET)
 units = ds.units_of(UNIT_SET, lang)
-names = dict(zip(units["province_code"], units["name"], strict=True))
-editions = available_editions(ds.ranked, UNIT_SET)
+names = unit_names(ds, UNIT_SET, lang)
+editions = editions_of(ds, UNIT_SET)
 latest = editions[-1]
-region = units.loc[units["province_code"] == HOME, "region_code"].iloc[0]
-region_label = units.loc[units["province_code"] == HOME, "region"].iloc[0]
+region, region_label = memo(
+    ds,
+    "home_region",
+    (UNIT_SET, HOME, lang),
+    lambda: tuple(row_where(units, province_code=HOME)[["region_code", "region"]]),
+)
 st.caption(
     t("compare.caption", lang, n=MAX_COMPARED, home=home_name, unit=t(f"unit.{UNIT_SET}", lang))
 )
@@ -147,7 +154,7 @@ if not comparable:
     st.warning(t("compare.not_comparable", lang, first=first, last=last), icon="⚠️")
 st.subheader(t("compare.table_title", lang, year=last))
 st.dataframe(
-    memo(
+    shown_table(
         ds,
         "cmp_side_table",
         (*key, tuple(indicators), lang),

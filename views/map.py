@@ -1,17 +1,18 @@
 """Bản đồ / Map: a tile-grid map of the provinces, coloured by score, rank or tier."""
 
+import pandas as pd
 import streamlit as st
 
 from charts.map import tile_map
 from data.tilegrid import island_tiles, tile_grid
 from i18n import fmt_int, fmt_num, fmt_rank, t
-from metrics.editions import available_editions
 from metrics.geo import MAP_MEASURES, kind_counts, map_tiles
 from metrics.select import row_where
 from views._shared import (
     chart,
     current_lang,
     dataset,
+    editions_of,
     home,
     memo,
     official_mode,
@@ -19,6 +20,7 @@ from views._shared import (
     pro_forma_note,
     provenance_table,
     query_choice,
+    shown_table,
     unit_set_choice,
 )
 
@@ -31,7 +33,7 @@ prov = provenance_table()
 st.title(t("map.title", lang))
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
 unit_set = unit_set_choice(ds, c1, lang)
-editions = available_editions(ds.ranked, unit_set)[::-1]
+editions = editions_of(ds, unit_set)[::-1]
 edition = query_choice(
     "edition",
     editions,
@@ -62,9 +64,23 @@ tiles = memo(
     (edition, unit_set, indicator),
     lambda: map_tiles(ds.ranked, prov, tile_grid(unit_set), ds.units, edition, unit_set, indicator),
 )
-counts = kind_counts(tiles)
+counts = memo(ds, "map_counts", (edition, unit_set, indicator), lambda: kind_counts(tiles))
 me = row_where(tiles, code=home_code)
-table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
+
+
+def _table() -> pd.DataFrame:
+    table = tiles.dropna(subset=["rank"]).sort_values(["rank", "name"])
+    return pd.DataFrame(
+        {
+            t("col.rank", lang): [fmt_rank(r, None, lang) for r in table["rank"]],
+            t("col.province", lang): table["name"].tolist(),
+            t("col.score", lang): [fmt_num(s, lang) for s in table["score"]],
+            t("col.provenance", lang): [
+                t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in table["kind"]
+            ],
+        }
+    )
+
 
 # Draw
 label = fw.get(indicator).label(lang)
@@ -113,14 +129,7 @@ with right:
         help=t("map.home_help", lang, score=fmt_num(me["score"], lang)),
     )
     st.dataframe(
-        {
-            t("col.rank", lang): [fmt_rank(r, None, lang) for r in table["rank"]],
-            t("col.province", lang): table["name"].tolist(),
-            t("col.score", lang): [fmt_num(s, lang) for s in table["score"]],
-            t("col.provenance", lang): [
-                t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in table["kind"]
-            ],
-        },
+        shown_table(ds, "map_table", (edition, unit_set, indicator, lang), _table),
         hide_index=True,
         width="stretch",
         height=560,

@@ -28,7 +28,7 @@ from metrics.method import (
     sources,
 )
 from metrics.scoring import reconcile
-from views._shared import chart, current_lang, dataset, memo, provenance_table
+from views._shared import chart, current_lang, dataset, memo, provenance_table, shown_table
 
 
 @st.cache_data(show_spinner=False)
@@ -53,7 +53,12 @@ recon = memo(
     lambda: reconciliations(reconcile(ds.values, ds.scores), ds.values, ds.units),
 )
 derived = memo(ds, "method_derived", (), lambda: derived_figures(published, ds.units))
-labels = {c: ds.frameworks[max(ds.frameworks)].get(c).label(lang) for c in ALL_INDICATORS}
+labels = memo(
+    ds,
+    "method_labels",
+    (lang,),
+    lambda: {c: ds.frameworks[max(ds.frameworks)].get(c).label(lang) for c in ALL_INDICATORS},
+)
 
 # Draw
 st.title(t("method.title", lang))
@@ -61,14 +66,26 @@ st.caption(t("method.caption", lang))
 
 st.subheader(t("method.frameworks", lang))
 latest_first = sorted(ds.frameworks.items(), reverse=True)
-tabs = st.tabs([str(e) + (" ⚠" if fw.assumed else "") for e, fw in latest_first])
+# Lazy: only the open tab's edition is built and sent (choosing a tab reruns the page).
+tabs = st.tabs(
+    [str(e) + (" ⚠" if fw.assumed else "") for e, fw in latest_first],
+    on_change="rerun",
+    key="method_edition",
+)
 for tab, (edition, fw) in zip(tabs, latest_first, strict=True):
+    if not tab.open:
+        continue
     with tab:
         if fw.assumed:
             st.warning(t("method.assumed", lang, year=edition), icon="⚠️")
         st.dataframe(
-            framework_display(
-                framework_rows(fw), {i.code: i.label(lang) for i in fw.indicators}, lang
+            shown_table(
+                ds,
+                "method_framework",
+                (edition, lang),
+                lambda fw=fw: framework_display(
+                    framework_rows(fw), {i.code: i.label(lang) for i in fw.indicators}, lang
+                ),
             ),
             hide_index=True,
             width="stretch",
@@ -93,7 +110,11 @@ st.markdown(t("method.formula_text", lang))
 
 st.subheader(t("method.merger", lang))
 st.markdown(t("method.merger_text", lang))
-st.dataframe(merger_display(merger, lang), hide_index=True, width="stretch")
+st.dataframe(
+    shown_table(ds, "method_merger_t", (lang,), lambda: merger_display(merger, lang)),
+    hide_index=True,
+    width="stretch",
+)
 
 st.markdown(t("method.pro_forma_text", lang, editions=", ".join(map(str, ds.pro_forma_editions))))
 
@@ -102,20 +123,32 @@ st.markdown(t("method.provenance_text", lang))
 chart(
     memo(ds, "method_bars", (lang,), lambda: provenance_bars(shares, lang)), "method_shares", shares
 )
-st.dataframe(shares_display(shares, lang), hide_index=True, width="stretch")
+st.dataframe(
+    shown_table(ds, "method_shares_t", (lang,), lambda: shares_display(shares, lang)),
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader(t("method.derived", lang))
 st.caption(t("method.derived_caption", lang))
-st.dataframe(derived_display(derived, labels, lang), hide_index=True, width="stretch")
+st.dataframe(
+    shown_table(ds, "method_derived_t", (lang,), lambda: derived_display(derived, labels, lang)),
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader(t("method.reconcile", lang))
 st.caption(t("method.reconcile_caption", lang, n=len(recon)))
-st.dataframe(reconcile_display(recon, labels, lang), hide_index=True, width="stretch")
+st.dataframe(
+    shown_table(ds, "method_recon_t", (lang,), lambda: reconcile_display(recon, labels, lang)),
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader(t("method.sources", lang))
 st.caption(t("method.sources_caption", lang, n=len(src)))
 st.dataframe(
-    sources_display(src, labels, lang),
+    shown_table(ds, "method_sources_t", (lang,), lambda: sources_display(src, labels, lang)),
     hide_index=True,
     width="stretch",
     column_config={"url": st.column_config.LinkColumn(t("method.col.source", lang), width="large")},

@@ -1,5 +1,6 @@
 """Tổng quan / Overview: the home province (DTI_HOME_PROVINCE) edition by edition."""
 
+import pandas as pd
 import streamlit as st
 
 from charts.trajectory import rank_path, score_spread
@@ -21,6 +22,7 @@ from views._shared import (
     official_mode,
     provenance_table,
     published_table,
+    shown_table,
 )
 
 # Inputs
@@ -30,24 +32,66 @@ prov = provenance_table()
 H = home()
 code = H.code63
 province = H.name("63")
-names = dict(zip(ds.units_of("63")["province_code"], ds.units_of("63")["name"], strict=True))
 
-# Compute
-traj = memo(ds, "traj", (code, "63"), lambda: trajectory(ds.ranked, prov, code, "63"))
-field = memo(ds, "field", ("63",), lambda: field_scores(ds.ranked, prov, "63"))
-head = headline(traj, ds.yoy, code, "63")
-n_ill, n_all = memo(ds, "illustrative_share", (), lambda: illustrative_share(ds.values))
-merged = memo(ds, "traj", (H.code34, "34"), lambda: trajectory(ds.ranked, prov, H.code34, "34"))
-kinds = memo(ds, "shown_kinds", (), lambda: shown_kind_counts(prov))
-# The first page leads with the latest edition: once an edition exists only for the 34
-# merged units (2025), that is the successor ranked among 34, the 63-unit series before it.
-head34 = headline(merged, ds.yoy, H.code34, "34")
-lead34 = head34 is not None and (head is None or head34.edition > head.edition)
-if lead34:
-    head, traj_head, code_head, unit_head = head34, merged, H.code34, "34"
-else:
-    traj_head, code_head, unit_head = traj, code, "63"
-row34 = last_shared_row(merged, traj)
+# Compute (once per data version, home province and language: views._shared.memo)
+
+
+def _compute() -> dict:
+    traj = memo(ds, "traj", (code, "63"), lambda: trajectory(ds.ranked, prov, code, "63"))
+    merged = memo(ds, "traj", (H.code34, "34"), lambda: trajectory(ds.ranked, prov, H.code34, "34"))
+    head = headline(traj, ds.yoy, code, "63")
+    # The first page leads with the latest edition: once an edition exists only for the 34
+    # merged units (2025), that is the successor ranked among 34, the 63-unit series before it.
+    head34 = headline(merged, ds.yoy, H.code34, "34")
+    lead34 = head34 is not None and (head is None or head34.edition > head.edition)
+    if lead34:
+        head, traj_head, code_head, unit_head = head34, merged, H.code34, "34"
+    else:
+        traj_head, code_head, unit_head = traj, code, "63"
+    n_ill, n_all = illustrative_share(ds.values)
+    units = ds.units_of("63")
+    return {
+        "traj": traj,
+        "merged": merged,
+        "field": memo(ds, "field", ("63",), lambda: field_scores(ds.ranked, prov, "63")),
+        "names": dict(zip(units["province_code"], units["name"], strict=True)),
+        "head": head,
+        "lead34": lead34,
+        "traj_head": traj_head,
+        "row34": last_shared_row(merged, traj),
+        "n_ill": n_ill,
+        "n_all": n_all,
+        "kinds": shown_kind_counts(prov),
+        "head_marked": head is not None
+        and figure_is_illustrative(prov, published_table(), head.edition, unit_head, code_head),
+        "table": shown_table(ds, "overview_table", (code, lang), lambda: _table(traj)),
+    }
+
+
+def _table(traj: pd.DataFrame) -> pd.DataFrame:
+    return traj.assign(
+        **{
+            t("col.edition", lang): traj["edition"].astype(str),
+            t("col.rank", lang): [
+                fmt_rank(r, n, lang) for r, n in zip(traj["rank"], traj["n"], strict=True)
+            ],
+            t("col.score", lang): [fmt_num(s, lang) for s in traj["score"]],
+            t("col.provenance", lang): [t(f"prov.{k}", lang) if k else "–" for k in traj["kind"]],
+        }
+    )[
+        [
+            t("col.edition", lang),
+            t("col.rank", lang),
+            t("col.score", lang),
+            t("col.provenance", lang),
+        ]
+    ]
+
+
+v = memo(ds, "overview", (code, H.code34, lang), _compute)
+traj, merged, field, names = v["traj"], v["merged"], v["field"], v["names"]
+head, lead34, traj_head, row34 = v["head"], v["lead34"], v["traj_head"], v["row34"]
+n_ill, n_all, kinds = v["n_ill"], v["n_all"], v["kinds"]
 
 # Draw
 st.title(t("overview.title", lang, home=province))
@@ -90,9 +134,7 @@ if lead34:
             last=max(traj["edition"]),
         )
     )
-if head is not None and figure_is_illustrative(
-    prov, published_table(), head.edition, unit_head, code_head
-):
+if v["head_marked"]:
     illustrative_mark(key="kpi")
 c1, c2, c3 = st.columns(3)
 if head is None:
@@ -163,14 +205,4 @@ if row34 is not None:
     )
 
 st.subheader(t("overview.table_title", lang))
-table = traj.assign(
-    **{
-        t("col.edition", lang): traj["edition"].astype(str),
-        t("col.rank", lang): [
-            fmt_rank(r, n, lang) for r, n in zip(traj["rank"], traj["n"], strict=True)
-        ],
-        t("col.score", lang): [fmt_num(s, lang) for s in traj["score"]],
-        t("col.provenance", lang): [t(f"prov.{k}", lang) if k else "–" for k in traj["kind"]],
-    }
-)[[t("col.edition", lang), t("col.rank", lang), t("col.score", lang), t("col.provenance", lang)]]
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(v["table"], hide_index=True, width="stretch")

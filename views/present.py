@@ -8,14 +8,15 @@ from app.deck import slides
 from charts.briefing import briefing_docx
 from charts.deck import projector
 from charts.export import deck_bytes, figure_image, slide_images
+from charts.theme import shipped
 from i18n import LANGS, t
-from metrics.editions import available_editions
 from metrics.profile import build_profile
 from metrics.uncertainty import edition_rank_intervals
 from views._shared import (
     MARK_STYLE,
     current_lang,
     dataset,
+    editions_of,
     home,
     illustrative_mark,
     memo,
@@ -24,6 +25,7 @@ from views._shared import (
     query_choice,
     query_flag,
     query_int,
+    unit_names,
     unit_set_choice,
 )
 
@@ -97,16 +99,18 @@ if bar.button(
     _exit()
 official = official_switch(bar, "official_present", lang)
 settings = bar.popover(t("present.settings", lang), icon="⚙️")
-downloads = bar.popover(t("present.downloads", lang), icon="⬇️")
+# Lazy: the download buttons are built only while their menu is open.
+downloads = bar.popover(
+    t("present.downloads", lang), icon="⬇️", key="present_downloads", on_change="rerun"
+)
 c1, c2 = settings.columns([2, 1])
 c3, c4 = settings.columns([1, 1])
 unit_set = unit_set_choice(ds, c2, lang)
-units = ds.units_of(unit_set, lang)
-names = dict(zip(units["province_code"], units["name"], strict=True))
+names = unit_names(ds, unit_set, lang)
 home_code = home().code(unit_set)
 codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
+editions = editions_of(ds, unit_set, None)[::-1]
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
 target = int(
     c4.number_input(
@@ -193,8 +197,13 @@ with st.container(key="slide"):
     left, right = st.columns([2, 1], gap="medium")
     # theme=None: our own theme (and its large projector type), not Streamlit's.
     left.plotly_chart(
-        memo(
-            ds, "projector", (*key[1:], slide.key), lambda: projector(slide.figure, SCREEN_HEIGHT)
+        shipped(
+            memo(
+                ds,
+                "projector",
+                (*key[1:], slide.key),
+                lambda: projector(slide.figure, SCREEN_HEIGHT),
+            )
         ),
         width="stretch",
         key=f"fig_{slide.key}",
@@ -230,7 +239,8 @@ b3.button(
 st.button("PageUp", key="kb_pgup", on_click=_go, args=(-1, n), shortcut="PageUp")
 st.button("PageDown", key="kb_pgdn", on_click=_go, args=(1, n), shortcut="PageDown")
 
-with downloads:
+
+def _downloads() -> None:
     base = f"dti_{edition}_{code}_{lang}"
     # A deck with illustrative figures is downloaded only after saying so.
     agreed = not deck[0].illustrative or st.checkbox(
@@ -276,13 +286,18 @@ with downloads:
     )
     st.download_button(
         t("present.csv", lang),
-        slide.data.to_csv(index=False).encode("utf-8-sig"),
+        lambda: slide.data.to_csv(index=False).encode("utf-8-sig"),
         file_name=f"{base}_{i}_{slide.key}.csv",
         mime="text/csv",
         on_click="ignore",
         key="dl_csv",
         width="stretch",
     )
+
+
+if downloads.open:
+    with downloads:
+        _downloads()
 
 if auto and i < n:
 

@@ -7,7 +7,6 @@ from charts.deck import adjacent_lines
 from charts.profile import interval, ladder, matrix, radar, waterfall
 from charts.trajectory import rank_path, score_spread
 from i18n import fmt_int, fmt_num, fmt_rank, fmt_step, t
-from metrics.editions import available_editions
 from metrics.official import figure_is_illustrative, scores_complete, values_illustrative
 from metrics.profile import build_profile
 from metrics.profile_views import adjacent, index_matrix, radar_frame, rank_ladder
@@ -21,6 +20,7 @@ from views._shared import (
     chart,
     current_lang,
     dataset,
+    editions_of,
     home,
     illustrative_mark,
     memo,
@@ -33,6 +33,7 @@ from views._shared import (
     published_table,
     query_choice,
     query_int,
+    unit_names,
     unit_set_choice,
 )
 
@@ -44,12 +45,11 @@ st.title(t("profile.title", lang))
 # widths: the unit-set label shown whole at 1366 px (tests/test_e2e_rankings_projector.py)
 c1, c2, c3, c4 = st.columns([1.3, 2, 0.8, 0.9])
 unit_set = unit_set_choice(ds, c2, lang)
-units = ds.units_of(unit_set, lang)
-names = dict(zip(units["province_code"], units["name"], strict=True))
+names = unit_names(ds, unit_set, lang)
 home_code = home().code(unit_set)
 codes = sorted(names, key=lambda c: (c != home_code, names[c]))
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
-editions = available_editions(ds.ranked, unit_set, indicator=None)[::-1]
+editions = editions_of(ds, unit_set, None)[::-1]
 edition = query_choice(
     "edition",
     editions,
@@ -274,7 +274,10 @@ else:
 
 st.header(t("profile.climb_title", lang))
 g = p["target"]
-if not scores_complete(ds.ranked, edition, unit_set):
+complete = memo(
+    ds, "complete", (edition, unit_set), lambda: scores_complete(ds.ranked, edition, unit_set)
+)
+if not complete:
     # official-only view with partial scores: no score for a rank can be worked out
     st.info(t("official.no_target", lang))
 elif g["reached"]:
@@ -298,7 +301,7 @@ else:
         )
         if fw.assumed:
             st.caption(t("profile.plan_assumed", lang, year=edition))
-if memo(ds, "complete", (edition, unit_set), lambda: scores_complete(ds.ranked, edition, unit_set)):
+if complete:
     if len(steps):
         chart(
             memo(ds, "p_ladder", fig_key, lambda: ladder(steps, p["dti"], names, lang)),

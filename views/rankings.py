@@ -6,10 +6,8 @@ import streamlit as st
 from app.exports import rankings_export
 from charts.ranking import ranking_bars
 from data.export import table_bytes
-from data.frameworks import framework
 from data.provinces import REGIONS, normalise, region_name
 from i18n import fmt_num, fmt_rank, t
-from metrics.editions import edition_pairs
 from metrics.ranking import tier_label
 from metrics.select import rows_where
 from metrics.tables import filter_view, projector_view, rankings_view
@@ -19,6 +17,7 @@ from views._shared import (
     dataset,
     home,
     memo,
+    pairs_of,
     pro_forma_note,
     provenance_table,
     query_choice,
@@ -31,7 +30,7 @@ lang = current_lang()
 ds = dataset()
 H = home()
 prov = provenance_table()
-pairs = edition_pairs(ds.ranked)
+pairs = pairs_of(ds)
 editions = sorted({e for e, _ in pairs}, reverse=True)
 
 st.title(t("rankings.title", lang))
@@ -48,7 +47,7 @@ unit_set = query_choice(
     t("rankings.unit_set", lang),
     fmt=lambda u: t("unit.34_pro_forma" if pro_forma and u == "34" else f"unit.{u}", lang),
 )
-fw = framework(edition)
+fw = ds.frameworks[edition]
 measures = [
     "dti",
     *[p for p in ("gov", "econ", "soc")],
@@ -144,39 +143,53 @@ if view_mode == "chart":
         "ranking_chart",
         name=f"dti_{edition}_{unit_set}_{measure}",
     )
-table = pd.DataFrame(
-    {
-        t("col.rank", lang): shown["rank"],
-        t("col.province", lang): shown["province"],
-        t("col.region", lang): shown["region"],
-        label: [fmt_num(s, lang) for s in shown["score"]],
-        t("col.tier", lang): [tier_label(x, lang) if pd.notna(x) else "–" for x in shown["tier"]],
-        t("col.region_rank", lang): [fmt_rank(r, None, lang) for r in shown["region_rank"]],
-        t("col.provenance", lang): [
-            t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in shown["kind"]
-        ],
-        t("col.rank_provenance", lang): [
-            t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in shown["rank_kind"]
-        ],
-    }
-)
-if measure != "dti":
-    table[t("col.dti", lang)] = [fmt_num(s, lang) for s in shown["dti_score"]]
-home_rows = rows_where(shown, province_code=H.code(unit_set)).index
-styled = table.style.set_properties(
-    subset=pd.IndexSlice[list(home_rows), :],
-    **{"background-color": "#FBE3D6", "font-weight": "bold"},
-).format(na_rep="–", subset=[t("col.rank", lang)])  # a missing score has no rank: "–"
-exported = rankings_export(shown, measure, label, lang)
+
+
+def _table() -> tuple[pd.DataFrame, list]:
+    """The table view's rows and the home province's row labels (built only when shown)."""
+    table = pd.DataFrame(
+        {
+            t("col.rank", lang): shown["rank"],
+            t("col.province", lang): shown["province"],
+            t("col.region", lang): shown["region"],
+            label: [fmt_num(s, lang) for s in shown["score"]],
+            t("col.tier", lang): [
+                tier_label(x, lang) if pd.notna(x) else "–" for x in shown["tier"]
+            ],
+            t("col.region_rank", lang): [fmt_rank(r, None, lang) for r in shown["region_rank"]],
+            t("col.provenance", lang): [
+                t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in shown["kind"]
+            ],
+            t("col.rank_provenance", lang): [
+                t(f"prov.{k}", lang) if isinstance(k, str) else "–" for k in shown["rank_kind"]
+            ],
+        }
+    )
+    if measure != "dti":
+        table[t("col.dti", lang)] = [fmt_num(s, lang) for s in shown["dti_score"]]
+    return table, list(rows_where(shown, province_code=H.code(unit_set)).index)
+
+
 if view_mode == "table":
-    st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(table) + 40, 900))
+    table, home_rows = memo(
+        ds,
+        "rankings_table",
+        (edition, unit_set, measure, lang, tuple(regions), query, H.code(unit_set)),
+        _table,
+    )
+    # a Styler per run: Streamlit computes its styles in place, so it is not shared
+    styled = table.style.set_properties(
+        subset=pd.IndexSlice[home_rows, :],
+        **{"background-color": "#FBE3D6", "font-weight": "bold"},
+    ).format(na_rep="–", subset=[t("col.rank", lang)])  # a missing score has no rank: "–"
+    st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * len(shown) + 40, 900))
 st.caption(t("rankings.legend", lang, home=H.name("63"), successor=H.name("34")))
 d1, d2 = st.columns(2)
 name = f"dti_{edition}_{unit_set}_{measure}"
 # Files are made only when clicked (a callable), not on every run of the page.
 d1.download_button(
     t("download.csv", lang),
-    lambda: table_bytes(exported, "csv"),
+    lambda: table_bytes(rankings_export(shown, measure, label, lang), "csv"),
     f"{name}.csv",
     "text/csv",
     key="dl_csv",
@@ -184,7 +197,7 @@ d1.download_button(
 )
 d2.download_button(
     t("download.xlsx", lang),
-    lambda: table_bytes(exported, "xlsx", name),
+    lambda: table_bytes(rankings_export(shown, measure, label, lang), "xlsx", name),
     f"{name}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",
