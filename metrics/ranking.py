@@ -272,8 +272,9 @@ def _one_lower(key: np.ndarray, size: int) -> np.ndarray:
     rows = np.arange(len(key))
     if size <= 4 * len(key) + 1024:
         row_of = np.full(size + 1, -1, dtype=np.int64)  # row_of[0]: below the lowest key
-        row_of[key + 1] = rows
-        if (row_of[key + 1] != rows).any():
+        above = key + 1
+        row_of[above] = rows
+        if (row_of[above] != rows).any():
             raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
         return row_of[key]
     order, sorted_key = sort_order(key)
