@@ -54,15 +54,17 @@ def _competition(
     Returns per row: the rank (NaN where ``t`` is NaN), ``n`` (the scored rows of its
     group) and, when ``with_below``, ``below`` (scored rows of its group strictly below it;
     NaN where ``t`` is NaN; else None). rank = 1 + rows strictly above, so ties share the
-    best rank.
+    best rank. When every score is there, rank and below are int64 (nothing to mark).
     """
     ids, size = dense_ids(ids, size)
     valid = ~np.isnan(t)
     every = bool(valid.all())
     tv, gv = (t, ids) if every else (t[valid], ids[valid])
     n_group = np.bincount(gv, minlength=size)
-    rank = np.full(len(t), np.nan)
-    below = np.full(len(t), np.nan) if with_below else None
+    rank = np.empty(len(t), dtype=np.int64) if every else np.full(len(t), np.nan)
+    below = None
+    if with_below:
+        below = np.empty(len(t), dtype=np.int64) if every else np.full(len(t), np.nan)
     if len(tv):
         lo, hi = float(tv.min()), float(tv.max())
         if np.isfinite(lo) and np.isfinite(hi) and (hi - lo + 1) * size < 2**62:
@@ -97,7 +99,10 @@ def _sorted_ranks(
 
 
 def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
-    """Whole numbers held as floats (NaN = missing) as a nullable Int64 array."""
+    """Whole numbers held as floats (NaN = missing), or as integers (none missing), as a
+    nullable Int64 array."""
+    if x.dtype.kind in "iu":
+        return _counts(x)
     missing = np.isnan(x)
     data = np.where(missing, 0, x) if missing.any() else x
     return pd.arrays.IntegerArray(data.astype(np.int64), missing)
