@@ -65,7 +65,7 @@ class EditionRows:
         if self.sorted:
             spans = [
                 np.arange(np.searchsorted(ed, e, "left"), np.searchsorted(ed, e, "right"))
-                for e in sorted({int(e) for e in wanted})
+                for e in sorted(set(wanted))
             ]
             return np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
         if len(wanted) == 1:

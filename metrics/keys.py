@@ -67,12 +67,12 @@ def take_small(
 
     Arrow-backed strings are taken by pyarrow directly (pandas' own take costs about
     twice as much on long columns); the result is the same array. Any other array, and
-    negative ``rows`` without ``allow_fill`` (counted from the end), go through pandas."""
+    negative ``rows`` other than ``allow_fill``'s -1, go through pandas."""
     if not isinstance(small, pd.arrays.ArrowStringArray):
         return small.take(rows, allow_fill=allow_fill)
     missing = rows < 0
-    if missing.any() and not allow_fill:
-        return small.take(rows)
+    if missing.any() and (not allow_fill or rows.min() < -1):
+        return small.take(rows, allow_fill=allow_fill)  # pandas' own meaning (or error)
     chunked = small.__arrow_array__()
     data = chunked.chunk(0) if chunked.num_chunks == 1 else chunked.combine_chunks()
     taken = data.take(pa.array(rows, mask=missing if missing.any() else None))

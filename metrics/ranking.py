@@ -54,15 +54,17 @@ def _competition(
     Returns per row: the rank (NaN where ``t`` is NaN), ``n`` (the scored rows of its
     group) and, when ``with_below``, ``below`` (scored rows of its group strictly below it;
     NaN where ``t`` is NaN; else None). rank = 1 + rows strictly above, so ties share the
-    best rank.
+    best rank. When every score is there, rank and below are int64 (nothing to mark).
     """
     ids, size = dense_ids(ids, size)
     valid = ~np.isnan(t)
     every = bool(valid.all())
     tv, gv = (t, ids) if every else (t[valid], ids[valid])
     n_group = np.bincount(gv, minlength=size)
-    rank = np.full(len(t), np.nan)
-    below = np.full(len(t), np.nan) if with_below else None
+    rank = np.empty(len(t), dtype=np.int64) if every else np.full(len(t), np.nan)
+    below = None
+    if with_below:
+        below = np.empty(len(t), dtype=np.int64) if every else np.full(len(t), np.nan)
     if len(tv):
         lo, hi = float(tv.min()), float(tv.max())
         if np.isfinite(lo) and np.isfinite(hi) and (hi - lo + 1) * size < 2**62:
@@ -97,7 +99,10 @@ def _sorted_ranks(
 
 
 def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
-    """Whole numbers held as floats (NaN = missing) as a nullable Int64 array."""
+    """Whole numbers held as floats (NaN = missing), or as integers (none missing), as a
+    nullable Int64 array."""
+    if x.dtype.kind in "iu":
+        return _counts(x)
     missing = np.isnan(x)
     data = np.where(missing, 0, x) if missing.any() else x
     return pd.arrays.IntegerArray(data.astype(np.int64), missing)
@@ -220,11 +225,11 @@ def _add_tiers(out: pd.DataFrame, rank: np.ndarray, n: np.ndarray) -> pd.DataFra
     ok = ~np.isnan(t)
     out["tier"] = _ints(t)
     every = bool(ok.all())
-    idx = (t - 1).astype(np.int8) if every else np.where(ok, t - 1, -1).astype(np.int8)
+    idx = (t - 1).astype(np.intp) if every else np.where(ok, t - 1, -1).astype(np.intp)
     for lang in ("vi", "en"):
         labels = pd.array([TIER_LABELS[i][lang] for i in (1, 2, 3, 4)], dtype="str")
         out[f"tier_{lang}"] = (
-            take_small(labels, idx, allow_fill=not every)
+            take_small(labels, idx, allow_fill=True)  # -1: no tier
             if ok.any()
             else np.full(len(out), None, dtype=object)  # as pandas infers an all-None column
         )
@@ -272,8 +277,9 @@ def _one_lower(key: np.ndarray, size: int) -> np.ndarray:
     rows = np.arange(len(key))
     if size <= 4 * len(key) + 1024:
         row_of = np.full(size + 1, -1, dtype=np.int64)  # row_of[0]: below the lowest key
-        row_of[key + 1] = rows
-        if (row_of[key + 1] != rows).any():
+        above = key + 1
+        row_of[above] = rows
+        if (row_of[above] != rows).any():
             raise ValueError("year_on_year: a (edition, unit set, province, indicator) repeats")
         return row_of[key]
     order, sorted_key = sort_order(key)
