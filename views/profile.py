@@ -151,7 +151,8 @@ metric(
 metric(
     k3,
     t("col.tier", lang),
-    p["tier_label"] or "–",
+    # short enough for the card at 1366 px ("Nhóm 1 (cao nhất)" was cut); the help says more
+    "–" if p["tier"] is None else t("profile.tier_card", lang, tier=p["tier"]),
     help=None if p["tier"] is None else t("deck.tier_line", lang, tier=p["tier"]),
 )
 metric(
