@@ -270,3 +270,29 @@ def test_present_page_opens_a_linked_slide_with_its_target(app_env):
     at = run_present("vi", slide="99")
     assert at.query_params["slide"] == "8"
     assert at.title[0].value == "Nguồn số liệu và phương pháp"
+
+
+def test_present_settings_are_drawn_only_while_their_menu_is_open(app_env):
+    at = run_present("en", edition="2023", target="5")
+    assert not at.exception, at.exception
+    assert len(at.selectbox) == 0 and len(at.number_input) == 0  # closed: no widgets
+    assert at.query_params["edition"] == "2023" and at.query_params["target"] == "5"
+    closed_title = at.title[0].value
+    at.session_state["present_settings"] = True  # the user opens the menu
+    at.run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.selectbox] == ["30", "63", 2023]  # province, unit, edition
+    assert at.number_input(key="target").value == 5
+    assert at.title[0].value == closed_title  # the same slide either way
+    at.selectbox(key="q_edition").select(2022)
+    at.toggle(key="present_auto").set_value(True)
+    at.run()
+    assert at.query_params["edition"] == "2022"
+    at.session_state["present_settings"] = False  # closed again: the choices stay
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.selectbox) == 0
+    assert at.query_params["edition"] == "2022" and at.query_params["target"] == "5"
+    assert at.session_state["_present_auto"] is True  # auto-advance runs on, menu closed
+    at.run()
+    assert at.session_state["_present_auto"] is True and at.query_params["edition"] == "2022"

@@ -170,8 +170,12 @@ def provenance_table() -> pd.DataFrame:
 
 
 def home() -> Home:
-    """The home province (setting DTI_HOME_PROVINCE); a bad setting is said on the page
-    and the default is used."""
+    """The home province (setting DTI_HOME_PROVINCE), read once per run; a bad setting is
+    said on the page (once) and the default is used."""
+    return per_run("home", _home)
+
+
+def _home() -> Home:
     try:
         return home_province()
     except SettingError as exc:
@@ -279,6 +283,13 @@ def reset_url_notices() -> None:
     st.session_state["_url_notices"] = set()
 
 
+def set_query(name: str, value: str) -> None:
+    """Put ``value`` in the URL as ``?name=``; nothing is sent when it is there already
+    (every write is a message to the browser, which rewrites its address)."""
+    if st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
 def query_int(name: str, default: int, low: int, high: int, clamp: bool = False) -> int:
     """An integer from the URL within [low, high]; anything else -> ``default`` (clamped
     into the range) with the notice. With ``clamp``, a whole number outside the range is
@@ -365,7 +376,9 @@ def query_choice(
     drops the query string): the edition chosen on Rankings opens the Profile. When the
     language or the options change, the widget's value is set again from the URL, so the
     box shows its label in the new language (a keyed widget would keep the old one).
-    ``default`` (an option) replaces the first option when nothing is chosen yet.
+    ``default`` (an option) replaces the first option when nothing is chosen yet. With
+    ``container`` None no widget is drawn (its menu is closed) and the value is resolved
+    the same way.
     """
     key, sig_key, last_key = f"q_{name}", f"_sig_q_{name}", f"_sel_{name}"
     url = st.query_params.get(name)
@@ -391,11 +404,14 @@ def query_choice(
         and state.get(sig_key) == sig
         and url == state.get(last_key)
     )
-    if not user_changed:
-        state[key] = current
-    state[sig_key] = sig
-    choice = container.selectbox(label, options, format_func=fmt, key=key)
-    st.query_params[name] = str(choice)
+    if container is None:  # no widget this run (a closed lazy menu): URL, session, or
+        choice = state[key] if user_changed else current  # a change made as it closed
+    else:
+        if not user_changed:
+            state[key] = current
+        state[sig_key] = sig
+        choice = container.selectbox(label, options, format_func=fmt, key=key)
+    set_query(name, str(choice))
     st.session_state[last_key] = str(choice)
     return choice
 

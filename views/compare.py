@@ -27,6 +27,7 @@ from views._shared import (
     provenance_table,
     query_choice,
     query_codes,
+    set_query,
     shown_table,
     unit_names,
     unit_set_choice,
@@ -99,7 +100,7 @@ chosen = st.multiselect(
     max_selections=MAX_COMPARED,
     format_func=names.get,
 )
-st.query_params["p"] = ",".join(chosen)
+set_query("p", ",".join(chosen))
 e1, e2, _ = st.columns([1, 1, 2])
 # Opens on the latest pair of editions scored by the same method (e.g. 2023 -> 2024).
 latest_pair = latest_comparable_pair(ds.frameworks, editions)

@@ -34,6 +34,7 @@ from views._shared import (
     query_choice,
     query_codes,
     query_text,
+    set_query,
     store,
 )
 
@@ -82,8 +83,8 @@ kinds = f1.multiselect(
     placeholder=t("internal.kind_all", lang),
 )
 query = f2.text_input(t("internal.search", lang), value=query_text("q"), key="internal_q")
-st.query_params["kind"] = ",".join(kinds)
-st.query_params["q"] = query
+set_query("kind", ",".join(kinds))
+set_query("q", query)
 shown = filter_view(ranking, kinds, query, key=unit_key, group_col="unit_kind", name_col="unit")
 codes = list(ranking["unit_code"])
 names = dict(zip(ranking["unit_code"], ranking["unit"], strict=True))

@@ -25,6 +25,7 @@ from views._shared import (
     query_choice,
     query_flag,
     query_int,
+    set_query,
     unit_names,
     unit_set_choice,
 )
@@ -98,54 +99,79 @@ if bar.button(
 ):
     _exit()
 official = official_switch(bar, "official_present", lang)
-settings = bar.popover(t("present.settings", lang), icon="⚙️")
+# Lazy: the settings' widgets are drawn only while their menu is open (opening it reruns
+# the page); closed, the same values come from the URL and the session.
+settings = bar.popover(
+    t("present.settings", lang), icon="⚙️", key="present_settings", on_change="rerun"
+)
 # Lazy: the download buttons are built only while their menu is open.
 downloads = bar.popover(
     t("present.downloads", lang), icon="⬇️", key="present_downloads", on_change="rerun"
 )
-c1, c2 = settings.columns([2, 1])
-c3, c4 = settings.columns([1, 1])
+state = st.session_state
+if settings.open:
+    c1, c2 = settings.columns([2, 1])
+    c3, c4 = settings.columns([1, 1])
+else:
+    c1 = c2 = c3 = c4 = None
 unit_set = unit_set_choice(ds, c2, lang)
 names = unit_names(ds, unit_set, lang)
 home_code = home().code(unit_set)
-codes = sorted(names, key=lambda c: (c != home_code, names[c]))
+codes = memo(
+    ds,
+    "present_codes",
+    (unit_set, lang, home_code),
+    lambda: sorted(names, key=lambda c: (c != home_code, names[c])),
+)
 code = query_choice("province", codes, c1, t("profile.province", lang), fmt=names.get)
 editions = editions_of(ds, unit_set, None)[::-1]
 edition = query_choice("edition", editions, c3, t("rankings.edition", lang), cast=int)
-target = int(
-    c4.number_input(
-        t("profile.target", lang),
-        min_value=1,
-        max_value=len(names),
-        value=query_int("target", 10, 1, len(names)),
-        key="target",
+target_url = query_int("target", 10, 1, len(names))
+if c4 is not None:
+    target = int(
+        c4.number_input(
+            t("profile.target", lang),
+            min_value=1,
+            max_value=len(names),
+            value=target_url,
+            key="target",
+        )
     )
-)
-st.query_params["target"] = str(target)
-s1, s2 = settings.columns([1, 1])
-s3, s4 = settings.columns([1, 1])
-s1.radio(
-    t("present.language", lang),
-    LANGS,
-    index=LANGS.index(lang),
-    horizontal=True,
-    format_func=LABELS.__getitem__,
-    key="present_lang",
-    on_change=_set_lang,
-)
-s2.toggle(t("present.fullscreen", lang), value=full, key="present_full", on_change=_set_full)
-auto = s3.toggle(t("present.auto", lang), value=False, key="present_auto")
-seconds = int(
-    s4.number_input(
-        t("present.seconds", lang),
-        min_value=5,
-        max_value=300,
-        value=20,
-        step=5,
-        key="present_seconds",
+elif isinstance(state.get("target"), int) and 1 <= state["target"] <= len(names):
+    target = state["target"]  # changed as the menu closed (or carried from the profile)
+else:
+    target = target_url
+set_query("target", str(target))
+# Auto-advance lives in the session (not the URL): kept in plain keys, so it runs on
+# while the menu is closed.
+auto = bool(state.get("present_auto", state.get("_present_auto", False)))
+seconds = int(state.get("present_seconds", state.get("_present_seconds", 20)))
+if settings.open:
+    s1, s2 = settings.columns([1, 1])
+    s3, s4 = settings.columns([1, 1])
+    s1.radio(
+        t("present.language", lang),
+        LANGS,
+        index=LANGS.index(lang),
+        horizontal=True,
+        format_func=LABELS.__getitem__,
+        key="present_lang",
+        on_change=_set_lang,
     )
-)
-settings.caption(t("present.keys", lang))
+    s2.toggle(t("present.fullscreen", lang), value=full, key="present_full", on_change=_set_full)
+    auto = s3.toggle(t("present.auto", lang), value=auto, key="present_auto")
+    seconds = int(
+        s4.number_input(
+            t("present.seconds", lang),
+            min_value=5,
+            max_value=300,
+            value=seconds,
+            step=5,
+            key="present_seconds",
+        )
+    )
+    settings.caption(t("present.keys", lang))
+state["_present_auto"], state["_present_seconds"] = auto, seconds
 
 
 def _slides(  # noqa: ANN202

@@ -31,6 +31,7 @@ from views._shared import (
     published_table,
     query_choice,
     query_int,
+    set_query,
     unit_names,
     unit_set_choice,
 )
@@ -66,7 +67,7 @@ target_rank = int(
         value=query_int("target", 10, 1, len(names)),
     )
 )
-st.query_params["target"] = str(target_rank)
+set_query("target", str(target_rank))
 fw = ds.frameworks[edition]
 labels = {i.code: i.label(lang) for i in fw.indicators}
 

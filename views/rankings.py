@@ -23,6 +23,7 @@ from views._shared import (
     query_choice,
     query_codes,
     query_text,
+    set_query,
 )
 
 # Inputs
@@ -78,8 +79,8 @@ regions = f1.multiselect(
     placeholder=t("rankings.region_all", lang),
 )
 query = f2.text_input(t("rankings.search", lang), value=query_text("q"), key="q")
-st.query_params["region"] = ",".join(regions)
-st.query_params["q"] = query
+set_query("region", ",".join(regions))
+set_query("q", query)
 
 # Compute
 units = ds.units_of(unit_set, lang)
