@@ -186,6 +186,12 @@ def test_compare_url_round_trip_and_preset(ds):
 def test_methodology_values_equal_metrics(ds):
     at = run_page("methodology", "en")
     assert not at.exception
+    assert len(at.dataframe) == 2  # the open edition's framework, the shares; the rest folded
+    for key in ("merger", "derived", "recon", "sources"):  # the user opens each table
+        at.session_state[f"method_{key}_open"] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe) == 6
     prov = provenance(ds.values, ds.scores, ds.frameworks)
     shares = provenance_shares(prov)
     fig = figures(at)[0]

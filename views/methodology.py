@@ -110,11 +110,16 @@ st.markdown(t("method.formula_text", lang))
 
 st.subheader(t("method.merger", lang))
 st.markdown(t("method.merger_text", lang))
-st.dataframe(
-    shown_table(ds, "method_merger_t", (lang,), lambda: merger_display(merger, lang)),
-    hide_index=True,
-    width="stretch",
+_table = st.expander(
+    t("method.show_rows", lang, n=len(merger)), on_change="rerun", key="method_merger_open"
 )
+if _table.open:  # lazy: built and sent only while open
+    _table.dataframe(
+        shown_table(ds, "method_merger_t", (lang,), lambda: merger_display(merger, lang)),
+        hide_index=True,
+        width="stretch",
+    )
+
 
 st.markdown(t("method.pro_forma_text", lang, editions=", ".join(map(str, ds.pro_forma_editions))))
 
@@ -131,25 +136,43 @@ st.dataframe(
 
 st.subheader(t("method.derived", lang))
 st.caption(t("method.derived_caption", lang))
-st.dataframe(
-    shown_table(ds, "method_derived_t", (lang,), lambda: derived_display(derived, labels, lang)),
-    hide_index=True,
-    width="stretch",
+_table = st.expander(
+    t("method.show_rows", lang, n=len(derived)), on_change="rerun", key="method_derived_open"
 )
+if _table.open:  # lazy: built and sent only while open
+    _table.dataframe(
+        shown_table(
+            ds, "method_derived_t", (lang,), lambda: derived_display(derived, labels, lang)
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
 
 st.subheader(t("method.reconcile", lang))
 st.caption(t("method.reconcile_caption", lang, n=len(recon)))
-st.dataframe(
-    shown_table(ds, "method_recon_t", (lang,), lambda: reconcile_display(recon, labels, lang)),
-    hide_index=True,
-    width="stretch",
+_table = st.expander(
+    t("method.show_rows", lang, n=len(recon)), on_change="rerun", key="method_recon_open"
 )
+if _table.open:  # lazy: built and sent only while open
+    _table.dataframe(
+        shown_table(ds, "method_recon_t", (lang,), lambda: reconcile_display(recon, labels, lang)),
+        hide_index=True,
+        width="stretch",
+    )
+
 
 st.subheader(t("method.sources", lang))
 st.caption(t("method.sources_caption", lang, n=len(src)))
-st.dataframe(
-    shown_table(ds, "method_sources_t", (lang,), lambda: sources_display(src, labels, lang)),
-    hide_index=True,
-    width="stretch",
-    column_config={"url": st.column_config.LinkColumn(t("method.col.source", lang), width="large")},
+_table = st.expander(
+    t("method.show_rows", lang, n=len(src)), on_change="rerun", key="method_sources_open"
 )
+if _table.open:  # lazy: built and sent only while open
+    _table.dataframe(
+        shown_table(ds, "method_sources_t", (lang,), lambda: sources_display(src, labels, lang)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "url": st.column_config.LinkColumn(t("method.col.source", lang), width="large")
+        },
+    )
