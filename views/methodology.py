@@ -60,6 +60,16 @@ labels = memo(
     lambda: {c: ds.frameworks[max(ds.frameworks)].get(c).label(lang) for c in ALL_INDICATORS},
 )
 
+
+def folded_table(key: str, name: str, n: int, build, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A table of ``n`` rows folded under "Show the table": built and sent only while open."""
+    box = st.expander(t("method.show_rows", lang, n=n), on_change="rerun", key=key)
+    if box.open:
+        box.dataframe(
+            shown_table(ds, name, (lang,), build), hide_index=True, width="stretch", **kwargs
+        )
+
+
 # Draw
 st.title(t("method.title", lang))
 st.caption(t("method.caption", lang))
@@ -110,15 +120,9 @@ st.markdown(t("method.formula_text", lang))
 
 st.subheader(t("method.merger", lang))
 st.markdown(t("method.merger_text", lang))
-_table = st.expander(
-    t("method.show_rows", lang, n=len(merger)), on_change="rerun", key="method_merger_open"
+folded_table(
+    "method_merger_open", "method_merger_t", len(merger), lambda: merger_display(merger, lang)
 )
-if _table.open:  # lazy: built and sent only while open
-    _table.dataframe(
-        shown_table(ds, "method_merger_t", (lang,), lambda: merger_display(merger, lang)),
-        hide_index=True,
-        width="stretch",
-    )
 
 
 st.markdown(t("method.pro_forma_text", lang, editions=", ".join(map(str, ds.pro_forma_editions))))
@@ -136,43 +140,30 @@ st.dataframe(
 
 st.subheader(t("method.derived", lang))
 st.caption(t("method.derived_caption", lang))
-_table = st.expander(
-    t("method.show_rows", lang, n=len(derived)), on_change="rerun", key="method_derived_open"
+folded_table(
+    "method_derived_open",
+    "method_derived_t",
+    len(derived),
+    lambda: derived_display(derived, labels, lang),
 )
-if _table.open:  # lazy: built and sent only while open
-    _table.dataframe(
-        shown_table(
-            ds, "method_derived_t", (lang,), lambda: derived_display(derived, labels, lang)
-        ),
-        hide_index=True,
-        width="stretch",
-    )
 
 
 st.subheader(t("method.reconcile", lang))
 st.caption(t("method.reconcile_caption", lang, n=len(recon)))
-_table = st.expander(
-    t("method.show_rows", lang, n=len(recon)), on_change="rerun", key="method_recon_open"
+folded_table(
+    "method_recon_open",
+    "method_recon_t",
+    len(recon),
+    lambda: reconcile_display(recon, labels, lang),
 )
-if _table.open:  # lazy: built and sent only while open
-    _table.dataframe(
-        shown_table(ds, "method_recon_t", (lang,), lambda: reconcile_display(recon, labels, lang)),
-        hide_index=True,
-        width="stretch",
-    )
 
 
 st.subheader(t("method.sources", lang))
 st.caption(t("method.sources_caption", lang, n=len(src)))
-_table = st.expander(
-    t("method.show_rows", lang, n=len(src)), on_change="rerun", key="method_sources_open"
+folded_table(
+    "method_sources_open",
+    "method_sources_t",
+    len(src),
+    lambda: sources_display(src, labels, lang),
+    column_config={"url": st.column_config.LinkColumn(t("method.col.source", lang), width="large")},
 )
-if _table.open:  # lazy: built and sent only while open
-    _table.dataframe(
-        shown_table(ds, "method_sources_t", (lang,), lambda: sources_display(src, labels, lang)),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "url": st.column_config.LinkColumn(t("method.col.source", lang), width="large")
-        },
-    )
