@@ -93,5 +93,8 @@ def test_the_app_is_about_bac_ninh(bac_ninh):
     # the deck's subject on the presentation page follows the setting as well
     pres = _run("present")
     assert not pres.exception
+    assert pres.query_params["province"] == "27"  # its settings menu is closed: the URL
+    pres.session_state["present_settings"] = True  # open the menu: the box says the same
+    pres.run()
     assert pres.selectbox(key="q_province").value == "27"
     json.dumps(metrics)  # plain values

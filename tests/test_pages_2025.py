@@ -129,6 +129,11 @@ def test_compare_shows_2025_among_34(app_env):
 def test_page_defaults_to_the_latest_edition_among_34(db, app_env, page):
     at = run_page(page, "en")
     assert not at.exception, at.exception
+    if page == "present":  # its settings menu is closed: the URL, then open the menu
+        assert (at.query_params["edition"], at.query_params["unit"]) == ("2025", "34")
+        at.session_state["present_settings"] = True
+        at.run()
+        assert not at.exception, at.exception
     assert at.selectbox(key="q_edition").value == 2025
     assert at.selectbox(key="q_unit").value == "34"
     _, dti, ranks = results_2025()
