@@ -125,3 +125,17 @@ def test_memo_builds_a_key_once_for_racing_sessions():
     table.get("a", lambda: 1)
     table.get("b", lambda: 2)  # bounded: the least recently used key ("k") goes
     assert table.get("k", lambda: 7) == 7
+
+
+def test_memo_keeps_nothing_for_a_failed_build():
+    from views._shared import _MemoTable
+
+    table = _MemoTable(4)
+
+    def fail() -> int:
+        raise KeyError("no data")
+
+    with pytest.raises(KeyError):
+        table.get("k", fail)
+    assert table.get("k", lambda: 5) == 5  # retried, not stuck
+    assert not table._building  # no lock left behind

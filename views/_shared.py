@@ -102,7 +102,12 @@ class _MemoTable:
             with self._lock:
                 if key in self._items:  # built by the session we waited for
                     return self._items[key]  # type: ignore[return-value]
-            value = build()
+            try:
+                value = build()
+            except BaseException:
+                with self._lock:  # nothing kept for a failed build; the next asker retries
+                    self._building.pop(key, None)
+                raise
             with self._lock:
                 self._items[key] = value
                 while len(self._items) > self.size:

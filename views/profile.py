@@ -153,7 +153,7 @@ metric(
     k3,
     t("col.tier", lang),
     # short enough for the card at 1366 px ("Nhóm 1 (cao nhất)" was cut); the help says more
-    "–" if p["tier"] is None else t("profile.tier_card", lang, tier=p["tier"]),
+    "–" if p["tier"] is None else t("profile.tier_card", lang, tier=fmt_int(p["tier"], lang)),
     help=None if p["tier"] is None else t("deck.tier_line", lang, tier=p["tier"]),
 )
 metric(
